@@ -1,0 +1,39 @@
+# Taskscope: the commands README gives a user. Each target installs what is missing first.
+.PHONY: deps run build test test-asan test-tsan bench screenshot clean
+
+CMAKE_BUILD = cmake --build --preset
+HEADLESS = QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software
+
+deps:
+	@bash cmake/install-deps.sh
+
+build/%/build.ninja: CMakeLists.txt CMakePresets.json | deps
+	cmake --preset $*
+
+build: deps build/dev/build.ninja
+	$(CMAKE_BUILD) dev
+
+run: build
+	./build/dev/app/taskscope $(ARGS)
+
+test: build
+	$(HEADLESS) ctest --preset dev
+
+test-asan: deps build/asan/build.ninja
+	$(CMAKE_BUILD) asan
+	$(HEADLESS) ctest --preset asan
+
+test-tsan: deps build/tsan/build.ninja
+	$(CMAKE_BUILD) tsan
+	$(HEADLESS) ctest --preset tsan
+
+bench: deps build/release/build.ninja
+	$(CMAKE_BUILD) release
+	@for b in build/release/tests/bench/bench_*; do [ -x "$$b" ] && "$$b"; done
+
+# A screenshot of the real window under Xvfb, for README and for looking at changes.
+screenshot: build
+	xvfb-run -a -s "-screen 0 1600x1000x24" ./build/dev/app/taskscope --screenshot docs/screenshot.png $(ARGS)
+
+clean:
+	rm -rf build

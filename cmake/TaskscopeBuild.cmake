@@ -1,0 +1,39 @@
+# Build-wide settings: warnings, ccache and the sanitizer switch used by CMakePresets.json.
+
+option(TASKSCOPE_WERROR "Treat compiler warnings as errors (on in CI)" "$ENV{CI}")
+set(TASKSCOPE_SANITIZE "" CACHE STRING "Sanitizers to build with: '', 'address,undefined' or 'thread'")
+
+find_program(TASKSCOPE_CCACHE ccache)
+if(TASKSCOPE_CCACHE)
+  set(CMAKE_CXX_COMPILER_LAUNCHER "${TASKSCOPE_CCACHE}")
+endif()
+
+add_library(taskscope_warnings INTERFACE)
+target_compile_options(taskscope_warnings INTERFACE -Wall -Wextra)
+if(TASKSCOPE_WERROR)
+  target_compile_options(taskscope_warnings INTERFACE -Werror)
+endif()
+
+if(TASKSCOPE_SANITIZE)
+  add_compile_options(-fsanitize=${TASKSCOPE_SANITIZE} -fno-omit-frame-pointer -g)
+  add_link_options(-fsanitize=${TASKSCOPE_SANITIZE})
+  if(TASKSCOPE_SANITIZE MATCHES "undefined")
+    add_compile_options(-fno-sanitize-recover=undefined)
+  endif()
+endif()
+
+# taskscope_add_test(NAME SOURCES... LIBRARIES... [LABELS ...])
+# One Qt Test executable per unit, registered with CTest under the given labels.
+function(taskscope_add_test name)
+  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;LIBRARIES;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE Qt6::Test taskscope_testlib taskscope_warnings ${ARG_LIBRARIES})
+  add_test(NAME ${name} COMMAND ${name})
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 120)
+  endif()
+  set_tests_properties(${name} PROPERTIES
+    LABELS "${ARG_LABELS}"
+    TIMEOUT ${ARG_TIMEOUT}
+    ENVIRONMENT "QT_QPA_PLATFORM=offscreen;QT_QUICK_BACKEND=software;QT_FORCE_STDERR_LOGGING=1")
+endfunction()

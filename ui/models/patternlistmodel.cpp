@@ -1,0 +1,125 @@
+#include "patternlistmodel.h"
+
+#include <array>
+
+namespace taskscope {
+namespace {
+
+struct Pattern
+{
+    const char *id;
+    const char *title;
+    const char *section; // the seed document's group
+    const char *summary;
+    const char *shows;   // what the live page animates
+};
+
+// clang-format off
+constexpr std::array s_patterns{
+    Pattern{"runtime", "Runtime configuration", "Runtime fundamentals",
+            "A multi-threaded runtime is a fixed set of named worker threads that take turns "
+            "polling tasks. Its size, thread names and stack size are chosen before it starts; "
+            "a timeout wraps any operation and gives up on it at a deadline.",
+            "Worker lanes filling with polls; a slow operation racing its timeout."},
+    Pattern{"spawning", "Spawning and JoinSet", "Runtime fundamentals",
+            "Spawning hands a task to the scheduler and returns a handle to await its result. "
+            "A JoinSet owns a group of tasks and yields their results in the order they finish, "
+            "not the order they were started.",
+            "Five tasks sleeping 0–400 ms, joined as each completes."},
+    Pattern{"cancellation", "Cancellation tokens", "Runtime fundamentals",
+            "A cancellation token is a shared flag with children: cancelling a parent reaches "
+            "every descendant. A task races its work against the token and stops at its next "
+            "await point, running its clean-up on the way out.",
+            "A tree of tokens; cancellation spreading down to the tasks that hold them."},
+    Pattern{"streams", "Stream processing", "Advanced patterns",
+            "A stream yields values over time. Combinators map and filter it lazily, and a "
+            "bounded set of in-flight futures fetches from many sources at once, handing back "
+            "results as they arrive.",
+            "Concurrent HTTP requests on loopback, completing out of order."},
+    Pattern{"actor", "Actor with a mailbox", "Advanced patterns",
+            "An actor owns its state and serves one message at a time from a channel. Callers "
+            "hold a cheap handle that sends a request with a one-shot reply channel and awaits "
+            "the answer.",
+            "Mailbox depth, messages in flight and replies returning to their callers."},
+    Pattern{"pool", "Connection pool", "Advanced patterns",
+            "A pool keeps a few expensive connections and lends them out. A semaphore caps how "
+            "many are in use; returning a connection and releasing its permit must happen in "
+            "the right order, or the pool opens more than it should.",
+            "Connections lent and returned, permits, and connections created."},
+    Pattern{"ratelimit", "Token-bucket rate limiting", "Advanced patterns",
+            "A bucket refills at a steady rate up to a burst size; each request takes a token "
+            "or waits. Checking and taking must be one atomic step, or concurrent callers "
+            "over-admit.",
+            "The bucket level, admitted and rejected requests, and over-admissions."},
+    Pattern{"backpressure", "Backpressure", "Advanced patterns",
+            "A bounded queue between a fast producer and a slow consumer makes the producer "
+            "wait when the queue is full, so memory stays bounded and the slowest stage sets "
+            "the pace.",
+            "Queue depth filling and draining, and producers blocked on send."},
+    Pattern{"breaker", "Circuit breaker", "Error recovery",
+            "A breaker counts failures of a downstream call. Past a threshold it opens and "
+            "fails fast; after a recovery timeout it lets a few probes through and closes "
+            "again only if they succeed.",
+            "Closed, open and half-open states, failures and probes over time."},
+    Pattern{"tracing", "Timing and tracing", "Performance",
+            "Every poll, wake and resource event is recorded cheaply while the program runs, "
+            "so slow tasks, blocked workers and busy queues can be found and exported.",
+            "A span timeline per task and the export to Perfetto."},
+};
+// clang-format on
+
+} // namespace
+
+PatternListModel::PatternListModel(QObject *parent)
+    : QAbstractListModel(parent)
+{
+}
+
+int PatternListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(s_patterns.size());
+}
+
+QVariant PatternListModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Pattern &pattern = s_patterns[std::size_t(index.row())];
+    switch (role) {
+    case IdRole:
+        return QString::fromLatin1(pattern.id);
+    case Qt::DisplayRole:
+    case TitleRole:
+        return QString::fromUtf8(pattern.title);
+    case SectionRole:
+        return QString::fromUtf8(pattern.section);
+    case SummaryRole:
+        return QString::fromUtf8(pattern.summary);
+    case ShowsRole:
+        return QString::fromUtf8(pattern.shows);
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> PatternListModel::roleNames() const
+{
+    return {
+        {IdRole, "patternId"},
+        {TitleRole, "title"},
+        {SectionRole, "section"},
+        {SummaryRole, "summary"},
+        {ShowsRole, "shows"},
+    };
+}
+
+int PatternListModel::indexOf(const QString &id) const
+{
+    for (std::size_t row = 0; row < s_patterns.size(); ++row) {
+        if (id == QLatin1String(s_patterns[row].id))
+            return int(row);
+    }
+    return -1;
+}
+
+} // namespace taskscope

@@ -1,0 +1,108 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.Material
+import QtQuick.Layouts
+import Qt.labs.settings
+import Taskscope
+
+ApplicationWindow {
+    id: root
+
+    /// Set from the command line (--pattern); otherwise the last pattern shown is restored.
+    property string initialPatternId: ""
+
+    width: 1280
+    height: 800
+    minimumWidth: 900
+    minimumHeight: 560
+    visible: true
+    title: overview.title.length > 0 ? qsTr("Taskscope — %1").arg(overview.title) : qsTr("Taskscope")
+
+    Material.theme: Material.Dark
+    Material.accent: Material.Cyan
+
+    PatternListModel {
+        id: patterns
+    }
+
+    Settings {
+        id: settings
+
+        category: "window"
+        property alias x: root.x
+        property alias y: root.y
+        property alias width: root.width
+        property alias height: root.height
+        property alias sidebarWidth: sidebar.width
+        property string patternId: "runtime"
+    }
+
+    Shortcut {
+        sequences: [StandardKey.Quit]
+        context: Qt.ApplicationShortcut
+        onActivated: Qt.quit()
+    }
+    Shortcut {
+        sequences: [StandardKey.FullScreen, "F11"]
+        onActivated: root.visibility = root.visibility === Window.FullScreen ? Window.Windowed : Window.FullScreen
+    }
+    Shortcut {
+        sequence: "Alt+Down"
+        onActivated: sidebar.selectRelative(1)
+    }
+    Shortcut {
+        sequence: "Alt+Up"
+        onActivated: sidebar.selectRelative(-1)
+    }
+
+    header: ToolBar {
+        RowLayout {
+            anchors.fill: parent
+            anchors.leftMargin: 16
+            anchors.rightMargin: 16
+            spacing: 12
+
+            Label {
+                text: qsTr("Taskscope")
+                font.pixelSize: 22
+                font.bold: true
+            }
+            Label {
+                Layout.fillWidth: true
+                text: qsTr("async concurrency patterns, live")
+                opacity: 0.7
+                font.pixelSize: 16
+                elide: Text.ElideRight
+            }
+            Label {
+                text: qsTr("Alt+↑/↓ pattern · F11 full screen · Ctrl+Q quit")
+                opacity: 0.6
+                font.pixelSize: 14
+            }
+        }
+    }
+
+    SplitView {
+        anchors.fill: parent
+
+        PatternSidebar {
+            id: sidebar
+
+            SplitView.preferredWidth: 300
+            SplitView.minimumWidth: 220
+            model: patterns
+            initialId: root.initialPatternId.length > 0 ? root.initialPatternId : settings.patternId
+            onCurrentIdChanged: settings.patternId = currentId
+        }
+
+        PatternOverview {
+            id: overview
+
+            SplitView.fillWidth: true
+            title: sidebar.currentTitle
+            section: sidebar.currentSection
+            summary: sidebar.currentSummary
+            shows: sidebar.currentShows
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+Pane {
+    id: root
+
+    property string title: ""
+    property string section: ""
+    property string summary: ""
+    property string shows: ""
+
+    padding: 32
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 16
+
+        Label {
+            Layout.fillWidth: true
+            text: root.section
+            font.pixelSize: 15
+            font.letterSpacing: 1.2
+            opacity: 0.6
+        }
+        Label {
+            Layout.fillWidth: true
+            text: root.title
+            font.pixelSize: 34
+            font.bold: true
+            wrapMode: Text.Wrap
+        }
+        Label {
+            Layout.fillWidth: true
+            Layout.maximumWidth: 860
+            text: root.summary
+            font.pixelSize: 20
+            lineHeight: 1.25
+            wrapMode: Text.Wrap
+        }
+        Frame {
+            Layout.fillWidth: true
+            Layout.maximumWidth: 860
+            Layout.topMargin: 12
+
+            ColumnLayout {
+                anchors.fill: parent
+                spacing: 6
+
+                Label {
+                    text: qsTr("What its live page animates")
+                    font.pixelSize: 15
+                    font.bold: true
+                }
+                Label {
+                    Layout.fillWidth: true
+                    text: root.shows
+                    font.pixelSize: 17
+                    wrapMode: Text.Wrap
+                    opacity: 0.85
+                }
+            }
+        }
+        Item {
+            Layout.fillHeight: true
+        }
+    }
+}

@@ -1,0 +1,14 @@
+#pragma once
+
+class QQmlEngine;
+
+namespace taskscope {
+
+/// The QML file every window starts from (Qt 6.4 has no loadFromModule).
+inline constexpr const char *mainQmlUrl = "qrc:/Taskscope/Main.qml";
+
+/// Prepares @p engine to load the Taskscope module: import paths and QCoro's QML types.
+/// The app and the tests both call it, which also keeps the module library linked.
+void setUpQmlEngine(QQmlEngine &engine);
+
+} // namespace taskscope
