@@ -20,10 +20,10 @@ QString RuntimeConfig::validate() const
         return QStringLiteral("threadName \"%1\" has %2 characters; it needs 1–%3 so that "
                               "\"%1-%4\" fits the 15 characters Linux keeps")
             .arg(threadName).arg(threadName.size()).arg(maxThreadNameLength).arg(maxWorkerThreads - 1);
-    if (threadStackSize != 0 && threadStackSize < minThreadStackSize)
+    if (threadStackSize != 0 && (threadStackSize < minThreadStackSize || threadStackSize > maxThreadStackSize))
         return QStringLiteral("threadStackSize is %1 bytes; valid values are 0 (OS default) "
-                              "or at least %2 bytes")
-            .arg(threadStackSize).arg(minThreadStackSize);
+                              "or %2–%3 bytes")
+            .arg(threadStackSize).arg(minThreadStackSize).arg(maxThreadStackSize);
     if (!(timeScale >= minTimeScale && timeScale <= maxTimeScale))
         return QStringLiteral("timeScale is %1; valid range is %2–%3")
             .arg(timeScale).arg(minTimeScale).arg(maxTimeScale);

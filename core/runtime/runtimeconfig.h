@@ -24,6 +24,8 @@ struct RuntimeConfig
     static constexpr int maxThreadNameLength = 12;
     /// Below this glibc refuses a thread stack outright (PTHREAD_STACK_MIN).
     static constexpr std::size_t minThreadStackSize = 16 * 1024;
+    /// QThread takes the stack size as a 32-bit unsigned value.
+    static constexpr std::size_t maxThreadStackSize = 0xFFFFFFFFu;
 
     /// Number of worker threads, 1–64.
     int workerThreads = 2;

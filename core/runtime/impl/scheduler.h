@@ -1,0 +1,189 @@
+#pragma once
+
+// The work-stealing scheduler behind Runtime (engine decisions 2–4 in DESIGN.md).
+//
+// Implementation notes
+// --------------------
+// * Queues. Each worker has a FIFO run queue; tasks woken on a worker go to that worker's
+//   queue, tasks woken or spawned elsewhere go to the global injection queue. A worker takes
+//   from its own queue, checks the global queue first every 61st poll (so injected work is not
+//   starved), then the global queue, then steals half of a random peer's queue. Queues are
+//   small mutex-guarded deques: simple, visible to TSan, and uncontended in the common case.
+// * Parking. An idle worker moves itself onto the parked list under m_parkMutex after
+//   re-checking m_queued. A producer increments m_queued, then reads m_parkedCount; both
+//   sides use seq_cst, so either the worker sees the new task or the producer sees the
+//   parked worker and unparks it (no lost wake-up). A producer unparks at most one worker per
+//   push, and a worker leaves the parked list when it is unparked, so a burst of pushes costs
+//   one futex wake per parked worker, not one per task.
+// * Timers. A parking worker becomes the timekeeper if there is a deadline and no other
+//   timekeeper: it waits until the deadline (real mode) and fires due timers. Arming a new
+//   earliest deadline unparks the timekeeper. Workers also fire due timers every 61 polls.
+// * Virtual time. The last worker to go idle, with nothing queued and no blocking work in
+//   flight, moves the clock to the next deadline and fires it (at once, or paced so virtual
+//   time runs no faster than timeScale × wall time).
+// * Pause and step. While paused, workers hold before taking a task; step() grants one poll,
+//   or, with nothing runnable, moves the clock to the next deadline and fires it.
+
+#include "runtime/runtimeconfig.h"
+#include "runtime/impl/loom.h"
+#include "runtime/impl/taskheader.h"
+#include "time/clock.h"
+#include "time/impl/timerqueue.h"
+#include "trace/tracesink.h"
+
+#include <QThreadPool>
+
+#include <deque>
+#include <memory>
+#include <random>
+#include <vector>
+
+namespace taskscope {
+class Runtime;
+}
+
+namespace taskscope::detail {
+
+class WorkerThread;
+
+/// Counters a worker keeps about itself (read by the UI while it runs).
+struct WorkerCounters
+{
+    Atomic<std::uint64_t> polls{0};
+    Atomic<std::uint64_t> steals{0};   ///< tasks taken from peers
+    Atomic<std::uint64_t> parks{0};
+    Atomic<std::uint64_t> unparks{0};
+};
+
+struct alignas(64) Worker
+{
+    int index = 0;
+    Mutex queueMutex;
+    std::deque<TaskHeader *> queue;
+    Atomic<int> queueLength{0};
+    // Parking (guarded by Scheduler::m_parkMutex).
+    CondVar parkCondition;
+    bool parked = false;
+    bool unparked = false;
+    WorkerCounters counters;
+    // Owner-thread only.
+    std::uint32_t tick = 0;
+    std::mt19937_64 random;
+    WorkerThread *thread = nullptr;
+};
+
+class Scheduler
+{
+public:
+    Scheduler(Runtime &runtime, const RuntimeConfig &config);
+    Scheduler(const Scheduler &) = delete;
+    Scheduler &operator=(const Scheduler &) = delete;
+    ~Scheduler();
+
+    /// Starts the workers; throws std::runtime_error naming the worker that could not start.
+    void start();
+    /// Stops the workers, waits for blocking work, then cancels and destroys every task left.
+    void shutdown() noexcept;
+
+    /// The scheduler whose worker is the calling thread, or null.
+    [[nodiscard]] static Scheduler *current() noexcept;
+    [[nodiscard]] Runtime &runtime() const noexcept { return m_runtime; }
+    [[nodiscard]] Clock &clock() noexcept { return m_clock; }
+    [[nodiscard]] TimerQueue &timers() noexcept { return m_timers; }
+    [[nodiscard]] const RuntimeConfig &config() const noexcept { return m_config; }
+
+    /// A new task id (1, 2, …).
+    [[nodiscard]] TaskId nextTaskId() noexcept { return m_nextTaskId.fetch_add(1, std::memory_order_relaxed); }
+    /// Takes a new task into the registry and queues its first poll.
+    void submit(TaskHeader *task);
+    /// Puts a woken task on a run queue (TaskHeader::schedule).
+    void enqueue(TaskHeader *task) noexcept;
+    /// A timer with a new earliest deadline was armed.
+    void timerArmed() noexcept;
+
+    // Blocking work in flight stops virtual time from jumping (its duration is real).
+    void beginBlocking() noexcept { m_blockingInFlight.fetch_add(1, std::memory_order_seq_cst); }
+    void endBlocking() noexcept;
+    [[nodiscard]] QThreadPool &blockingPool() noexcept { return m_blockingPool; }
+
+    // Pause, resume, step.
+    void pause();
+    void resume();
+    void step();
+    [[nodiscard]] bool isPaused() const noexcept { return m_paused.load(std::memory_order_acquire); }
+
+    // Introspection.
+    [[nodiscard]] int workerCount() const noexcept { return int(m_workers.size()); }
+    [[nodiscard]] const Worker &worker(int index) const noexcept { return *m_workers[std::size_t(index)]; }
+    [[nodiscard]] int globalQueueLength() const noexcept { return m_globalLength.load(std::memory_order_relaxed); }
+    [[nodiscard]] std::size_t liveTasks() const noexcept { return m_liveTasks.load(std::memory_order_relaxed); }
+    [[nodiscard]] std::uint64_t tasksSpawned() const noexcept { return m_nextTaskId.load(std::memory_order_relaxed) - 1; }
+    [[nodiscard]] int currentWorkerIndex() const noexcept;
+    [[nodiscard]] std::uint64_t random() noexcept;
+
+    void setTraceSink(TraceSink *sink) noexcept { m_trace.store(sink, std::memory_order_release); }
+    void trace(TraceKind kind, TaskId task, std::uint64_t object = 0, std::int64_t value = 0) noexcept
+    {
+        // Acquire pairs with setTraceSink; null (the default) costs one load and a branch.
+        if (TraceSink *sink = m_trace.load(std::memory_order_acquire))
+            record(sink, kind, task, object, value);
+    }
+
+    /// The worker loop (WorkerThread::run).
+    void runWorker(int index) noexcept;
+
+private:
+    void record(TraceSink *sink, TraceKind kind, TaskId task, std::uint64_t object, std::int64_t value) noexcept;
+    TaskHeader *findTask(Worker &worker) noexcept;
+    TaskHeader *popLocal(Worker &worker) noexcept;
+    TaskHeader *popGlobal() noexcept;
+    TaskHeader *steal(Worker &thief) noexcept;
+    void pushLocal(Worker &worker, TaskHeader *task) noexcept;
+    void pushGlobal(TaskHeader *task) noexcept;
+    void notifyParked() noexcept;
+    void poll(Worker &worker, TaskHeader *task) noexcept;
+    void park(Worker &worker) noexcept;
+    bool holdWhilePaused() noexcept;
+    bool fireDueTimers() noexcept;
+    bool advanceVirtualTime(UniqueLock &parkLock) noexcept;
+    void unparkAll() noexcept;
+
+    void registerTask(TaskHeader *task) noexcept;
+    void unregisterTask(TaskHeader *task) noexcept;
+
+    Runtime &m_runtime;
+    const RuntimeConfig m_config;
+    Clock m_clock;
+    TimerQueue m_timers;
+    std::vector<std::unique_ptr<Worker>> m_workers;
+    QThreadPool m_blockingPool;
+
+    Mutex m_globalMutex;
+    std::deque<TaskHeader *> m_global;
+    Atomic<int> m_globalLength{0};
+    Atomic<std::int64_t> m_queued{0}; // tasks in all run queues
+
+    Mutex m_parkMutex;
+    std::vector<Worker *> m_parkedWorkers;
+    Atomic<int> m_parkedCount{0};
+    Worker *m_timekeeper = nullptr;
+    Atomic<bool> m_shutdown{false};
+    Atomic<int> m_blockingInFlight{0};
+
+    // Pause and step (guarded by m_parkMutex; m_paused is also read lock-free).
+    Atomic<bool> m_paused{false};
+    int m_stepBudget = 0;
+    CondVar m_pauseCondition;
+
+    // Registry of live tasks (spawned, not yet complete): an intrusive list.
+    Mutex m_registryMutex;
+    TaskHeader *m_registryHead = nullptr;
+    Atomic<std::size_t> m_liveTasks{0};
+
+    Atomic<TaskId> m_nextTaskId{1};
+    Atomic<TraceSink *> m_trace{nullptr};
+    Mutex m_randomMutex;
+    std::mt19937_64 m_random;
+};
+
+} // namespace taskscope::detail

@@ -1,0 +1,151 @@
+#pragma once
+
+/// JoinHandle<T>: the result of spawn(). Await it for the task's value (or a JoinError);
+/// abort() cancels the task at its next await point. Dropping the handle detaches the task:
+/// it keeps running (as in Tokio).
+///
+/// Awaited inside an engine task, the awaiting task is woken through the scheduler. Awaited
+/// from a coroutine on a thread with a Qt event loop (a QCoro::Task on the GUI thread), it
+/// resumes that coroutine on that thread's event loop: the GUI bridge.
+
+#include "runtime/joinerror.h"
+#include "runtime/impl/taskheader.h"
+
+#include <QAbstractEventDispatcher>
+#include <QMetaObject>
+#include <QObject>
+
+#include <coroutine>
+#include <memory>
+#include <source_location>
+
+namespace taskscope {
+
+template<typename T>
+class JoinHandle;
+
+namespace detail {
+
+/// Turns a finished task's outcome into its value, or throws the JoinError.
+template<typename T>
+typename JoinResult<T>::Value takeOutcome(TaskCore<T> &core)
+{
+    switch (core.outcome()) {
+    case Outcome::Ok:
+        return core.takeValue();
+    case Outcome::Panicked:
+        throw JoinError(JoinError::Kind::Panicked, core.id(), core.panicMessage());
+    default:
+        throw JoinError(JoinError::Kind::Cancelled, core.id(), {});
+    }
+}
+
+/// Awaits one task's completion: from an engine task, or from an event-loop thread.
+template<typename T>
+class [[nodiscard]] JoinAwaiter
+{
+public:
+    JoinAwaiter(TaskCore<T> *core, std::source_location location) noexcept
+        : m_core(core)
+        , m_location(location)
+    {
+    }
+
+    bool await_ready() const noexcept { return m_core->isFinished(); }
+
+    bool await_suspend(std::coroutine_handle<> awaiting)
+    {
+        if (TaskHeader *task = TaskHeader::current()) {
+            m_task = task;
+            if (task->stopRequested())
+                return false;
+            if (!m_core->setJoinWaiter({task->beginWait(awaiting, m_location), {}}))
+                return !task->reclaimWait(); // finished meanwhile
+            return task->finishWait();
+        }
+        // The GUI bridge: resume on this thread's event loop.
+        if (!QAbstractEventDispatcher::instance())
+            throw std::logic_error("taskscope: a JoinHandle was awaited outside a task and on a thread "
+                                   "without a Qt event loop (use Runtime::blockOn there)");
+        m_receiver = std::make_unique<QObject>();
+        QObject *receiver = m_receiver.get();
+        return m_core->setJoinWaiter({{}, [receiver, awaiting] {
+                                          QMetaObject::invokeMethod(
+                                              receiver, [awaiting] { awaiting.resume(); }, Qt::QueuedConnection);
+                                      }});
+    }
+
+    typename JoinResult<T>::Value await_resume()
+    {
+        if (!m_core->isFinished()) {
+            // Woken by a cancellation of the awaiting task, not by the join.
+            m_core->clearJoinWaiter();
+            m_task->throwStop();
+        }
+        return takeOutcome(*m_core);
+    }
+
+private:
+    TaskCore<T> *m_core;
+    std::source_location m_location;
+    TaskHeader *m_task = nullptr;
+    std::unique_ptr<QObject> m_receiver;
+};
+
+} // namespace detail
+
+/// A handle to a spawned task (see the header overview).
+template<typename T>
+class [[nodiscard]] JoinHandle
+{
+public:
+    using Value = typename JoinResult<T>::Value;
+
+    JoinHandle() noexcept = default;
+    explicit JoinHandle(detail::TaskRef core) noexcept
+        : m_core(std::move(core))
+    {
+    }
+
+    /// The task's id.
+    [[nodiscard]] TaskId id() const noexcept { return m_core ? m_core->id() : 0; }
+    /// True when the handle refers to a task.
+    [[nodiscard]] bool isValid() const noexcept { return bool(m_core); }
+    /// Asks the task to stop at its next await point; awaiting the handle then gives a
+    /// cancelled JoinError (unless the task finished first).
+    void abort() const noexcept
+    {
+        if (m_core)
+            m_core->requestAbort();
+    }
+    /// True once the task completed, was cancelled or panicked.
+    [[nodiscard]] bool isFinished() const noexcept { return m_core && m_core->isFinished(); }
+
+    /// Awaits the task, recording @p location as where the awaiting task waits.
+    [[nodiscard]] detail::JoinAwaiter<T> join(std::source_location location = std::source_location::current()) const
+    {
+        return {core(), location};
+    }
+    detail::JoinAwaiter<T> operator co_await() const noexcept { return {core(), std::source_location::current()}; }
+
+    /// The outcome of a finished task: its value, or the JoinError (moved out once).
+    [[nodiscard]] JoinResult<T> result() const
+    {
+        try {
+            return JoinResult<T>(detail::takeOutcome(*core()));
+        } catch (const JoinError &error) {
+            return JoinResult<T>(error);
+        }
+    }
+
+    /// The shared task state (for JoinSet, select and blockOn).
+    [[nodiscard]] detail::TaskCore<T> *core() const noexcept
+    {
+        return static_cast<detail::TaskCore<T> *>(m_core.get());
+    }
+
+private:
+    detail::TaskRef m_core;
+};
+
+} // namespace taskscope

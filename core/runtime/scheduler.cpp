@@ -1,0 +1,705 @@
+#include "runtime/impl/scheduler.h"
+#include "sync/impl/cancelscope.h"
+
+#include <QLoggingCategory>
+#include <QThread>
+
+#include <stdexcept>
+
+Q_LOGGING_CATEGORY(lcRuntime, "taskscope.runtime")
+
+namespace taskscope::detail {
+
+namespace {
+
+thread_local Scheduler *t_scheduler = nullptr;
+thread_local Worker *t_worker = nullptr;
+
+/// How often a busy worker looks at the global queue and the timers first (Tokio's 61).
+constexpr std::uint32_t s_globalQueueInterval = 61;
+/// At most this many tasks move from the global queue to a local one in one go.
+constexpr std::size_t s_globalBatch = 32;
+
+} // namespace
+
+thread_local TaskHeader *TaskHeader::t_current = nullptr;
+
+/// A worker: a QThread, so the OS name and the stack size are applied before it starts.
+class WorkerThread final : public QThread
+{
+public:
+    WorkerThread(Scheduler &scheduler, int index)
+        : m_scheduler(scheduler)
+        , m_index(index)
+    {
+    }
+
+protected:
+    void run() override { m_scheduler.runWorker(m_index); }
+
+private:
+    Scheduler &m_scheduler;
+    int m_index;
+};
+
+// ---------------------------------------------------------------------------------------------
+// TaskHeader parts that need the scheduler
+
+void TaskHeader::schedule() noexcept
+{
+    std::uint32_t state = m_runState.load(std::memory_order_acquire);
+    for (;;) {
+        if (state & (Complete | Scheduled))
+            return;
+        if (state & Running) {
+            if (state & Notified)
+                return;
+            // The worker polling us requeues the task when the poll ends.
+            if (m_runState.compare_exchange_weak(state, state | Notified, std::memory_order_acq_rel))
+                return;
+            continue;
+        }
+        if (m_runState.compare_exchange_weak(state, Scheduled, std::memory_order_acq_rel)) {
+            m_scheduler->enqueue(this);
+            return;
+        }
+    }
+}
+
+void TaskHeader::throwStop() const
+{
+    if (m_abortRequested.load(std::memory_order_seq_cst))
+        throw Cancelled{};
+    {
+        // The innermost fired scope: inner timeouts report before outer ones.
+        LockGuard lock(const_cast<Mutex &>(m_mutex));
+        for (auto it = m_scopes.rbegin(); it != m_scopes.rend(); ++it) {
+            if ((*it)->hasFired())
+                throw ScopeCancelled{it->get()};
+        }
+    }
+    throw std::logic_error("taskscope: a task was resumed without its resource or a cancellation");
+}
+
+Outcome TaskHeader::classify(const std::exception_ptr &error)
+{
+    try {
+        std::rethrow_exception(error);
+    } catch (const Cancelled &) {
+        return Outcome::Cancelled;
+    } catch (const ScopeCancelled &) {
+        m_panicMessage = QStringLiteral("a cancel scope's cancellation escaped the scope");
+    } catch (const std::exception &exception) {
+        m_panicMessage = QString::fromUtf8(exception.what());
+    } catch (...) {
+        m_panicMessage = QStringLiteral("an exception of unknown type");
+    }
+    m_panic = error;
+    return Outcome::Panicked;
+}
+
+void TaskHeader::publishCompletion(Outcome outcome) noexcept
+{
+    JoinWaiter waiter;
+    {
+        LockGuard lock(m_mutex);
+        // Release: the value and panic fields written before are visible to whoever
+        // observes the outcome (isFinished, a JoinHandle).
+        m_outcome.store(outcome, std::memory_order_release);
+        waiter = std::move(m_joinWaiter);
+    }
+    if (waiter.waker)
+        waiter.waker.wake();
+    else if (waiter.callback)
+        waiter.callback();
+}
+
+void TaskHeader::destroyUnfinished() noexcept
+{
+    if (m_root) {
+        m_root.destroy();
+        m_root = {};
+    }
+    m_runState.store(Complete, std::memory_order_release);
+    publishCompletion(Outcome::Cancelled);
+}
+
+TaskHeader &requireCurrentTask(const char *what)
+{
+    if (TaskHeader *task = TaskHeader::current())
+        return *task;
+    throw std::logic_error(std::string("taskscope: ") + what
+                           + " must be used inside a task running on a Runtime (spawn it, or use blockOn)");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scheduler
+
+Scheduler::Scheduler(Runtime &runtime, const RuntimeConfig &config)
+    : m_runtime(runtime)
+    , m_config(config)
+    , m_clock(config.clockMode, config.timeScale)
+    , m_random(config.rngSeed)
+{
+    m_blockingPool.setMaxThreadCount(32);
+    m_blockingPool.setObjectName(QStringLiteral("%1-blocking").arg(config.threadName));
+    for (int index = 0; index < config.workerThreads; ++index) {
+        auto worker = std::make_unique<Worker>();
+        worker->index = index;
+        worker->random.seed(config.rngSeed * 0x9E3779B97F4A7C15ull + std::uint64_t(index) + 1);
+        m_workers.push_back(std::move(worker));
+    }
+}
+
+Scheduler::~Scheduler()
+{
+    shutdown();
+}
+
+Scheduler *Scheduler::current() noexcept
+{
+    return t_scheduler;
+}
+
+int Scheduler::currentWorkerIndex() const noexcept
+{
+    return t_scheduler == this && t_worker ? t_worker->index : -1;
+}
+
+void Scheduler::start()
+{
+    for (auto &worker : m_workers) {
+        auto *thread = new WorkerThread(*this, worker->index);
+        thread->setObjectName(m_config.workerName(worker->index));
+        if (m_config.threadStackSize != 0)
+            thread->setStackSize(uint(m_config.threadStackSize));
+        worker->thread = thread;
+        thread->start();
+        if (!thread->isRunning() && !thread->isFinished()) {
+            const QString name = thread->objectName();
+            worker->thread = nullptr;
+            delete thread;
+            shutdown();
+            throw std::runtime_error(
+                QStringLiteral("could not start worker thread \"%1\": the OS refused a thread with "
+                               "threadStackSize = %2 bytes")
+                    .arg(name)
+                    .arg(m_config.threadStackSize)
+                    .toStdString());
+        }
+    }
+}
+
+void Scheduler::shutdown() noexcept
+{
+    if (m_shutdown.exchange(true, std::memory_order_acq_rel))
+        return;
+    unparkAll();
+    for (auto &worker : m_workers) {
+        if (worker->thread) {
+            worker->thread->wait();
+            delete worker->thread;
+            worker->thread = nullptr;
+        }
+    }
+    // Blocking closures cannot be interrupted; their completions wake tasks into the
+    // (now unserved) queues, which is harmless.
+    m_blockingPool.waitForDone();
+
+    // Cancel every task that is left: destroy its frames (running destructors) and tell its
+    // JoinHandle. Destroying one frame can wake or abort others; they are all in the registry.
+    for (;;) {
+        TaskHeader *task = nullptr;
+        {
+            LockGuard lock(m_registryMutex);
+            task = m_registryHead;
+            if (!task)
+                break;
+            m_registryHead = task->m_registryNext;
+            if (m_registryHead)
+                m_registryHead->m_registryPrev = nullptr;
+            task->m_registryNext = nullptr;
+            m_liveTasks.fetch_sub(1, std::memory_order_relaxed);
+        }
+        task->destroyUnfinished();
+        task->unref();
+    }
+    // Queue entries hold no references; the tasks they named are gone.
+    for (auto &worker : m_workers) {
+        LockGuard lock(worker->queueMutex);
+        worker->queue.clear();
+        worker->queueLength.store(0, std::memory_order_relaxed);
+    }
+    LockGuard lock(m_globalMutex);
+    m_global.clear();
+    m_globalLength.store(0, std::memory_order_relaxed);
+    m_queued.store(0, std::memory_order_relaxed);
+}
+
+void Scheduler::registerTask(TaskHeader *task) noexcept
+{
+    LockGuard lock(m_registryMutex);
+    task->m_registryNext = m_registryHead;
+    if (m_registryHead)
+        m_registryHead->m_registryPrev = task;
+    m_registryHead = task;
+    m_liveTasks.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Scheduler::unregisterTask(TaskHeader *task) noexcept
+{
+    {
+        LockGuard lock(m_registryMutex);
+        if (task->m_registryPrev)
+            task->m_registryPrev->m_registryNext = task->m_registryNext;
+        else
+            m_registryHead = task->m_registryNext;
+        if (task->m_registryNext)
+            task->m_registryNext->m_registryPrev = task->m_registryPrev;
+        task->m_registryPrev = task->m_registryNext = nullptr;
+        m_liveTasks.fetch_sub(1, std::memory_order_relaxed);
+    }
+    task->unref(); // the registry's reference
+}
+
+void Scheduler::submit(TaskHeader *task)
+{
+    if (m_shutdown.load(std::memory_order_acquire))
+        throw std::logic_error("taskscope: spawn on a runtime that is shutting down");
+    registerTask(task);
+    const TaskHeader *parent = TaskHeader::current();
+    trace(TraceKind::Spawn, task->id(), parent ? parent->id() : 0);
+    task->m_runState.store(TaskHeader::Scheduled, std::memory_order_relaxed);
+    enqueue(task);
+}
+
+void Scheduler::enqueue(TaskHeader *task) noexcept
+{
+    if (t_scheduler == this && t_worker)
+        pushLocal(*t_worker, task);
+    else
+        pushGlobal(task);
+}
+
+void Scheduler::pushLocal(Worker &worker, TaskHeader *task) noexcept
+{
+    {
+        LockGuard lock(worker.queueMutex);
+        worker.queue.push_back(task);
+        worker.queueLength.fetch_add(1, std::memory_order_relaxed);
+    }
+    // seq_cst: see "Parking" in the implementation notes.
+    m_queued.fetch_add(1, std::memory_order_seq_cst);
+    notifyParked();
+}
+
+void Scheduler::pushGlobal(TaskHeader *task) noexcept
+{
+    {
+        LockGuard lock(m_globalMutex);
+        m_global.push_back(task);
+        m_globalLength.fetch_add(1, std::memory_order_relaxed);
+    }
+    m_queued.fetch_add(1, std::memory_order_seq_cst);
+    notifyParked();
+}
+
+void Scheduler::notifyParked() noexcept
+{
+    if (m_parkedCount.load(std::memory_order_seq_cst) == 0)
+        return;
+    LockGuard lock(m_parkMutex);
+    if (m_parkedWorkers.empty())
+        return;
+    Worker *worker = m_parkedWorkers.back();
+    m_parkedWorkers.pop_back();
+    m_parkedCount.fetch_sub(1, std::memory_order_seq_cst);
+    worker->parked = false;
+    worker->unparked = true;
+    if (m_timekeeper == worker)
+        m_timekeeper = nullptr;
+    worker->counters.unparks.fetch_add(1, std::memory_order_relaxed);
+    worker->parkCondition.notify_one();
+}
+
+void Scheduler::unparkAll() noexcept
+{
+    LockGuard lock(m_parkMutex);
+    for (Worker *worker : m_parkedWorkers) {
+        worker->parked = false;
+        worker->unparked = true;
+        worker->parkCondition.notify_one();
+    }
+    m_parkedCount.fetch_sub(int(m_parkedWorkers.size()), std::memory_order_seq_cst);
+    m_parkedWorkers.clear();
+    m_timekeeper = nullptr;
+    m_pauseCondition.notify_all();
+}
+
+void Scheduler::timerArmed() noexcept
+{
+    if (m_config.clockMode == ClockMode::Virtual || m_parkedCount.load(std::memory_order_seq_cst) == 0)
+        return;
+    LockGuard lock(m_parkMutex);
+    if (Worker *keeper = m_timekeeper) {
+        // Let it re-arm its wait for the new, earlier deadline.
+        keeper->parkCondition.notify_one();
+    } else if (!m_parkedWorkers.empty()) {
+        m_parkedWorkers.back()->parkCondition.notify_one();
+    }
+}
+
+void Scheduler::endBlocking() noexcept
+{
+    if (m_blockingInFlight.fetch_sub(1, std::memory_order_seq_cst) == 1
+        && m_config.clockMode == ClockMode::Virtual) {
+        // The last idle worker may now move virtual time.
+        LockGuard lock(m_parkMutex);
+        if (!m_parkedWorkers.empty())
+            m_parkedWorkers.back()->parkCondition.notify_one();
+    }
+}
+
+TaskHeader *Scheduler::popLocal(Worker &worker) noexcept
+{
+    if (worker.queueLength.load(std::memory_order_relaxed) == 0)
+        return nullptr;
+    LockGuard lock(worker.queueMutex);
+    if (worker.queue.empty())
+        return nullptr;
+    TaskHeader *task = worker.queue.front();
+    worker.queue.pop_front();
+    worker.queueLength.fetch_sub(1, std::memory_order_relaxed);
+    m_queued.fetch_sub(1, std::memory_order_seq_cst);
+    return task;
+}
+
+TaskHeader *Scheduler::popGlobal() noexcept
+{
+    // Relaxed: a hint; the queue itself is read under its lock.
+    if (m_globalLength.load(std::memory_order_relaxed) == 0)
+        return nullptr;
+    TaskHeader *first = nullptr;
+    std::vector<TaskHeader *> batch;
+    {
+        LockGuard lock(m_globalMutex);
+        if (m_global.empty())
+            return nullptr;
+        first = m_global.front();
+        m_global.pop_front();
+        // Take a fair share along, so injected bursts don't cost one global lock per task.
+        std::size_t extra = std::min(s_globalBatch, m_global.size() / m_workers.size());
+        if (t_worker && extra > 0) {
+            batch.assign(m_global.begin(), m_global.begin() + std::ptrdiff_t(extra));
+            m_global.erase(m_global.begin(), m_global.begin() + std::ptrdiff_t(extra));
+        }
+        m_globalLength.fetch_sub(int(1 + batch.size()), std::memory_order_relaxed);
+    }
+    m_queued.fetch_sub(1, std::memory_order_seq_cst);
+    if (!batch.empty()) {
+        LockGuard lock(t_worker->queueMutex);
+        t_worker->queue.insert(t_worker->queue.end(), batch.begin(), batch.end());
+        t_worker->queueLength.fetch_add(int(batch.size()), std::memory_order_relaxed);
+    }
+    return first;
+}
+
+TaskHeader *Scheduler::steal(Worker &thief) noexcept
+{
+    const std::size_t count = m_workers.size();
+    if (count < 2)
+        return nullptr;
+    const std::size_t start = std::size_t(thief.random() % count);
+    for (std::size_t offset = 0; offset < count; ++offset) {
+        Worker &victim = *m_workers[(start + offset) % count];
+        if (&victim == &thief || victim.queueLength.load(std::memory_order_relaxed) == 0)
+            continue;
+        std::vector<TaskHeader *> stolen;
+        {
+            LockGuard lock(victim.queueMutex);
+            const std::size_t available = victim.queue.size();
+            if (available == 0)
+                continue;
+            const std::size_t take = (available + 1) / 2;
+            // The oldest tasks: they have waited longest.
+            stolen.assign(victim.queue.begin(), victim.queue.begin() + std::ptrdiff_t(take));
+            victim.queue.erase(victim.queue.begin(), victim.queue.begin() + std::ptrdiff_t(take));
+            victim.queueLength.fetch_sub(int(take), std::memory_order_relaxed);
+        }
+        thief.counters.steals.fetch_add(stolen.size(), std::memory_order_relaxed);
+        trace(TraceKind::Steal, stolen.front()->id(), std::uint64_t(victim.index), std::int64_t(stolen.size()));
+        m_queued.fetch_sub(1, std::memory_order_seq_cst);
+        if (stolen.size() > 1) {
+            LockGuard lock(thief.queueMutex);
+            thief.queue.insert(thief.queue.end(), stolen.begin() + 1, stolen.end());
+            thief.queueLength.fetch_add(int(stolen.size() - 1), std::memory_order_relaxed);
+        }
+        return stolen.front();
+    }
+    return nullptr;
+}
+
+TaskHeader *Scheduler::findTask(Worker &worker) noexcept
+{
+    if (worker.tick % s_globalQueueInterval == s_globalQueueInterval - 1) {
+        if (TaskHeader *task = popGlobal())
+            return task;
+    }
+    if (TaskHeader *task = popLocal(worker))
+        return task;
+    if (TaskHeader *task = popGlobal())
+        return task;
+    return steal(worker);
+}
+
+void Scheduler::poll(Worker &worker, TaskHeader *task) noexcept
+{
+    // acq_rel: the previous poll (maybe on another worker) happens-before this one.
+    task->m_runState.exchange(TaskHeader::Running, std::memory_order_acq_rel);
+    worker.counters.polls.fetch_add(1, std::memory_order_relaxed);
+    const bool neverPolled = task->m_polls.fetch_add(1, std::memory_order_relaxed) == 0;
+
+    bool done = false;
+    if (neverPolled && task->m_abortRequested.load(std::memory_order_acquire)) {
+        // Aborted before it ever ran: like dropping an unpolled future, the body never starts.
+        task->m_root.destroy();
+        task->m_root = {};
+        task->m_pendingOutcome = Outcome::Cancelled;
+        done = true;
+    } else {
+        trace(TraceKind::PollStart, task->id());
+        TaskHeader::t_current = task;
+        task->m_resumePoint.resume();
+        TaskHeader::t_current = nullptr;
+        if (task->m_root.done()) {
+            try {
+                task->takeResult(task->m_root);
+            } catch (...) {
+                task->m_pendingOutcome = task->classify(std::current_exception());
+            }
+            task->m_root = {};
+            done = true;
+        }
+        trace(TraceKind::PollEnd, task->id(), 0, done ? 1 : 0);
+    }
+
+    if (done) {
+        task->m_runState.store(TaskHeader::Complete, std::memory_order_release);
+        task->publishCompletion(task->m_pendingOutcome);
+        trace(TraceKind::Complete, task->id(), 0, std::int64_t(task->m_pendingOutcome));
+        unregisterTask(task);
+        return;
+    }
+    std::uint32_t expected = TaskHeader::Running;
+    // acq_rel: publishes this poll's frame writes to whoever schedules the task next.
+    if (!task->m_runState.compare_exchange_strong(expected, TaskHeader::Idle, std::memory_order_acq_rel)) {
+        // Woken while running (Running|Notified): poll it again, after the others queued here.
+        task->m_runState.store(TaskHeader::Scheduled, std::memory_order_release);
+        pushLocal(worker, task);
+    }
+}
+
+bool Scheduler::fireDueTimers() noexcept
+{
+    const std::int64_t earliest = m_timers.earliestNs();
+    if (earliest == TimerQueue::noDeadline)
+        return false;
+    const Instant now = m_clock.now();
+    if (earliest > now.time_since_epoch().count())
+        return false;
+    const std::size_t fired = m_timers.fireDue(now);
+    if (fired > 0)
+        trace(TraceKind::TimerFire, 0, 0, std::int64_t(fired));
+    return fired > 0;
+}
+
+bool Scheduler::holdWhilePaused() noexcept
+{
+    UniqueLock lock(m_parkMutex);
+    while (m_paused.load(std::memory_order_acquire) && !m_shutdown.load(std::memory_order_acquire)) {
+        if (m_stepBudget > 0) {
+            --m_stepBudget;
+            if (m_queued.load(std::memory_order_seq_cst) > 0)
+                return true; // one poll for this step
+            continue;
+        }
+        m_pauseCondition.wait(lock);
+    }
+    return true;
+}
+
+bool Scheduler::advanceVirtualTime(UniqueLock &parkLock) noexcept
+{
+    // Called with the park lock held, by the last worker to go idle.
+    const std::int64_t earliest = m_timers.earliestNs();
+    if (earliest == TimerQueue::noDeadline)
+        return false;
+    const Instant target{Duration(earliest)};
+    if (m_config.pacedVirtualTime) {
+        // Virtual time may run at most timeScale × wall time: wait out the difference.
+        const Duration gap = target - m_clock.now();
+        if (gap > Duration::zero()) {
+            const auto wall = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                std::chrono::duration<double, std::nano>(double(gap.count()) / m_clock.timeScale()));
+            Worker &self = *t_worker;
+            const auto until = std::chrono::steady_clock::now() + wall;
+            while (!self.unparked && !m_shutdown.load(std::memory_order_acquire)
+                   && !m_paused.load(std::memory_order_acquire)
+                   && self.parkCondition.wait_until(parkLock, until) != std::cv_status::timeout) {
+            }
+            if (self.unparked || m_shutdown.load(std::memory_order_acquire)
+                || m_paused.load(std::memory_order_acquire) || m_queued.load(std::memory_order_seq_cst) > 0
+                || m_blockingInFlight.load(std::memory_order_seq_cst) > 0)
+                return true; // something changed while we waited: look again
+        }
+    }
+    m_clock.advanceTo(target);
+    return true;
+}
+
+void Scheduler::park(Worker &worker) noexcept
+{
+    UniqueLock lock(m_parkMutex);
+    if (m_shutdown.load(std::memory_order_acquire) || m_paused.load(std::memory_order_acquire))
+        return;
+    worker.parked = true;
+    worker.unparked = false;
+    m_parkedWorkers.push_back(&worker);
+    // seq_cst: see "Parking" in the implementation notes.
+    m_parkedCount.fetch_add(1, std::memory_order_seq_cst);
+
+    auto leaveParkedList = [&] {
+        if (!worker.parked)
+            return; // an unparker already removed us
+        std::erase(m_parkedWorkers, &worker);
+        m_parkedCount.fetch_sub(1, std::memory_order_seq_cst);
+        worker.parked = false;
+        if (m_timekeeper == &worker)
+            m_timekeeper = nullptr;
+    };
+
+    if (m_queued.load(std::memory_order_seq_cst) > 0) {
+        leaveParkedList();
+        return;
+    }
+
+    if (m_config.clockMode == ClockMode::Virtual) {
+        const bool allIdle = m_parkedCount.load(std::memory_order_seq_cst) == int(m_workers.size());
+        if (allIdle && m_blockingInFlight.load(std::memory_order_seq_cst) == 0
+            && advanceVirtualTime(lock)) {
+            leaveParkedList();
+            return;
+        }
+    } else {
+        const std::int64_t earliest = m_timers.earliestNs();
+        if (earliest != TimerQueue::noDeadline && m_timekeeper == nullptr) {
+            const auto wait = m_clock.wallTimeUntil(Instant(Duration(earliest)));
+            if (wait == std::chrono::steady_clock::duration::zero()) {
+                leaveParkedList();
+                return;
+            }
+            if (wait != std::chrono::steady_clock::duration::max()) {
+                m_timekeeper = &worker;
+                worker.counters.parks.fetch_add(1, std::memory_order_relaxed);
+                trace(TraceKind::Park, 0, 0, 1);
+                worker.parkCondition.wait_for(lock, wait);
+                trace(TraceKind::Unpark, 0);
+                leaveParkedList();
+                return;
+            }
+        }
+    }
+
+    worker.counters.parks.fetch_add(1, std::memory_order_relaxed);
+    trace(TraceKind::Park, 0);
+    // One wait: spurious wake-ups and timer re-arms simply send the worker round its loop.
+    if (!worker.unparked && !m_shutdown.load(std::memory_order_acquire))
+        worker.parkCondition.wait(lock);
+    trace(TraceKind::Unpark, 0);
+    leaveParkedList();
+}
+
+void Scheduler::runWorker(int index) noexcept
+{
+    Worker &worker = *m_workers[std::size_t(index)];
+    t_scheduler = this;
+    t_worker = &worker;
+    while (!m_shutdown.load(std::memory_order_acquire)) {
+        if (m_paused.load(std::memory_order_acquire) && !holdWhilePaused())
+            continue;
+        if (m_shutdown.load(std::memory_order_acquire))
+            break;
+        if (TaskHeader *task = findTask(worker)) {
+            poll(worker, task);
+            if (++worker.tick % s_globalQueueInterval == 0)
+                fireDueTimers();
+            continue;
+        }
+        if (fireDueTimers())
+            continue;
+        park(worker);
+    }
+    t_worker = nullptr;
+    t_scheduler = nullptr;
+}
+
+void Scheduler::pause()
+{
+    {
+        LockGuard lock(m_parkMutex);
+        m_paused.store(true, std::memory_order_release);
+        m_stepBudget = 0;
+    }
+    m_clock.pause();
+    unparkAll();
+}
+
+void Scheduler::resume()
+{
+    m_clock.resume();
+    {
+        LockGuard lock(m_parkMutex);
+        m_paused.store(false, std::memory_order_release);
+        m_stepBudget = 0;
+    }
+    unparkAll();
+}
+
+void Scheduler::step()
+{
+    {
+        LockGuard lock(m_parkMutex);
+        if (!m_paused.load(std::memory_order_acquire))
+            return;
+        if (m_queued.load(std::memory_order_seq_cst) > 0) {
+            ++m_stepBudget;
+            m_pauseCondition.notify_one();
+            return;
+        }
+    }
+    // Nothing runnable: move time to the next deadline and fire it; the woken tasks wait for
+    // the next step.
+    const std::int64_t earliest = m_timers.earliestNs();
+    if (earliest == TimerQueue::noDeadline)
+        return;
+    m_clock.advanceTo(Instant(Duration(earliest)));
+    fireDueTimers();
+}
+
+std::uint64_t Scheduler::random() noexcept
+{
+    if (t_scheduler == this && t_worker)
+        return t_worker->random();
+    LockGuard lock(m_randomMutex);
+    return m_random();
+}
+
+void Scheduler::record(TraceSink *sink, TraceKind kind, TaskId task, std::uint64_t object,
+                       std::int64_t value) noexcept
+{
+    TraceEvent event{m_clock.now().time_since_epoch().count(), kind,
+                     std::int16_t(currentWorkerIndex()), task, object, value};
+    sink->record(event);
+}
+
+} // namespace taskscope::detail

@@ -1,0 +1,106 @@
+#pragma once
+
+/// spawnBlocking(fn): runs a blocking or CPU-heavy closure on the runtime's separate
+/// QThreadPool (through QtConcurrent::run) and awaits its result without holding a worker.
+///
+/// ```
+/// QByteArray data = co_await spawnBlocking([path] { return readWholeFile(path); });
+/// ```
+/// The closure cannot be interrupted: if the awaiting task is cancelled, the closure still
+/// runs to its end and its result is dropped. While any closure runs, virtual time does not
+/// jump (its duration is real). An exception thrown by the closure is rethrown at the await.
+
+#include "runtime/impl/scheduler.h"
+#include "runtime/impl/taskheader.h"
+
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <exception>
+#include <memory>
+#include <optional>
+#include <source_location>
+#include <type_traits>
+
+namespace taskscope {
+
+template<typename F>
+class [[nodiscard]] BlockingAwaiter
+{
+public:
+    using Result = std::invoke_result_t<F &>;
+    using Value = std::conditional_t<std::is_void_v<Result>, detail::Unit, Result>;
+
+    BlockingAwaiter(F function, std::source_location location)
+        : m_function(std::move(function))
+        , m_location(location)
+    {
+    }
+
+    bool await_ready() const noexcept { return false; }
+
+    bool await_suspend(std::coroutine_handle<> awaiting)
+    {
+        m_task = &detail::requireCurrentTask("spawnBlocking");
+        if (m_task->stopRequested())
+            return false;
+        detail::Scheduler *scheduler = m_task->scheduler();
+        m_shared = std::make_shared<Shared>();
+        m_shared->waker = m_task->beginWait(awaiting, m_location);
+        scheduler->beginBlocking();
+        QFuture<void> future = QtConcurrent::run(&scheduler->blockingPool(),
+                                                 [shared = m_shared, function = std::move(m_function)]() mutable {
+                                                     try {
+                                                         if constexpr (std::is_void_v<Result>) {
+                                                             function();
+                                                             shared->value.emplace();
+                                                         } else {
+                                                             shared->value.emplace(function());
+                                                         }
+                                                     } catch (...) {
+                                                         shared->error = std::current_exception();
+                                                     }
+                                                 });
+        // A synchronous continuation runs on the pool thread that finished the closure: it
+        // wakes the task without needing an event loop anywhere.
+        future.then([shared = m_shared, scheduler] {
+            // Release: the value written above is visible to the resumed task.
+            shared->done.store(true, std::memory_order_release);
+            scheduler->endBlocking();
+            shared->waker.wake();
+        });
+        return m_task->finishWait();
+    }
+
+    Value await_resume()
+    {
+        if (!m_shared || !m_shared->done.load(std::memory_order_acquire))
+            m_task->throwStop();
+        if (m_shared->error)
+            std::rethrow_exception(m_shared->error);
+        return std::move(*m_shared->value);
+    }
+
+private:
+    struct Shared
+    {
+        detail::Waker waker;
+        std::optional<Value> value;
+        std::exception_ptr error;
+        detail::Atomic<bool> done{false};
+    };
+
+    F m_function;
+    std::source_location m_location;
+    detail::TaskHeader *m_task = nullptr;
+    std::shared_ptr<Shared> m_shared;
+};
+
+/// Runs @p function off the workers and awaits its result (see the header overview).
+template<typename F>
+[[nodiscard]] BlockingAwaiter<std::decay_t<F>> spawnBlocking(
+    F &&function, std::source_location location = std::source_location::current())
+{
+    return BlockingAwaiter<std::decay_t<F>>(std::forward<F>(function), location);
+}
+
+} // namespace taskscope

@@ -1,0 +1,84 @@
+#pragma once
+
+// The runtime's timers: a binary min-heap of intrusive nodes ordered by (deadline, arming order).
+//
+// Implementation notes
+// --------------------
+// Nodes live inside the awaiting coroutine frames (a sleep's awaiter, a timeout's scope), so
+// arming allocates nothing. A node knows its heap index, so removing it when its frame is
+// destroyed early (cancellation, a timeout that did not fire) is O(log n). Firing happens in
+// two steps: under the lock, due nodes are popped, marked fired and their wakers moved out;
+// after the lock, the wakers run. A node's owner may destroy it the moment the lock is
+// released, so nothing touches a node after that.
+// Ties are broken by arming order, which keeps deterministic runs deterministic.
+
+#include "time/clock.h"
+#include "runtime/impl/taskheader.h"
+
+#include <limits>
+#include <memory>
+#include <vector>
+
+namespace taskscope::detail {
+
+class CancelScopeState;
+
+/// One armed timer: wakes a task (sleep) or fires a cancel scope (timeout).
+struct TimerNode
+{
+    Instant deadline{};
+    Waker waker;
+    std::shared_ptr<CancelScopeState> scope;
+    /// Set under the queue lock when the timer fires; read by the owner afterwards.
+    Atomic<bool> fired{false};
+    // Queue bookkeeping (guarded by the queue lock).
+    std::uint64_t order = 0;
+    std::ptrdiff_t heapIndex = -1;
+};
+
+class TimerQueue
+{
+public:
+    static constexpr std::int64_t noDeadline = std::numeric_limits<std::int64_t>::max();
+
+    /// Arms @p node. Returns true when it became the earliest deadline (the parked
+    /// timekeeper must re-arm its wait).
+    bool insert(TimerNode &node);
+    /// Disarms @p node if it is still queued; a no-op once it fired.
+    void remove(TimerNode &node) noexcept;
+    /// Fires every node due at @p now, in deadline order. Returns how many fired.
+    std::size_t fireDue(Instant now);
+    /// The earliest deadline, or noDeadline; lock-free, may be momentarily stale.
+    [[nodiscard]] std::int64_t earliestNs() const noexcept
+    {
+        // Relaxed: a hint for parking decisions, re-checked under the lock before firing.
+        return m_earliestNs.load(std::memory_order_relaxed);
+    }
+    [[nodiscard]] std::size_t size() const;
+
+private:
+    bool less(const TimerNode *a, const TimerNode *b) const noexcept
+    {
+        return a->deadline < b->deadline || (a->deadline == b->deadline && a->order < b->order);
+    }
+    void siftUp(std::size_t index) noexcept;
+    void siftDown(std::size_t index) noexcept;
+    void place(std::size_t index, TimerNode *node) noexcept
+    {
+        m_heap[index] = node;
+        node->heapIndex = std::ptrdiff_t(index);
+    }
+    void removeAt(std::size_t index) noexcept;
+    void publishEarliest() noexcept
+    {
+        m_earliestNs.store(m_heap.empty() ? noDeadline : m_heap.front()->deadline.time_since_epoch().count(),
+                           std::memory_order_relaxed);
+    }
+
+    mutable Mutex m_mutex;
+    std::vector<TimerNode *> m_heap;
+    std::uint64_t m_nextOrder = 0;
+    Atomic<std::int64_t> m_earliestNs{noDeadline};
+};
+
+} // namespace taskscope::detail

@@ -1,0 +1,73 @@
+#pragma once
+
+// Helpers shared by the engine tests.
+
+#include "runtime/runtime.h"
+
+#include <QString>
+
+#include <chrono>
+#include <vector>
+
+namespace taskscope::test {
+
+using namespace std::chrono_literals;
+
+/// A one-worker runtime on the virtual clock: deterministic, and time never really passes.
+inline RuntimeConfig virtualConfig(int workers = 1)
+{
+    RuntimeConfig config = RuntimeConfig::deterministic(42);
+    config.workerThreads = workers;
+    return config;
+}
+
+/// Milliseconds since the runtime started, on its clock.
+inline long long elapsedMs(Runtime &runtime)
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(runtime.now().time_since_epoch()).count();
+}
+
+/// Counts live instances: frames that were destroyed run the destructor.
+struct LiveCounter
+{
+    explicit LiveCounter(std::atomic<int> &count)
+        : m_count(count)
+    {
+        m_count.fetch_add(1);
+    }
+    LiveCounter(const LiveCounter &) = delete;
+    ~LiveCounter() { m_count.fetch_sub(1); }
+    std::atomic<int> &m_count;
+};
+
+/// Records every trace event (thread-safe), for tests that look at polls.
+class RecordingSink : public TraceSink
+{
+public:
+    void record(const TraceEvent &event) noexcept override
+    {
+        std::lock_guard lock(m_mutex);
+        m_events.push_back(event);
+    }
+    std::vector<TraceEvent> events() const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_events;
+    }
+    /// "task@time" for each poll start, in order.
+    QStringList pollSequence() const
+    {
+        QStringList sequence;
+        for (const TraceEvent &event : events()) {
+            if (event.kind == TraceKind::PollStart)
+                sequence << QStringLiteral("%1@%2").arg(event.task).arg(event.timeNs);
+        }
+        return sequence;
+    }
+
+private:
+    mutable std::mutex m_mutex;
+    std::vector<TraceEvent> m_events;
+};
+
+} // namespace taskscope::test
