@@ -188,6 +188,10 @@ void Scheduler::start()
                     .toStdString());
         }
     }
+    // Return once every worker runs, so its OS name and stack are in place when the
+    // constructor returns.
+    UniqueLock lock(m_parkMutex);
+    m_startedCondition.wait(lock, [this] { return m_startedWorkers == int(m_workers.size()); });
 }
 
 void Scheduler::shutdown() noexcept
@@ -624,6 +628,11 @@ void Scheduler::runWorker(int index) noexcept
     Worker &worker = *m_workers[std::size_t(index)];
     t_scheduler = this;
     t_worker = &worker;
+    {
+        LockGuard lock(m_parkMutex);
+        ++m_startedWorkers;
+        m_startedCondition.notify_all();
+    }
     while (!m_shutdown.load(std::memory_order_acquire)) {
         if (m_paused.load(std::memory_order_acquire) && !holdWhilePaused())
             continue;

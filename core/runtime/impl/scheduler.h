@@ -168,6 +168,8 @@ private:
     Atomic<int> m_parkedCount{0};
     Worker *m_timekeeper = nullptr;
     Atomic<bool> m_shutdown{false};
+    int m_startedWorkers = 0; // guarded by m_parkMutex; start() waits for all
+    CondVar m_startedCondition;
     Atomic<int> m_blockingInFlight{0};
 
     // Pause and step (guarded by m_parkMutex; m_paused is also read lock-free).
