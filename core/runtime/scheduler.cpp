@@ -263,7 +263,6 @@ void Scheduler::unregisterTask(TaskHeader *task) noexcept
         task->m_registryPrev = task->m_registryNext = nullptr;
         m_liveTasks.fetch_sub(1, std::memory_order_relaxed);
     }
-    task->unref(); // the registry's reference
 }
 
 void Scheduler::submit(TaskHeader *task)
@@ -488,10 +487,12 @@ void Scheduler::poll(Worker &worker, TaskHeader *task) noexcept
     }
 
     if (done) {
-        task->m_runState.store(TaskHeader::Complete, std::memory_order_release);
-        task->publishCompletion(task->m_pendingOutcome);
-        trace(TraceKind::Complete, task->id(), 0, std::int64_t(task->m_pendingOutcome));
+        // Leave the registry first, so whoever the completion wakes sees liveTasks() without it.
         unregisterTask(task);
+        task->m_runState.store(TaskHeader::Complete, std::memory_order_release);
+        trace(TraceKind::Complete, task->id(), 0, std::int64_t(task->m_pendingOutcome));
+        task->publishCompletion(task->m_pendingOutcome);
+        task->unref(); // the registry's reference
         return;
     }
     std::uint32_t expected = TaskHeader::Running;

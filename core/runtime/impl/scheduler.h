@@ -149,6 +149,7 @@ private:
     void unparkAll() noexcept;
 
     void registerTask(TaskHeader *task) noexcept;
+    /// Unlinks a completed task; the caller drops the registry's reference afterwards.
     void unregisterTask(TaskHeader *task) noexcept;
 
     Runtime &m_runtime;

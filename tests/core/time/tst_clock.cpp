@@ -1,0 +1,94 @@
+#include <QTest>
+
+#ifndef Q_MOC_RUN // moc cannot parse the C++20 library headers behind the engine
+#include "coretest.h"
+#include "runtime/runtime.h"
+#include "time/clock.h"
+#include "time/sleep.h"
+#endif
+
+using namespace taskscope;
+using namespace taskscope::test;
+
+class TestClock : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void virtualTimeMovesOnlyForward()
+    {
+        Clock clock(ClockMode::Virtual, 1.0);
+        QCOMPARE(clock.now(), Instant{});
+        clock.advanceTo(Instant(Duration(5s)));
+        clock.advanceTo(Instant(Duration(2s)));
+        QCOMPARE(clock.now().time_since_epoch(), Duration(5s));
+        QCOMPARE(clock.wallTimeUntil(Instant(Duration(6s))), std::chrono::steady_clock::duration::max());
+    }
+
+    void pausedRealTimeStandsStillAndCanBeStepped()
+    {
+        Clock clock(ClockMode::Real, 1.0);
+        clock.pause();
+        QVERIFY(clock.isPaused());
+        const Instant frozen = clock.now();
+        QTest::qWait(5);
+        QCOMPARE(clock.now(), frozen);
+        QCOMPARE(clock.wallTimeUntil(frozen + 1s), std::chrono::steady_clock::duration::max());
+        clock.advanceTo(frozen + 3s); // the step button
+        QCOMPARE(clock.now(), frozen + 3s);
+        clock.resume();
+        QVERIFY(clock.now() >= frozen + 3s);
+    }
+
+    void realTimeIsScaled()
+    {
+        Clock clock(ClockMode::Real, 0.5);
+        // Half speed: 1 s of runtime time is 2 s of wall time away.
+        const auto wall = clock.wallTimeUntil(clock.now() + 1s);
+        QVERIFY(wall > std::chrono::milliseconds(1900) && wall <= std::chrono::milliseconds(2000));
+        clock.setTimeScale(100);
+        const auto fast = clock.wallTimeUntil(clock.now() + 1s);
+        QVERIFY(fast > std::chrono::milliseconds(9) && fast <= std::chrono::milliseconds(10));
+    }
+
+    void timeScaleOutsideItsRangeIsRejected()
+    {
+        Clock clock(ClockMode::Real, 1.0);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, clock.setTimeScale(0.001));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, clock.setTimeScale(1000));
+        QCOMPARE(clock.timeScale(), 1.0);
+    }
+
+    void timeScaleCanChangeWhileTheRuntimeRuns()
+    {
+        RuntimeConfig config;
+        config.workerThreads = 1;
+        config.timeScale = 0.01; // a 20 ms sleep would take 2 s of wall time...
+        Runtime runtime(config);
+        std::atomic<bool> done{false};
+        JoinHandle<void> handle = runtime.spawn([](std::atomic<bool> &flag) -> Task<void> {
+            co_await sleep(20ms);
+            flag = true;
+        }(done));
+        QTest::qWait(20);
+        QVERIFY(!done.load());
+        runtime.setTimeScale(100); // ...until we speed up: the parked timekeeper re-arms
+        QTRY_VERIFY_WITH_TIMEOUT(done.load(), 1000);
+    }
+
+    void pacedVirtualTimeRunsNoFasterThanTheScale()
+    {
+        RuntimeConfig config = RuntimeConfig::deterministic();
+        config.pacedVirtualTime = true;
+        config.timeScale = 10.0; // 10 virtual ms per wall ms
+        Runtime runtime(config);
+        const auto wallStart = std::chrono::steady_clock::now();
+        runtime.blockOn([]() -> Task<void> { co_await sleep(300ms); }());
+        const auto wall = std::chrono::steady_clock::now() - wallStart;
+        QCOMPARE(elapsedMs(runtime), 300);
+        QVERIFY(wall >= std::chrono::milliseconds(30));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestClock)
+#include "tst_clock.moc"
