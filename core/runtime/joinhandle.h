@@ -26,6 +26,45 @@ class JoinHandle;
 
 namespace detail {
 
+/// Resumes a coroutine on the event loop of the thread that created this object. The
+/// receiver QObject is created and deleted on that thread; the worker that completes the
+/// task only posts to it, under a lock that detach() also takes.
+class EventLoopResumer
+{
+public:
+    EventLoopResumer()
+        : m_receiver(new QObject)
+    {
+    }
+    ~EventLoopResumer() { detach(); }
+    EventLoopResumer(const EventLoopResumer &) = delete;
+    EventLoopResumer &operator=(const EventLoopResumer &) = delete;
+
+    /// Any thread: queues the resumption on the receiver's thread, unless detached.
+    void post(std::coroutine_handle<> coroutine)
+    {
+        LockGuard lock(m_mutex);
+        if (m_receiver)
+            QMetaObject::invokeMethod(m_receiver, [coroutine] { coroutine.resume(); }, Qt::QueuedConnection);
+    }
+    /// The awaiting thread: no more resumptions. The receiver goes through deleteLater,
+    /// since this may run inside the very event it is delivering.
+    void detach()
+    {
+        QObject *receiver = nullptr;
+        {
+            LockGuard lock(m_mutex);
+            receiver = std::exchange(m_receiver, nullptr);
+        }
+        if (receiver)
+            receiver->deleteLater();
+    }
+
+private:
+    Mutex m_mutex;
+    QObject *m_receiver;
+};
+
 /// Turns a finished task's outcome into its value, or throws the JoinError.
 template<typename T>
 typename JoinResult<T>::Value takeOutcome(TaskCore<T> &core)
@@ -59,7 +98,8 @@ public:
             m_task = task;
             if (task->stopRequested())
                 return false;
-            if (!m_core->setJoinWaiter({task->beginWait(awaiting, m_location), {}}))
+            m_registered = true;
+            if (!m_core->setJoinWaiter({task->beginWait(awaiting, m_location), {}, this}))
                 return !task->reclaimWait(); // finished meanwhile
             return task->finishWait();
         }
@@ -67,19 +107,34 @@ public:
         if (!QAbstractEventDispatcher::instance())
             throw std::logic_error("taskscope: a JoinHandle was awaited outside a task and on a thread "
                                    "without a Qt event loop (use Runtime::blockOn there)");
-        m_receiver = std::make_unique<QObject>();
-        QObject *receiver = m_receiver.get();
-        return m_core->setJoinWaiter({{}, [receiver, awaiting] {
-                                          QMetaObject::invokeMethod(
-                                              receiver, [awaiting] { awaiting.resume(); }, Qt::QueuedConnection);
-                                      }});
+        m_bridge = std::make_shared<EventLoopResumer>();
+        m_registered = true;
+        return m_core->setJoinWaiter({{}, [bridge = m_bridge, awaiting] { bridge->post(awaiting); }, this});
+    }
+
+    ~JoinAwaiter()
+    {
+        // A GUI coroutine destroyed while suspended here must not be resumed later.
+        if (m_bridge) {
+            m_core->clearJoinWaiter(this);
+            m_bridge->detach();
+        }
+    }
+    JoinAwaiter(const JoinAwaiter &) = delete;
+    JoinAwaiter &operator=(const JoinAwaiter &) = delete;
+    JoinAwaiter(JoinAwaiter &&other) noexcept
+        : m_core(other.m_core)
+        , m_location(other.m_location)
+    {
+        // Moved only before being awaited (returned from join()).
     }
 
     typename JoinResult<T>::Value await_resume()
     {
         if (!m_core->isFinished()) {
             // Woken by a cancellation of the awaiting task, not by the join.
-            m_core->clearJoinWaiter();
+            if (m_registered)
+                m_core->clearJoinWaiter(this);
             m_task->throwStop();
         }
         return takeOutcome(*m_core);
@@ -89,7 +144,8 @@ private:
     TaskCore<T> *m_core;
     std::source_location m_location;
     TaskHeader *m_task = nullptr;
-    std::unique_ptr<QObject> m_receiver;
+    bool m_registered = false;
+    std::shared_ptr<EventLoopResumer> m_bridge;
 };
 
 } // namespace detail
@@ -106,6 +162,11 @@ public:
         : m_core(std::move(core))
     {
     }
+    /// Move-only, as in Tokio: one task joins, and the value is moved out once.
+    JoinHandle(JoinHandle &&) noexcept = default;
+    JoinHandle &operator=(JoinHandle &&) noexcept = default;
+    JoinHandle(const JoinHandle &) = delete;
+    JoinHandle &operator=(const JoinHandle &) = delete;
 
     /// The task's id.
     [[nodiscard]] TaskId id() const noexcept { return m_core ? m_core->id() : 0; }

@@ -198,6 +198,12 @@ void Scheduler::shutdown() noexcept
 {
     if (m_shutdown.exchange(true, std::memory_order_acq_rel))
         return;
+    // A paused clock would hold a worker inside busyFor forever.
+    m_clock.resume();
+    {
+        LockGuard lock(m_parkMutex);
+        m_paused.store(false, std::memory_order_release);
+    }
     unparkAll();
     for (auto &worker : m_workers) {
         if (worker->thread) {
@@ -240,14 +246,19 @@ void Scheduler::shutdown() noexcept
     m_queued.store(0, std::memory_order_relaxed);
 }
 
-void Scheduler::registerTask(TaskHeader *task) noexcept
+bool Scheduler::registerTask(TaskHeader *task) noexcept
 {
     LockGuard lock(m_registryMutex);
+    // Checked under the registry lock: shutdown sweeps the registry after setting the flag,
+    // so a task registered here is always swept.
+    if (m_shutdown.load(std::memory_order_acquire))
+        return false;
     task->m_registryNext = m_registryHead;
     if (m_registryHead)
         m_registryHead->m_registryPrev = task;
     m_registryHead = task;
     m_liveTasks.fetch_add(1, std::memory_order_relaxed);
+    return true;
 }
 
 void Scheduler::unregisterTask(TaskHeader *task) noexcept
@@ -267,9 +278,12 @@ void Scheduler::unregisterTask(TaskHeader *task) noexcept
 
 void Scheduler::submit(TaskHeader *task)
 {
-    if (m_shutdown.load(std::memory_order_acquire))
+    if (!registerTask(task)) {
+        task->m_root.destroy();
+        task->m_root = {};
+        task->unref(); // the registry's reference; the caller drops the handle's
         throw std::logic_error("taskscope: spawn on a runtime that is shutting down");
-    registerTask(task);
+    }
     const TaskHeader *parent = TaskHeader::current();
     trace(TraceKind::Spawn, task->id(), parent ? parent->id() : 0);
     task->m_runState.store(TaskHeader::Scheduled, std::memory_order_relaxed);
@@ -314,8 +328,12 @@ void Scheduler::notifyParked() noexcept
     LockGuard lock(m_parkMutex);
     if (m_parkedWorkers.empty())
         return;
-    Worker *worker = m_parkedWorkers.back();
-    m_parkedWorkers.pop_back();
+    // Leave the timekeeper parked on its deadline when another worker can take the task.
+    auto chosen = m_parkedWorkers.end() - 1;
+    if (*chosen == m_timekeeper && m_parkedWorkers.size() > 1)
+        --chosen;
+    Worker *worker = *chosen;
+    m_parkedWorkers.erase(chosen);
     m_parkedCount.fetch_sub(1, std::memory_order_seq_cst);
     worker->parked = false;
     worker->unparked = true;
@@ -373,6 +391,8 @@ TaskHeader *Scheduler::popLocal(Worker &worker) noexcept
     TaskHeader *task = worker.queue.front();
     worker.queue.pop_front();
     worker.queueLength.fetch_sub(1, std::memory_order_relaxed);
+    // Running before not-queued, so the task is never counted in neither (step, virtual time).
+    m_running.fetch_add(1, std::memory_order_seq_cst);
     m_queued.fetch_sub(1, std::memory_order_seq_cst);
     return task;
 }
@@ -398,6 +418,8 @@ TaskHeader *Scheduler::popGlobal() noexcept
         }
         m_globalLength.fetch_sub(int(1 + batch.size()), std::memory_order_relaxed);
     }
+    // Running before not-queued, so the task is never counted in neither (step, virtual time).
+    m_running.fetch_add(1, std::memory_order_seq_cst);
     m_queued.fetch_sub(1, std::memory_order_seq_cst);
     if (!batch.empty()) {
         LockGuard lock(t_worker->queueMutex);
@@ -431,7 +453,9 @@ TaskHeader *Scheduler::steal(Worker &thief) noexcept
         }
         thief.counters.steals.fetch_add(stolen.size(), std::memory_order_relaxed);
         trace(TraceKind::Steal, stolen.front()->id(), std::uint64_t(victim.index), std::int64_t(stolen.size()));
-        m_queued.fetch_sub(1, std::memory_order_seq_cst);
+        // Running before not-queued, so the task is never counted in neither (step, virtual time).
+    m_running.fetch_add(1, std::memory_order_seq_cst);
+    m_queued.fetch_sub(1, std::memory_order_seq_cst);
         if (stolen.size() > 1) {
             LockGuard lock(thief.queueMutex);
             thief.queue.insert(thief.queue.end(), stolen.begin() + 1, stolen.end());
@@ -641,6 +665,7 @@ void Scheduler::runWorker(int index) noexcept
             break;
         if (TaskHeader *task = findTask(worker)) {
             poll(worker, task);
+            m_running.fetch_sub(1, std::memory_order_seq_cst);
             if (++worker.tick % s_globalQueueInterval == 0)
                 fireDueTimers();
             continue;
@@ -686,6 +711,9 @@ void Scheduler::step()
             m_pauseCondition.notify_one();
             return;
         }
+        // A poll is still running, or blocking work is in flight: time must not move yet.
+        if (m_running.load(std::memory_order_seq_cst) > 0 || m_blockingInFlight.load(std::memory_order_seq_cst) > 0)
+            return;
     }
     // Nothing runnable: move time to the next deadline and fire it; the woken tasks wait for
     // the next step.

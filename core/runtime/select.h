@@ -39,14 +39,14 @@ public:
             return false;
         Waker waker = m_task->beginWait(awaiting, m_location);
         // The same wait on both: whichever finishes first wins the CAS, the other is stale.
-        if (!m_a->setJoinWaiter({waker, {}}) || !m_b->setJoinWaiter({waker, {}}))
+        if (!m_a->setJoinWaiter({waker, {}, this}) || !m_b->setJoinWaiter({waker, {}, this}))
             return !m_task->reclaimWait();
         return m_task->finishWait();
     }
     void await_resume()
     {
-        m_a->clearJoinWaiter();
-        m_b->clearJoinWaiter();
+        m_a->clearJoinWaiter(this);
+        m_b->clearJoinWaiter(this);
         if (!m_a->isFinished() && !m_b->isFinished())
             m_task->throwStop();
     }

@@ -47,6 +47,29 @@ public:
         m_shared = std::make_shared<Shared>();
         m_shared->waker = m_task->beginWait(awaiting, m_location);
         scheduler->beginBlocking();
+        try {
+            start(scheduler);
+        } catch (...) {
+            // Could not start the closure: undo the wait before the exception reaches the task.
+            scheduler->endBlocking();
+            (void)m_task->reclaimWait();
+            throw;
+        }
+        return m_task->finishWait();
+    }
+
+    Value await_resume()
+    {
+        if (!m_shared || !m_shared->done.load(std::memory_order_acquire))
+            m_task->throwStop();
+        if (m_shared->error)
+            std::rethrow_exception(m_shared->error);
+        return std::move(*m_shared->value);
+    }
+
+private:
+    void start(detail::Scheduler *scheduler)
+    {
         QFuture<void> future = QtConcurrent::run(&scheduler->blockingPool(),
                                                  [shared = m_shared, function = std::move(m_function)]() mutable {
                                                      try {
@@ -65,22 +88,13 @@ public:
         future.then([shared = m_shared, scheduler] {
             // Release: the value written above is visible to the resumed task.
             shared->done.store(true, std::memory_order_release);
-            scheduler->endBlocking();
+            // Wake first: the queued task then keeps virtual time from jumping once the
+            // blocking count drops to zero.
             shared->waker.wake();
+            scheduler->endBlocking();
         });
-        return m_task->finishWait();
     }
 
-    Value await_resume()
-    {
-        if (!m_shared || !m_shared->done.load(std::memory_order_acquire))
-            m_task->throwStop();
-        if (m_shared->error)
-            std::rethrow_exception(m_shared->error);
-        return std::move(*m_shared->value);
-    }
-
-private:
     struct Shared
     {
         detail::Waker waker;

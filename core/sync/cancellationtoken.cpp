@@ -112,7 +112,12 @@ bool CancelledAwaiter::await_suspend(std::coroutine_handle<> awaiting)
     m_task = &detail::requireCurrentTask("CancellationToken::cancelled");
     if (m_task->stopRequested())
         return false;
-    m_registration = m_token.onCancel([waker = m_task->beginWait(awaiting, m_location)] { waker.wake(); });
+    try {
+        m_registration = m_token.onCancel([waker = m_task->beginWait(awaiting, m_location)] { waker.wake(); });
+    } catch (...) {
+        (void)m_task->reclaimWait(); // the registration could not be made: un-arm, then report
+        throw;
+    }
     return m_task->finishWait();
 }
 

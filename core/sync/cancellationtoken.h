@@ -76,6 +76,9 @@ public:
 
     /// Runs @p callback once, when the token is cancelled (at once, on this thread, if it
     /// already is). The callback runs on the thread that calls cancel(): keep it short.
+    /// Resetting the Registration stops a later call, but a callback that cancel() has
+    /// already started may still be running: capture what it uses by value (shared_ptr),
+    /// not a `this` that may be gone.
     [[nodiscard]] Registration onCancel(std::function<void()> callback) const;
 
     /// A guard that cancels this token when it goes out of scope.

@@ -49,6 +49,7 @@ bool SleepAwaiter::await_suspend(std::coroutine_handle<> awaiting)
 {
     if (m_task->stopRequested())
         return false;
+    m_scheduler->timers().reserveOne(); // may throw: before the wait is armed
     m_node.waker = m_task->beginWait(awaiting, m_location);
     m_armed = true;
     if (m_scheduler->timers().insert(m_node))
@@ -95,7 +96,7 @@ void busyFor(Duration duration)
         return;
     }
     // Real work spins: the worker is really held, and a paused clock holds it longer.
-    while (clock.now() < target) {
+    while (clock.now() < target && !scheduler->isShuttingDown()) {
         for (int i = 0; i < 64; ++i)
             detail::spinPause();
     }

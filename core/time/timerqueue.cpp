@@ -15,6 +15,12 @@ bool TimerQueue::insert(TimerNode &node)
     return m_heap.front() == &node;
 }
 
+void TimerQueue::reserveOne()
+{
+    LockGuard lock(m_mutex);
+    m_heap.reserve(m_heap.size() + 1);
+}
+
 void TimerQueue::remove(TimerNode &node) noexcept
 {
     LockGuard lock(m_mutex);

@@ -15,7 +15,7 @@ JoinHandle<T> Runtime::spawn(Task<T> task, QString name, std::source_location lo
                                          location, task.release());
     // One reference is the registry's (dropped at completion), one the handle's.
     core->ref();
-    detail::TaskRef handleRef(core);
+    detail::TaskRef handleRef(core); // released (with the core) if submit throws
     m_scheduler->submit(core);
     return JoinHandle<T>(std::move(handleRef));
 }

@@ -94,7 +94,8 @@ public:
 
     /// A new task id (1, 2, …).
     [[nodiscard]] TaskId nextTaskId() noexcept { return m_nextTaskId.fetch_add(1, std::memory_order_relaxed); }
-    /// Takes a new task into the registry and queues its first poll.
+    /// Takes a new task into the registry and queues its first poll. On a runtime that is
+    /// shutting down, destroys the task (frame included) and throws std::logic_error.
     void submit(TaskHeader *task);
     /// Puts a woken task on a run queue (TaskHeader::schedule).
     void enqueue(TaskHeader *task) noexcept;
@@ -111,6 +112,7 @@ public:
     void resume();
     void step();
     [[nodiscard]] bool isPaused() const noexcept { return m_paused.load(std::memory_order_acquire); }
+    [[nodiscard]] bool isShuttingDown() const noexcept { return m_shutdown.load(std::memory_order_acquire); }
 
     // Introspection.
     [[nodiscard]] int workerCount() const noexcept { return int(m_workers.size()); }
@@ -148,7 +150,7 @@ private:
     bool advanceVirtualTime(UniqueLock &parkLock) noexcept;
     void unparkAll() noexcept;
 
-    void registerTask(TaskHeader *task) noexcept;
+    [[nodiscard]] bool registerTask(TaskHeader *task) noexcept;
     /// Unlinks a completed task; the caller drops the registry's reference afterwards.
     void unregisterTask(TaskHeader *task) noexcept;
 
@@ -163,6 +165,7 @@ private:
     std::deque<TaskHeader *> m_global;
     Atomic<int> m_globalLength{0};
     Atomic<std::int64_t> m_queued{0}; // tasks in all run queues
+    Atomic<int> m_running{0};         // tasks taken off a queue whose poll has not ended
 
     Mutex m_parkMutex;
     std::vector<Worker *> m_parkedWorkers;

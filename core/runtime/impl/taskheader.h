@@ -118,6 +118,8 @@ struct JoinWaiter
 {
     Waker waker;
     std::function<void()> callback;
+    /// Who registered it, so that only they can take it back (clearJoinWaiter).
+    const void *owner = nullptr;
 };
 
 class TaskHeader
@@ -268,10 +270,13 @@ public:
         m_joinWaiter = std::move(waiter);
         return true;
     }
-    void clearJoinWaiter()
+    /// Takes back the waiter registered by @p owner (a no-op if someone else's is there).
+    void clearJoinWaiter(const void *owner)
     {
+        JoinWaiter removed; // destroyed outside the lock
         LockGuard lock(m_mutex);
-        m_joinWaiter = {};
+        if (m_joinWaiter.owner == owner)
+            removed = std::exchange(m_joinWaiter, {});
     }
 
     // --- identity and introspection ---
@@ -348,6 +353,11 @@ protected:
     void takeResult(std::coroutine_handle<> root) override
     {
         auto handle = std::coroutine_handle<TaskPromise<T>>::from_address(root.address());
+        struct DestroyFrame
+        {
+            std::coroutine_handle<TaskPromise<T>> frame;
+            ~DestroyFrame() { frame.destroy(); }
+        } destroyFrame{handle}; // also when moving the value out throws
         auto &promise = handle.promise();
         Outcome outcome = Outcome::Ok;
         if (promise.exception()) {
@@ -357,7 +367,6 @@ protected:
         } else {
             m_value.emplace(promise.takeResult());
         }
-        handle.destroy();
         m_pendingOutcome = outcome;
     }
 

@@ -44,6 +44,8 @@ public:
     /// Arms @p node. Returns true when it became the earliest deadline (the parked
     /// timekeeper must re-arm its wait).
     bool insert(TimerNode &node);
+    /// Makes room for one more node, so that the insert() after arming a wait cannot throw.
+    void reserveOne();
     /// Disarms @p node if it is still queued; a no-op once it fired.
     void remove(TimerNode &node) noexcept;
     /// Fires every node due at @p now, in deadline order. Returns how many fired.
@@ -51,8 +53,9 @@ public:
     /// The earliest deadline, or noDeadline; lock-free, may be momentarily stale.
     [[nodiscard]] std::int64_t earliestNs() const noexcept
     {
-        // Relaxed: a hint for parking decisions, re-checked under the lock before firing.
-        return m_earliestNs.load(std::memory_order_relaxed);
+        // seq_cst: pairs with the parked count in Scheduler::park/timerArmed (Dekker): either
+        // the parking worker sees the new deadline or the arming side sees the parked worker.
+        return m_earliestNs.load(std::memory_order_seq_cst);
     }
     [[nodiscard]] std::size_t size() const;
 
@@ -72,7 +75,7 @@ private:
     void publishEarliest() noexcept
     {
         m_earliestNs.store(m_heap.empty() ? noDeadline : m_heap.front()->deadline.time_since_epoch().count(),
-                           std::memory_order_relaxed);
+                           std::memory_order_seq_cst);
     }
 
     mutable Mutex m_mutex;

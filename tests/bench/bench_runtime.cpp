@@ -1,0 +1,284 @@
+// Runtime benchmarks: one JSON line per figure, each with its peer measured in the same run.
+// Benchmarks never pass or fail; compare ratios, not absolute numbers, on a busy machine.
+
+#include "runtime/runtime.h"
+#include "runtime/yieldnow.h"
+#include "time/sleep.h"
+
+#include <QCoreApplication>
+#include <QFuture>
+#include <QThreadPool>
+#include <QTimer>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <vector>
+
+using namespace taskscope;
+using namespace std::chrono_literals;
+using WallClock = std::chrono::steady_clock;
+
+namespace {
+
+double nanosecondsSince(WallClock::time_point start)
+{
+    return std::chrono::duration<double, std::nano>(WallClock::now() - start).count();
+}
+
+void printLine(const char *name, const char *unit, double value, const char *peer, double peerValue, double goal)
+{
+    std::printf("{\"bench\":\"%s\",\"unit\":\"%s\",\"value\":%.1f,\"peer\":\"%s\",\"peer_value\":%.1f,"
+                "\"ratio_to_peer\":%.3f,\"goal\":%.1f}\n",
+                name, unit, value, peer, peerValue, peerValue > 0 ? value / peerValue : 0.0, goal);
+    std::fflush(stdout);
+}
+
+RuntimeConfig twoWorkers()
+{
+    RuntimeConfig config;
+    config.workerThreads = 2;
+    config.threadName = QStringLiteral("bench");
+    return config;
+}
+
+Task<int> trivial(int value)
+{
+    co_return value;
+}
+
+Task<long long> joinAll(std::vector<JoinHandle<int>> &handles)
+{
+    long long sum = 0;
+    for (auto &handle : handles)
+        sum += co_await handle.join();
+    co_return sum;
+}
+
+// spawn_join: 200k trivial tasks spawned from outside, then awaited; ns per task.
+double spawnJoin(int count)
+{
+    Runtime runtime(twoWorkers());
+    std::vector<JoinHandle<int>> handles;
+    handles.reserve(std::size_t(count));
+    const auto start = WallClock::now();
+    for (int i = 0; i < count; ++i)
+        handles.push_back(runtime.spawn(trivial(i)));
+    const long long sum = runtime.blockOn(joinAll(handles));
+    const double perTask = nanosecondsSince(start) / count;
+    if (sum != (long long)count * (count - 1) / 2)
+        std::fprintf(stderr, "spawn_join: wrong sum %lld\n", sum);
+    return perTask;
+}
+
+double qtConcurrentSpawnJoin(int count)
+{
+    QThreadPool pool;
+    pool.setMaxThreadCount(2);
+    std::vector<QFuture<int>> futures;
+    futures.reserve(std::size_t(count));
+    const auto start = WallClock::now();
+    for (int i = 0; i < count; ++i)
+        futures.push_back(QtConcurrent::run(&pool, [i] { return i; }));
+    long long sum = 0;
+    for (auto &future : futures)
+        sum += future.result();
+    const double perTask = nanosecondsSince(start) / count;
+    if (sum != (long long)count * (count - 1) / 2)
+        std::fprintf(stderr, "qtconcurrent: wrong sum %lld\n", sum);
+    return perTask;
+}
+
+// timers: 100k tasks each sleeping 10–19 ms; ms until all are done.
+Task<int> sleeper(Duration delay)
+{
+    co_await sleep(delay);
+    co_return 1;
+}
+
+double timers(int count)
+{
+    Runtime runtime(twoWorkers());
+    std::mt19937 random(7);
+    std::vector<JoinHandle<int>> handles;
+    handles.reserve(std::size_t(count));
+    const auto start = WallClock::now();
+    for (int i = 0; i < count; ++i)
+        handles.push_back(runtime.spawn(sleeper(std::chrono::milliseconds(10 + random() % 10))));
+    runtime.blockOn(joinAll(handles));
+    return nanosecondsSince(start) / 1e6;
+}
+
+double qtTimers(int count)
+{
+    // Peer: the same 100k one-shot timers as QTimers on one Qt event loop.
+    std::mt19937 random(7);
+    int remaining = count;
+    QObject context;
+    const auto start = WallClock::now();
+    for (int i = 0; i < count; ++i)
+        QTimer::singleShot(std::chrono::milliseconds(10 + random() % 10), Qt::PreciseTimer, &context, [&remaining] {
+            if (--remaining == 0)
+                QCoreApplication::exit(0);
+        });
+    QCoreApplication::exec();
+    return nanosecondsSince(start) / 1e6;
+}
+
+// yield: two tasks each yielding n times on two workers; ns per yield.
+Task<void> yielder(int times)
+{
+    for (int i = 0; i < times; ++i)
+        co_await yieldNow();
+}
+
+double yieldPingPong(int times)
+{
+    Runtime runtime(twoWorkers());
+    const auto start = WallClock::now();
+    runtime.blockOn([](int n) -> Task<void> {
+        JoinHandle<void> a = spawn(yielder(n));
+        JoinHandle<void> b = spawn(yielder(n));
+        co_await a.join();
+        co_await b.join();
+    }(times));
+    return nanosecondsSince(start) / (2.0 * times);
+}
+
+double threadPingPong(int times)
+{
+    // Peer: the same hand-off between two OS threads through a condition variable.
+    std::mutex mutex;
+    std::condition_variable turnChanged;
+    int turn = 0;
+    const auto start = WallClock::now();
+    std::thread other([&] {
+        for (int i = 0; i < times; ++i) {
+            std::unique_lock lock(mutex);
+            turnChanged.wait(lock, [&] { return turn == 1; });
+            turn = 0;
+            turnChanged.notify_one();
+        }
+    });
+    for (int i = 0; i < times; ++i) {
+        std::unique_lock lock(mutex);
+        turn = 1;
+        turnChanged.notify_one();
+        turnChanged.wait(lock, [&] { return turn == 0; });
+    }
+    other.join();
+    return nanosecondsSince(start) / (2.0 * times);
+}
+
+// wake latency: from a spawn outside the runtime, while every worker is parked, to the
+// task's first instruction; µs at p50 and p99.
+std::pair<double, double> percentiles(std::vector<double> samples)
+{
+    std::sort(samples.begin(), samples.end());
+    return {samples[samples.size() / 2], samples[samples.size() * 99 / 100]};
+}
+
+std::pair<double, double> parkedWakeLatency(int samples)
+{
+    Runtime runtime(twoWorkers());
+    std::vector<double> latencies;
+    for (int i = 0; i < samples; ++i) {
+        std::this_thread::sleep_for(1ms); // let both workers park
+        const auto spawnedAt = WallClock::now();
+        JoinHandle<double> handle = runtime.spawn([](WallClock::time_point at) -> Task<double> {
+            co_return std::chrono::duration<double, std::micro>(WallClock::now() - at).count();
+        }(spawnedAt));
+        latencies.push_back(runtime.blockOn([](JoinHandle<double> &h) -> Task<double> { co_return co_await h.join(); }(handle)));
+    }
+    return percentiles(latencies);
+}
+
+std::pair<double, double> condvarWakeLatency(int samples)
+{
+    std::mutex mutex;
+    std::condition_variable ready;
+    WallClock::time_point sentAt;
+    bool sent = false;
+    bool stop = false;
+    std::vector<double> latencies;
+    std::thread waiter([&] {
+        std::unique_lock lock(mutex);
+        for (;;) {
+            ready.wait(lock, [&] { return sent || stop; });
+            if (stop)
+                return;
+            latencies.push_back(std::chrono::duration<double, std::micro>(WallClock::now() - sentAt).count());
+            sent = false;
+            ready.notify_all();
+        }
+    });
+    for (int i = 0; i < samples; ++i) {
+        std::this_thread::sleep_for(1ms);
+        std::unique_lock lock(mutex);
+        sentAt = WallClock::now();
+        sent = true;
+        ready.notify_all();
+        ready.wait(lock, [&] { return !sent; });
+    }
+    {
+        std::lock_guard lock(mutex);
+        stop = true;
+    }
+    ready.notify_all();
+    waiter.join();
+    return percentiles(latencies);
+}
+
+// shutdown: destroying a runtime with 100k tasks pending; ms.
+double shutdownWithPending(int count)
+{
+    auto runtime = std::make_unique<Runtime>(twoWorkers());
+    std::vector<JoinHandle<int>> handles;
+    for (int i = 0; i < count; ++i)
+        handles.push_back(runtime->spawn(sleeper(1h)));
+    while (runtime->liveTasks() < std::size_t(count))
+        std::this_thread::sleep_for(1ms);
+    std::this_thread::sleep_for(50ms); // let them all reach their sleep
+    const auto start = WallClock::now();
+    runtime.reset();
+    return nanosecondsSince(start) / 1e6;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    // Best of three for each side, interleaved, so both see the same machine.
+    auto best = [](auto measure) {
+        double value = 1e300;
+        for (int round = 0; round < 3; ++round)
+            value = std::min(value, measure());
+        return value;
+    };
+    const double ours = best([] { return spawnJoin(200000); });
+    const double peer = best([] { return qtConcurrentSpawnJoin(200000); });
+    printLine("spawn_join", "ns/task", ours, "qtconcurrent_run_2_threads", peer, 400);
+
+    const double timerMs = best([] { return timers(100000); });
+    const double qtTimerMs = best([] { return qtTimers(100000); });
+    printLine("timers_100k_sleep_10_19ms", "ms", timerMs, "qtimer_single_event_loop", qtTimerMs, 60);
+
+    const double yieldNs = best([] { return yieldPingPong(200000); });
+    const double threadNs = best([] { return threadPingPong(200000); });
+    printLine("yield_two_tasks", "ns/yield", yieldNs, "os_thread_condvar_handoff", threadNs, 0);
+
+    const auto [wakeP50, wakeP99] = parkedWakeLatency(500);
+    const auto [cvP50, cvP99] = condvarWakeLatency(500);
+    printLine("parked_worker_wake_p50", "us", wakeP50, "condvar_wake_p50", cvP50, 0);
+    printLine("parked_worker_wake_p99", "us", wakeP99, "condvar_wake_p99", cvP99, 0);
+
+    const double shutdownMs = shutdownWithPending(100000);
+    printLine("shutdown_100k_pending", "ms", shutdownMs, "none", 0, 1000);
+    return 0;
+}
