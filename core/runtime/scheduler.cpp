@@ -205,6 +205,10 @@ void Scheduler::shutdown() noexcept
         m_paused.store(false, std::memory_order_release);
     }
     unparkAll();
+    {
+        UniqueLock lock(m_parkMutex);
+        m_startedCondition.wait(lock, [this] { return m_exitedWorkers == m_startedWorkers; });
+    }
     for (auto &worker : m_workers) {
         if (worker->thread) {
             worker->thread->wait();
@@ -676,6 +680,11 @@ void Scheduler::runWorker(int index) noexcept
     }
     t_worker = nullptr;
     t_scheduler = nullptr;
+    // Our own hand-off before QThread::wait(): Qt's futex-based one is invisible to TSan,
+    // and nothing of the scheduler is touched after this point.
+    LockGuard lock(m_parkMutex);
+    ++m_exitedWorkers;
+    m_startedCondition.notify_all();
 }
 
 void Scheduler::pause()

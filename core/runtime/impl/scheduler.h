@@ -173,6 +173,7 @@ private:
     Worker *m_timekeeper = nullptr;
     Atomic<bool> m_shutdown{false};
     int m_startedWorkers = 0; // guarded by m_parkMutex; start() waits for all
+    int m_exitedWorkers = 0;  // guarded by m_parkMutex; shutdown() waits for all
     CondVar m_startedCondition;
     Atomic<int> m_blockingInFlight{0};
 
