@@ -29,7 +29,7 @@ test-tsan: deps build/tsan/build.ninja
 
 bench: deps build/release/build.ninja
 	$(CMAKE_BUILD) release
-	@for b in build/release/tests/bench/bench_*; do [ -x "$$b" ] && "$$b"; done
+	@for b in $$(find build/release/tests/bench -maxdepth 1 -name 'bench_*' -type f -executable | sort); do "$$b" || exit 1; done
 
 # A screenshot of the real window under Xvfb, for README and for looking at changes.
 screenshot: build

@@ -5,6 +5,7 @@
 #include <QThread>
 
 #include <stdexcept>
+#include <thread>
 
 Q_LOGGING_CATEGORY(lcRuntime, "taskscope.runtime")
 
@@ -19,6 +20,8 @@ thread_local Worker *t_worker = nullptr;
 constexpr std::uint32_t s_globalQueueInterval = 61;
 /// At most this many tasks move from the global queue to a local one in one go.
 constexpr std::size_t s_globalBatch = 32;
+/// How many times an idle worker yields its CPU, looking for work, before it parks.
+constexpr int s_spinRounds = 0;
 
 } // namespace
 
@@ -201,7 +204,7 @@ void Scheduler::shutdown() noexcept
     // A paused clock would hold a worker inside busyFor forever.
     m_clock.resume();
     {
-        LockGuard lock(m_parkMutex);
+        SleepGuard lock(m_parkMutex);
         m_paused.store(false, std::memory_order_release);
     }
     unparkAll();
@@ -222,21 +225,23 @@ void Scheduler::shutdown() noexcept
 
     // Cancel every task that is left: destroy its frames (running destructors) and tell its
     // JoinHandle. Destroying one frame can wake or abort others; they are all in the registry.
-    for (;;) {
-        TaskHeader *task = nullptr;
-        {
-            LockGuard lock(m_registryMutex);
-            task = m_registryHead;
-            if (!task)
-                break;
-            m_registryHead = task->m_registryNext;
-            if (m_registryHead)
-                m_registryHead->m_registryPrev = nullptr;
-            task->m_registryNext = nullptr;
-            m_liveTasks.fetch_sub(1, std::memory_order_relaxed);
+    for (RegistryShard &shard : m_registry) {
+        for (;;) {
+            TaskHeader *task = nullptr;
+            {
+                LockGuard lock(shard.mutex);
+                task = shard.head;
+                if (!task)
+                    break;
+                shard.head = task->m_registryNext;
+                if (shard.head)
+                    shard.head->m_registryPrev = nullptr;
+                task->m_registryNext = nullptr;
+                m_liveTasks.fetch_sub(1, std::memory_order_relaxed);
+            }
+            task->destroyUnfinished();
+            task->unref();
         }
-        task->destroyUnfinished();
-        task->unref();
     }
     // Queue entries hold no references; the tasks they named are gone.
     for (auto &worker : m_workers) {
@@ -252,15 +257,16 @@ void Scheduler::shutdown() noexcept
 
 bool Scheduler::registerTask(TaskHeader *task) noexcept
 {
-    LockGuard lock(m_registryMutex);
+    RegistryShard &shard = shardOf(task);
+    LockGuard lock(shard.mutex);
     // Checked under the registry lock: shutdown sweeps the registry after setting the flag,
     // so a task registered here is always swept.
     if (m_shutdown.load(std::memory_order_acquire))
         return false;
-    task->m_registryNext = m_registryHead;
-    if (m_registryHead)
-        m_registryHead->m_registryPrev = task;
-    m_registryHead = task;
+    task->m_registryNext = shard.head;
+    if (shard.head)
+        shard.head->m_registryPrev = task;
+    shard.head = task;
     m_liveTasks.fetch_add(1, std::memory_order_relaxed);
     return true;
 }
@@ -268,11 +274,12 @@ bool Scheduler::registerTask(TaskHeader *task) noexcept
 void Scheduler::unregisterTask(TaskHeader *task) noexcept
 {
     {
-        LockGuard lock(m_registryMutex);
+        RegistryShard &shard = shardOf(task);
+        LockGuard lock(shard.mutex);
         if (task->m_registryPrev)
             task->m_registryPrev->m_registryNext = task->m_registryNext;
         else
-            m_registryHead = task->m_registryNext;
+            shard.head = task->m_registryNext;
         if (task->m_registryNext)
             task->m_registryNext->m_registryPrev = task->m_registryPrev;
         task->m_registryPrev = task->m_registryNext = nullptr;
@@ -327,9 +334,15 @@ void Scheduler::pushGlobal(TaskHeader *task) noexcept
 
 void Scheduler::notifyParked() noexcept
 {
+    // seq_cst on both loads: see "Parking" (m_queued against m_parkedCount, and against
+    // m_searching: a searcher that gives up re-checks m_queued before it parks).
     if (m_parkedCount.load(std::memory_order_seq_cst) == 0)
         return;
-    LockGuard lock(m_parkMutex);
+    // A worker already woken for earlier work will find this task too, and wakes the next
+    // one itself if there is more: a burst of pushes costs one futex wake, not one per task.
+    if (m_searching.load(std::memory_order_seq_cst) > 0)
+        return;
+    SleepGuard lock(m_parkMutex);
     if (m_parkedWorkers.empty())
         return;
     // Leave the timekeeper parked on its deadline when another worker can take the task.
@@ -341,6 +354,8 @@ void Scheduler::notifyParked() noexcept
     m_parkedCount.fetch_sub(1, std::memory_order_seq_cst);
     worker->parked = false;
     worker->unparked = true;
+    worker->searching = true;
+    m_searching.fetch_add(1, std::memory_order_seq_cst);
     if (m_timekeeper == worker)
         m_timekeeper = nullptr;
     worker->counters.unparks.fetch_add(1, std::memory_order_relaxed);
@@ -349,7 +364,7 @@ void Scheduler::notifyParked() noexcept
 
 void Scheduler::unparkAll() noexcept
 {
-    LockGuard lock(m_parkMutex);
+    SleepGuard lock(m_parkMutex);
     for (Worker *worker : m_parkedWorkers) {
         worker->parked = false;
         worker->unparked = true;
@@ -365,7 +380,7 @@ void Scheduler::timerArmed() noexcept
 {
     if (m_config.clockMode == ClockMode::Virtual || m_parkedCount.load(std::memory_order_seq_cst) == 0)
         return;
-    LockGuard lock(m_parkMutex);
+    SleepGuard lock(m_parkMutex);
     if (Worker *keeper = m_timekeeper) {
         // Let it re-arm its wait for the new, earlier deadline.
         keeper->parkCondition.notify_one();
@@ -379,7 +394,7 @@ void Scheduler::endBlocking() noexcept
     if (m_blockingInFlight.fetch_sub(1, std::memory_order_seq_cst) == 1
         && m_config.clockMode == ClockMode::Virtual) {
         // The last idle worker may now move virtual time.
-        LockGuard lock(m_parkMutex);
+        SleepGuard lock(m_parkMutex);
         if (!m_parkedWorkers.empty())
             m_parkedWorkers.back()->parkCondition.notify_one();
     }
@@ -652,13 +667,37 @@ void Scheduler::park(Worker &worker) noexcept
     leaveParkedList();
 }
 
+bool Scheduler::spinForWork(Worker &worker) noexcept
+{
+    for (int round = 0; round < s_spinRounds; ++round) {
+        if (m_queued.load(std::memory_order_seq_cst) > 0 || m_shutdown.load(std::memory_order_acquire))
+            return true;
+        std::this_thread::yield();
+    }
+    (void)worker;
+    return m_queued.load(std::memory_order_seq_cst) > 0;
+}
+
+void Scheduler::stopSearching(Worker &worker, bool foundWork) noexcept
+{
+    {
+        // The flag is written by notifyParked under the park lock.
+        SleepGuard lock(m_parkMutex);
+        worker.searching = false;
+    }
+    const bool lastSearcher = m_searching.fetch_sub(1, std::memory_order_seq_cst) == 1;
+    // The last searcher to find work passes the baton: if more is queued, wake another.
+    if (foundWork && lastSearcher && m_queued.load(std::memory_order_seq_cst) > 0)
+        notifyParked();
+}
+
 void Scheduler::runWorker(int index) noexcept
 {
     Worker &worker = *m_workers[std::size_t(index)];
     t_scheduler = this;
     t_worker = &worker;
     {
-        LockGuard lock(m_parkMutex);
+        SleepGuard lock(m_parkMutex);
         ++m_startedWorkers;
         m_startedCondition.notify_all();
     }
@@ -668,6 +707,8 @@ void Scheduler::runWorker(int index) noexcept
         if (m_shutdown.load(std::memory_order_acquire))
             break;
         if (TaskHeader *task = findTask(worker)) {
+            if (worker.searching)
+                stopSearching(worker, true);
             poll(worker, task);
             m_running.fetch_sub(1, std::memory_order_seq_cst);
             if (++worker.tick % s_globalQueueInterval == 0)
@@ -676,13 +717,19 @@ void Scheduler::runWorker(int index) noexcept
         }
         if (fireDueTimers())
             continue;
+        // Before a futex round trip, give the CPU away a few times: work injected in bursts
+        // (a loop of spawns from another thread) then costs no park/unpark per task.
+        if (spinForWork(worker))
+            continue;
+        if (worker.searching)
+            stopSearching(worker, false);
         park(worker);
     }
     t_worker = nullptr;
     t_scheduler = nullptr;
     // Our own hand-off before QThread::wait(): Qt's futex-based one is invisible to TSan,
     // and nothing of the scheduler is touched after this point.
-    LockGuard lock(m_parkMutex);
+    SleepGuard lock(m_parkMutex);
     ++m_exitedWorkers;
     m_startedCondition.notify_all();
 }
@@ -690,7 +737,7 @@ void Scheduler::runWorker(int index) noexcept
 void Scheduler::pause()
 {
     {
-        LockGuard lock(m_parkMutex);
+        SleepGuard lock(m_parkMutex);
         m_paused.store(true, std::memory_order_release);
         m_stepBudget = 0;
     }
@@ -702,7 +749,7 @@ void Scheduler::resume()
 {
     m_clock.resume();
     {
-        LockGuard lock(m_parkMutex);
+        SleepGuard lock(m_parkMutex);
         m_paused.store(false, std::memory_order_release);
         m_stepBudget = 0;
     }
@@ -712,7 +759,7 @@ void Scheduler::resume()
 void Scheduler::step()
 {
     {
-        LockGuard lock(m_parkMutex);
+        SleepGuard lock(m_parkMutex);
         if (!m_paused.load(std::memory_order_acquire))
             return;
         if (m_queued.load(std::memory_order_seq_cst) > 0) {

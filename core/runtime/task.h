@@ -17,6 +17,8 @@
 /// destructor, whether the coroutine finished or is suspended (which is how cancellation
 /// unwinds a chain of awaited tasks: destroying the outermost frame destroys the inner ones).
 
+#include "runtime/impl/framepool.h"
+
 #include <coroutine>
 #include <exception>
 #include <type_traits>
@@ -47,6 +49,11 @@ public:
         }
         void await_resume() const noexcept {}
     };
+
+    // Frames come from per-thread pools (framepool.h): spawned frames are typically
+    // allocated on one thread and freed on another.
+    static void *operator new(std::size_t size) { return allocateFromPool(size); }
+    static void operator delete(void *frame, std::size_t size) noexcept { freeToPool(frame, size); }
 
     std::suspend_always initial_suspend() const noexcept { return {}; }
     FinalAwaiter final_suspend() const noexcept { return {}; }

@@ -254,6 +254,9 @@ double shutdownWithPending(int count)
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
+    // `bench_runtime NAME` runs one figure only (for profiling); no argument runs them all.
+    const QString only = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
+    auto wanted = [&only](const char *name) { return only.isEmpty() || only == QLatin1String(name); };
     // Best of three for each side, interleaved, so both see the same machine.
     auto best = [](auto measure) {
         double value = 1e300;
@@ -261,24 +264,39 @@ int main(int argc, char *argv[])
             value = std::min(value, measure());
         return value;
     };
-    const double ours = best([] { return spawnJoin(200000); });
-    const double peer = best([] { return qtConcurrentSpawnJoin(200000); });
-    printLine("spawn_join", "ns/task", ours, "qtconcurrent_run_2_threads", peer, 400);
-
-    const double timerMs = best([] { return timers(100000); });
-    const double qtTimerMs = best([] { return qtTimers(100000); });
-    printLine("timers_100k_sleep_10_19ms", "ms", timerMs, "qtimer_single_event_loop", qtTimerMs, 60);
-
-    const double yieldNs = best([] { return yieldPingPong(200000); });
-    const double threadNs = best([] { return threadPingPong(200000); });
-    printLine("yield_two_tasks", "ns/yield", yieldNs, "os_thread_condvar_handoff", threadNs, 0);
-
-    const auto [wakeP50, wakeP99] = parkedWakeLatency(500);
-    const auto [cvP50, cvP99] = condvarWakeLatency(500);
-    printLine("parked_worker_wake_p50", "us", wakeP50, "condvar_wake_p50", cvP50, 0);
-    printLine("parked_worker_wake_p99", "us", wakeP99, "condvar_wake_p99", cvP99, 0);
-
-    const double shutdownMs = shutdownWithPending(100000);
-    printLine("shutdown_100k_pending", "ms", shutdownMs, "none", 0, 1000);
+    if (only == QLatin1String("profile-spawn-join")) { // ours alone, for perf record
+        std::printf("%.1f ns/task\n", spawnJoin(1000000));
+        return 0;
+    }
+    if (only == QLatin1String("profile-timers")) {
+        std::printf("%.1f ms\n", timers(100000));
+        return 0;
+    }
+    if (wanted("spawn_join")) {
+        const double ours = best([] { return spawnJoin(200000); });
+        const double peer = best([] { return qtConcurrentSpawnJoin(200000); });
+        printLine("spawn_join", "ns/task", ours, "qtconcurrent_run_2_threads", peer, 400);
+    }
+    if (wanted("timers")) {
+        const double timerMs = best([] { return timers(100000); });
+        // One round only: Qt's timer list is linear, and 100k timers take seconds.
+        const double qtTimerMs = qtTimers(100000);
+        printLine("timers_100k_sleep_10_19ms", "ms", timerMs, "qtimer_single_event_loop", qtTimerMs, 60);
+    }
+    if (wanted("yield")) {
+        const double yieldNs = best([] { return yieldPingPong(200000); });
+        const double threadNs = best([] { return threadPingPong(200000); });
+        printLine("yield_two_tasks", "ns/yield", yieldNs, "os_thread_condvar_handoff", threadNs, 0);
+    }
+    if (wanted("wake")) {
+        const auto [wakeP50, wakeP99] = parkedWakeLatency(500);
+        const auto [cvP50, cvP99] = condvarWakeLatency(500);
+        printLine("parked_worker_wake_p50", "us", wakeP50, "condvar_wake_p50", cvP50, 0);
+        printLine("parked_worker_wake_p99", "us", wakeP99, "condvar_wake_p99", cvP99, 0);
+    }
+    if (wanted("shutdown")) {
+        const double shutdownMs = shutdownWithPending(100000);
+        printLine("shutdown_100k_pending", "ms", shutdownMs, "none", 0, 1000);
+    }
     return 0;
 }

@@ -11,10 +11,6 @@ namespace taskscope::detail {
 
 template<typename T>
 using Atomic = std::atomic<T>;
-using Mutex = std::mutex;
-using LockGuard = std::lock_guard<std::mutex>;
-using UniqueLock = std::unique_lock<std::mutex>;
-using CondVar = std::condition_variable;
 
 /// Tells the CPU we are spinning (cheaper for the sibling hyper-thread, kinder to power).
 inline void spinPause() noexcept
@@ -23,5 +19,34 @@ inline void spinPause() noexcept
     __builtin_ia32_pause();
 #endif
 }
+
+/// A mutex for short critical sections: spins briefly on try_lock before it sleeps in the
+/// kernel. Our sections are a few dozen instructions, so a contended lock is usually free
+/// again within the spin, and a futex round trip (microseconds) is avoided.
+class Mutex
+{
+public:
+    void lock()
+    {
+        for (int attempt = 0; attempt < 64; ++attempt) {
+            if (m_mutex.try_lock())
+                return;
+            spinPause();
+        }
+        m_mutex.lock();
+    }
+    bool try_lock() { return m_mutex.try_lock(); }
+    void unlock() { m_mutex.unlock(); }
+
+private:
+    std::mutex m_mutex;
+};
+using LockGuard = std::lock_guard<Mutex>;
+
+/// A mutex that condition variables wait on (parking, blockOn): plain std::mutex.
+using SleepMutex = std::mutex;
+using SleepGuard = std::lock_guard<std::mutex>;
+using UniqueLock = std::unique_lock<std::mutex>;
+using CondVar = std::condition_variable;
 
 } // namespace taskscope::detail

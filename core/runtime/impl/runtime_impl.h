@@ -27,11 +27,11 @@ T Runtime::blockOn(Task<T> task, std::source_location location)
         throw std::logic_error("taskscope: blockOn called on a worker thread would block the worker "
                                "it waits for; co_await the task instead");
     JoinHandle<T> handle = spawn(std::move(task), QStringLiteral("blockOn"), location);
-    detail::Mutex mutex;
+    detail::SleepMutex mutex;
     detail::CondVar finished;
     bool done = false;
     const bool waiting = handle.core()->setJoinWaiter({{}, [&] {
-                                                           detail::LockGuard lock(mutex);
+                                                           detail::SleepGuard lock(mutex);
                                                            done = true;
                                                            finished.notify_one();
                                                        }});

@@ -33,6 +33,7 @@
 
 #include <QThreadPool>
 
+#include <array>
 #include <deque>
 #include <memory>
 #include <random>
@@ -65,6 +66,7 @@ struct alignas(64) Worker
     CondVar parkCondition;
     bool parked = false;
     bool unparked = false;
+    bool searching = false; // unparked to look for work, counted in m_searching
     WorkerCounters counters;
     // Owner-thread only.
     std::uint32_t tick = 0;
@@ -145,6 +147,8 @@ private:
     void notifyParked() noexcept;
     void poll(Worker &worker, TaskHeader *task) noexcept;
     void park(Worker &worker) noexcept;
+    bool spinForWork(Worker &worker) noexcept;
+    void stopSearching(Worker &worker, bool foundWork) noexcept;
     bool holdWhilePaused() noexcept;
     bool fireDueTimers() noexcept;
     bool advanceVirtualTime(UniqueLock &parkLock) noexcept;
@@ -167,9 +171,10 @@ private:
     Atomic<std::int64_t> m_queued{0}; // tasks in all run queues
     Atomic<int> m_running{0};         // tasks taken off a queue whose poll has not ended
 
-    Mutex m_parkMutex;
+    SleepMutex m_parkMutex;
     std::vector<Worker *> m_parkedWorkers;
     Atomic<int> m_parkedCount{0};
+    Atomic<int> m_searching{0}; // workers unparked for new work that have not found it yet
     Worker *m_timekeeper = nullptr;
     Atomic<bool> m_shutdown{false};
     int m_startedWorkers = 0; // guarded by m_parkMutex; start() waits for all
@@ -182,9 +187,16 @@ private:
     int m_stepBudget = 0;
     CondVar m_pauseCondition;
 
-    // Registry of live tasks (spawned, not yet complete): an intrusive list.
-    Mutex m_registryMutex;
-    TaskHeader *m_registryHead = nullptr;
+    // Registry of live tasks (spawned, not yet complete): intrusive lists in shards by task
+    // id, so that the spawner registering and a worker unregistering rarely share a lock.
+    struct alignas(64) RegistryShard
+    {
+        Mutex mutex;
+        TaskHeader *head = nullptr;
+    };
+    static constexpr std::size_t s_registryShards = 16;
+    RegistryShard &shardOf(const TaskHeader *task) noexcept { return m_registry[task->id() % s_registryShards]; }
+    std::array<RegistryShard, s_registryShards> m_registry;
     Atomic<std::size_t> m_liveTasks{0};
 
     Atomic<TaskId> m_nextTaskId{1};

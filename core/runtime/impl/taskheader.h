@@ -145,6 +145,11 @@ public:
     TaskHeader &operator=(const TaskHeader &) = delete;
     virtual ~TaskHeader() = default;
 
+    // Headers, like frames, come from the per-thread pools (the virtual destructor makes the
+    // sized delete see the whole TaskCore).
+    static void *operator new(std::size_t size) { return allocateFromPool(size); }
+    static void operator delete(void *header, std::size_t size) noexcept { freeToPool(header, size); }
+
     /// The task the calling thread is polling, or null outside a poll.
     [[nodiscard]] static TaskHeader *current() noexcept { return t_current; }
 
