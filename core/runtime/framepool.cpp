@@ -7,7 +7,8 @@
 #include <new>
 #include <vector>
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+// ASan must see every frame's lifetime; TSan runs with the pools, to check their hand-offs.
+#if defined(__SANITIZE_ADDRESS__)
 #define TASKSCOPE_PLAIN_ALLOCATION 1
 #else
 #define TASKSCOPE_PLAIN_ALLOCATION 0

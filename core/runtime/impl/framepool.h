@@ -13,8 +13,8 @@
 // CAS), which the owner takes over in one exchange when its list runs dry. Every block has a
 // 16-byte header naming its pool and size class. Pools outlive their threads: a finished
 // thread's pool is handed to the next thread that needs one, so memory stays bounded by the
-// peak in use. Large blocks, and everything in sanitizer builds (so ASan still sees frame
-// lifetimes), go straight to operator new.
+// peak in use. Large blocks, and everything in AddressSanitizer builds (so ASan still sees
+// frame lifetimes), go straight to operator new; ThreadSanitizer builds use the pools.
 
 #include <cstddef>
 
