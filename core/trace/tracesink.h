@@ -21,7 +21,38 @@ enum class TraceKind : std::uint8_t {
     Park,
     Unpark,
     TimerFire, ///< value = number of timers fired
+    // Resource events: object = the primitive's object id (see sync/).
+    Send,         ///< a value entered a channel; value = queue length after
+    Receive,      ///< a value left a channel; value = queue length after
+    Acquire,      ///< permits taken from a semaphore (or a lock); value = permits
+    Release,      ///< permits given back; value = permits
+    WaitBegin,    ///< task starts waiting on the object; value = waiters after
+    WaitEnd,      ///< task stops waiting; value = 1 served, 0 cancelled or closed
+    Notify,       ///< value = waiters woken
 };
+
+/// A short name for a kind, as the export and the UI show it.
+constexpr const char *traceKindName(TraceKind kind) noexcept
+{
+    switch (kind) {
+    case TraceKind::Spawn: return "spawn";
+    case TraceKind::PollStart: return "poll-start";
+    case TraceKind::PollEnd: return "poll-end";
+    case TraceKind::Complete: return "complete";
+    case TraceKind::Steal: return "steal";
+    case TraceKind::Park: return "park";
+    case TraceKind::Unpark: return "unpark";
+    case TraceKind::TimerFire: return "timer-fire";
+    case TraceKind::Send: return "send";
+    case TraceKind::Receive: return "receive";
+    case TraceKind::Acquire: return "acquire";
+    case TraceKind::Release: return "release";
+    case TraceKind::WaitBegin: return "wait-begin";
+    case TraceKind::WaitEnd: return "wait-end";
+    case TraceKind::Notify: return "notify";
+    }
+    return "?";
+}
 
 /// One fixed-size event.
 struct TraceEvent
