@@ -70,7 +70,7 @@ public:
     Shared(std::size_t capacity, QString name)
         : TracedObject(name)
         , capacity(capacity)
-        , slots(capacity > 0 ? std::make_shared<BatchSemaphore>(capacity, name + QStringLiteral(".capacity"))
+        , room(capacity > 0 ? std::make_shared<BatchSemaphore>(capacity, name + QStringLiteral(".capacity"))
                              : nullptr)
     {
     }
@@ -94,31 +94,30 @@ public:
         return true;
     }
 
-    /// Takes the next value, if any, and frees its slot.
-    std::optional<T> pop()
+    /// Moves the next value, if any, into @p value (which must be empty) and frees its slot.
+    bool popInto(std::optional<T> &value)
     {
-        std::optional<T> value;
         std::size_t length = 0;
         {
             LockGuard lock(mutex);
             if (queue.empty())
-                return std::nullopt;
+                return false;
             value.emplace(std::move(queue.front()));
             queue.pop_front();
             length = queue.size();
             this->length.store(length, std::memory_order_relaxed);
         }
-        if (slots)
-            slots->release(1);
+        if (room)
+            room->release(1);
         trace(TraceKind::Receive, std::int64_t(length));
-        return value;
+        return true;
     }
 
     /// True when recv() should end: no value, and no sender can add one.
     bool isFinishedLocked() const { return queue.empty() && (senders.load(std::memory_order_acquire) == 0 || receiverClosed); }
 
     const std::size_t capacity; // 0 = unbounded
-    const std::shared_ptr<BatchSemaphore> slots;
+    const std::shared_ptr<BatchSemaphore> room;
     taskscope::detail::Mutex mutex;
     std::deque<T> queue;
     bool receiverClosed = false;
@@ -161,8 +160,8 @@ public:
             : m_shared(std::move(shared))
             , m_value(std::move(value))
         {
-            if (m_shared->slots)
-                m_acquire.emplace(m_shared->slots, 1, location);
+            if (m_shared->room)
+                m_acquire.emplace(m_shared->room, 1, location);
         }
         bool await_ready()
         {
@@ -175,8 +174,8 @@ public:
             if (m_acquire && m_acquire->await_resume() == detail::BatchSemaphore::Result::Closed)
                 return SendResult<T>::closed(std::move(m_value));
             if (!m_shared->push(m_value)) {
-                if (m_shared->slots)
-                    m_shared->slots->release(1);
+                if (m_shared->room)
+                    m_shared->room->release(1);
                 return SendResult<T>::closed(std::move(m_value));
             }
             return SendResult<T>::sent();
@@ -197,14 +196,14 @@ public:
     /// Sends @p value only if there is room now; otherwise gives it back as Full or Closed.
     [[nodiscard]] SendResult<T> trySend(T value) const
     {
-        if (m_shared->slots && !m_shared->slots->tryAcquire(1)) {
-            if (m_shared->slots->isClosed())
+        if (m_shared->room && !m_shared->room->tryAcquire(1)) {
+            if (m_shared->room->isClosed())
                 return SendResult<T>::closed(std::move(value));
             return SendResult<T>::full(std::move(value));
         }
         if (!m_shared->push(value)) {
-            if (m_shared->slots)
-                m_shared->slots->release(1);
+            if (m_shared->room)
+                m_shared->room->release(1);
             return SendResult<T>::closed(std::move(value));
         }
         return SendResult<T>::sent();
@@ -270,8 +269,7 @@ public:
         }
         bool await_ready()
         {
-            m_value = m_shared.pop();
-            if (m_value)
+            if (m_shared.popInto(m_value))
                 return true;
             detail::LockGuard lock(m_shared.mutex);
             return m_shared.isFinishedLocked();
@@ -292,10 +290,7 @@ public:
         }
         std::optional<T> await_resume()
         {
-            if (m_value)
-                return std::move(m_value);
-            m_value = m_shared.pop();
-            if (m_value)
+            if (m_value || m_shared.popInto(m_value))
                 return std::move(m_value);
             {
                 detail::LockGuard lock(m_shared.mutex);
@@ -320,7 +315,12 @@ public:
         return Recv(*m_shared, location);
     }
     /// The next value if one is queued now.
-    [[nodiscard]] std::optional<T> tryRecv() { return m_shared->pop(); }
+    [[nodiscard]] std::optional<T> tryRecv()
+    {
+        std::optional<T> value;
+        m_shared->popInto(value);
+        return value;
+    }
 
     /// Stops the channel: waiting and later sends fail as Closed; queued values stay receivable.
     void close()
@@ -329,15 +329,15 @@ public:
             detail::LockGuard lock(m_shared->mutex);
             m_shared->receiverClosed = true;
         }
-        if (m_shared->slots)
-            m_shared->slots->close();
+        if (m_shared->room)
+            m_shared->room->close();
     }
     [[nodiscard]] std::size_t len() const noexcept { return m_shared->length.load(std::memory_order_relaxed); }
     [[nodiscard]] std::size_t capacity() const noexcept { return m_shared->capacity; }
     /// Senders waiting for room now.
     [[nodiscard]] std::size_t waitingSenders() const noexcept
     {
-        return m_shared->slots ? m_shared->slots->waiterCount() : 0;
+        return m_shared->room ? m_shared->room->waiterCount() : 0;
     }
     [[nodiscard]] std::uint64_t objectId() const noexcept { return m_shared->id(); }
 

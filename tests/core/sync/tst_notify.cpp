@@ -1,0 +1,112 @@
+#include <QTest>
+
+#ifndef Q_MOC_RUN // moc cannot parse the C++20 library headers behind the engine
+#include "coretest.h"
+#include "runtime/runtime.h"
+#include "sync/notify.h"
+#include "time/sleep.h"
+#endif
+
+using namespace taskscope;
+using namespace taskscope::test;
+
+namespace {
+
+Task<void> waitAndLog(Notify &notify, QStringList &log, QString name, Duration delay)
+{
+    co_await sleep(delay);
+    co_await notify.notified();
+    log << name;
+}
+
+} // namespace
+
+class TestNotify : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void notifyOneWakesWaitersInFifoOrder()
+    {
+        Runtime runtime(virtualConfig());
+        Notify notify;
+        QStringList log;
+        runtime.blockOn([](Notify &n, QStringList &out) -> Task<void> {
+            std::vector<JoinHandle<void>> waiters;
+            waiters.push_back(spawn(waitAndLog(n, out, QStringLiteral("second"), 2ms)));
+            waiters.push_back(spawn(waitAndLog(n, out, QStringLiteral("first"), 1ms)));
+            waiters.push_back(spawn(waitAndLog(n, out, QStringLiteral("third"), 3ms)));
+            co_await sleep(5ms);
+            out << QStringLiteral("waiting=%1").arg(n.waiterCount());
+            for (int i = 0; i < 3; ++i) {
+                n.notifyOne();
+                co_await sleep(1ms);
+            }
+            for (auto &waiter : waiters)
+                co_await waiter.join();
+        }(notify, log));
+        QCOMPARE(log, QStringList({"waiting=3", "first", "second", "third"}));
+    }
+
+    void aNotifyWithNobodyWaitingIsStoredOnce()
+    {
+        Runtime runtime(virtualConfig());
+        Notify notify;
+        const QString outcome = runtime.blockOn([](Notify &n, Runtime &rt) -> Task<QString> {
+            n.notifyOne();
+            n.notifyOne(); // permits do not add up
+            co_await n.notified(); // consumes the stored permit at once
+            JoinHandle<void> late = spawn([](Notify &m) -> Task<void> { co_await m.notified(); }(n));
+            co_await sleep(10ms);
+            const bool stillWaiting = !late.isFinished();
+            n.notifyOne();
+            co_await late.join();
+            co_return QStringLiteral("%1 at %2").arg(stillWaiting).arg(elapsedMs(rt));
+        }(notify, runtime));
+        QCOMPARE(outcome, QStringLiteral("1 at 10"));
+    }
+
+    void notifyWaitersWakesEveryoneWaitingAndStoresNothing()
+    {
+        Runtime runtime(virtualConfig());
+        Notify notify;
+        QStringList log;
+        runtime.blockOn([](Notify &n, QStringList &out) -> Task<void> {
+            JoinHandle<void> a = spawn(waitAndLog(n, out, QStringLiteral("a"), 0ms));
+            JoinHandle<void> b = spawn(waitAndLog(n, out, QStringLiteral("b"), 0ms));
+            co_await sleep(1ms);
+            n.notifyWaiters();
+            co_await a.join();
+            co_await b.join();
+            JoinHandle<void> c = spawn(waitAndLog(n, out, QStringLiteral("c"), 0ms));
+            co_await sleep(1ms);
+            out << QStringLiteral("c waiting=%1").arg(!c.isFinished());
+            c.abort();
+        }(notify, log));
+        QCOMPARE(log, QStringList({"a", "b", "c waiting=1"}));
+    }
+
+    void aCancelledWaiterLeavesTheQueue()
+    {
+        Runtime runtime(virtualConfig());
+        Notify notify;
+        QStringList log;
+        runtime.blockOn([](Notify &n, QStringList &out) -> Task<void> {
+            JoinHandle<void> doomed = spawn(waitAndLog(n, out, QStringLiteral("doomed"), 0ms));
+            JoinHandle<void> next = spawn(waitAndLog(n, out, QStringLiteral("next"), 1ms));
+            co_await sleep(2ms);
+            doomed.abort();
+            try {
+                co_await doomed.join();
+            } catch (const JoinError &) {
+            }
+            out << QStringLiteral("waiting=%1").arg(n.waiterCount());
+            n.notifyOne(); // goes to `next`, not to the cancelled waiter
+            co_await next.join();
+        }(notify, log));
+        QCOMPARE(log, QStringList({"waiting=1", "next"}));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestNotify)
+#include "tst_notify.moc"
