@@ -37,7 +37,7 @@ private slots:
         Runtime runtime(virtualConfig());
         const bool closed = runtime.blockOn([]() -> Task<bool> {
             auto [tx, rx] = oneshot::channel<QString>();
-            spawn([](oneshot::Sender<QString> reply) -> Task<void> {
+            JoinHandle<void> dropper = spawn([](oneshot::Sender<QString> reply) -> Task<void> {
                 co_await sleep(1ms);
                 (void)reply; // dropped without sending
             }(std::move(tx)));
