@@ -237,7 +237,7 @@ void Scheduler::shutdown() noexcept
                 if (shard.head)
                     shard.head->m_registryPrev = nullptr;
                 task->m_registryNext = nullptr;
-                m_liveTasks.fetch_sub(1, std::memory_order_relaxed);
+                shard.count.store(shard.count.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
             }
             task->destroyUnfinished();
             task->unref();
@@ -267,7 +267,8 @@ bool Scheduler::registerTask(TaskHeader *task) noexcept
     if (shard.head)
         shard.head->m_registryPrev = task;
     shard.head = task;
-    m_liveTasks.fetch_add(1, std::memory_order_relaxed);
+    // A plain store under the shard lock: cheaper than a read-modify-write.
+    shard.count.store(shard.count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     return true;
 }
 
@@ -283,7 +284,7 @@ void Scheduler::unregisterTask(TaskHeader *task) noexcept
         if (task->m_registryNext)
             task->m_registryNext->m_registryPrev = task->m_registryPrev;
         task->m_registryPrev = task->m_registryNext = nullptr;
-        m_liveTasks.fetch_sub(1, std::memory_order_relaxed);
+        shard.count.store(shard.count.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
     }
 }
 
@@ -326,7 +327,7 @@ void Scheduler::pushGlobal(TaskHeader *task) noexcept
     {
         LockGuard lock(m_globalMutex);
         m_global.push_back(task);
-        m_globalLength.fetch_add(1, std::memory_order_relaxed);
+        m_globalLength.store(int(m_global.size()), std::memory_order_relaxed);
     }
     m_queued.fetch_add(1, std::memory_order_seq_cst);
     notifyParked();
@@ -435,7 +436,7 @@ TaskHeader *Scheduler::popGlobal() noexcept
             batch.assign(m_global.begin(), m_global.begin() + std::ptrdiff_t(extra));
             m_global.erase(m_global.begin(), m_global.begin() + std::ptrdiff_t(extra));
         }
-        m_globalLength.fetch_sub(int(1 + batch.size()), std::memory_order_relaxed);
+        m_globalLength.store(int(m_global.size()), std::memory_order_relaxed);
     }
     // Running before not-queued, so the task is never counted in neither (step, virtual time).
     m_running.fetch_add(1, std::memory_order_seq_cst);

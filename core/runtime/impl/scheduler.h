@@ -120,7 +120,14 @@ public:
     [[nodiscard]] int workerCount() const noexcept { return int(m_workers.size()); }
     [[nodiscard]] const Worker &worker(int index) const noexcept { return *m_workers[std::size_t(index)]; }
     [[nodiscard]] int globalQueueLength() const noexcept { return m_globalLength.load(std::memory_order_relaxed); }
-    [[nodiscard]] std::size_t liveTasks() const noexcept { return m_liveTasks.load(std::memory_order_relaxed); }
+    [[nodiscard]] std::size_t liveTasks() const noexcept
+    {
+        // Relaxed: a count for display and tests; each shard's count is exact under its lock.
+        std::size_t live = 0;
+        for (const RegistryShard &shard : m_registry)
+            live += shard.count.load(std::memory_order_relaxed);
+        return live;
+    }
     [[nodiscard]] std::uint64_t tasksSpawned() const noexcept { return m_nextTaskId.load(std::memory_order_relaxed) - 1; }
     [[nodiscard]] int currentWorkerIndex() const noexcept;
     [[nodiscard]] std::uint64_t random() noexcept;
@@ -193,11 +200,11 @@ private:
     {
         Mutex mutex;
         TaskHeader *head = nullptr;
+        Atomic<std::size_t> count{0}; // written under the mutex, read lock-free for display
     };
     static constexpr std::size_t s_registryShards = 16;
     RegistryShard &shardOf(const TaskHeader *task) noexcept { return m_registry[task->id() % s_registryShards]; }
     std::array<RegistryShard, s_registryShards> m_registry;
-    Atomic<std::size_t> m_liveTasks{0};
 
     Atomic<TaskId> m_nextTaskId{1};
     Atomic<TraceSink *> m_trace{nullptr};
