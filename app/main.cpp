@@ -1,16 +1,28 @@
 // Taskscope: the desktop visualizer and playground for async concurrency patterns.
 
-#include <QCommandLineParser>
+#include "commandline.h"
+#include "uimodule.h"
+
+#include <QCoreApplication>
 #include <QGuiApplication>
+#include <QJsonDocument>
 #include <QQmlApplicationEngine>
 #include <QQuickWindow>
 #include <QTimer>
 
-#include "uimodule.h"
-
 #include <cstdio>
 
 namespace {
+
+/// Bad input: one line on stderr, status 2.
+constexpr int s_badInput = 2;
+
+void setIdentity()
+{
+    QCoreApplication::setApplicationName(QStringLiteral("taskscope"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Taskscope"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(TASKSCOPE_VERSION));
+}
 
 /// Saves the window to @p path once it has rendered, then quits with 0 (or 1 on failure).
 void screenshotAndQuit(QQuickWindow *window, const QString &path)
@@ -28,47 +40,87 @@ void screenshotAndQuit(QQuickWindow *window, const QString &path)
     });
 }
 
-} // namespace
-
-int main(int argc, char *argv[])
+int runWithoutDisplay(const CommandLine &command)
 {
-    QGuiApplication app(argc, argv);
-    QGuiApplication::setApplicationName(QStringLiteral("taskscope"));
+    switch (command.mode) {
+    case CommandLine::Mode::Help:
+        std::fputs(qPrintable(command.helpText), stdout);
+        return 0;
+    case CommandLine::Mode::Version:
+        std::printf("taskscope %s\n", TASKSCOPE_VERSION);
+        return 0;
+    case CommandLine::Mode::ListScenarios:
+        std::fputs(qPrintable(listScenarios(command.json)), stdout);
+        return 0;
+    case CommandLine::Mode::Headless: {
+        QString error;
+        const auto report = taskscope::ScenarioRunner::run(command.run, &error);
+        if (!report) {
+            std::fprintf(stderr, "taskscope: %s\n", qPrintable(error));
+            return 1;
+        }
+        if (command.json)
+            std::fputs(QJsonDocument(report->toJson()).toJson(QJsonDocument::Compact).append('\n').constData(), stdout);
+        else
+            std::printf("%s\n", qPrintable(report->summary()));
+        return 0;
+    }
+    case CommandLine::Mode::Gui:
+        break;
+    }
+    return 1;
+}
+
+int runGui(QGuiApplication &app, const CommandLine &command)
+{
     QGuiApplication::setApplicationDisplayName(QStringLiteral("Taskscope"));
-    QGuiApplication::setOrganizationName(QStringLiteral("Taskscope"));
-    QGuiApplication::setApplicationVersion(QStringLiteral(TASKSCOPE_VERSION));
     QGuiApplication::setDesktopFileName(QStringLiteral("taskscope"));
-
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Taskscope: async concurrency patterns, live."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption patternOption(
-        QStringLiteral("pattern"), QStringLiteral("Open on the pattern with id <id> (runtime, spawning, …)."),
-        QStringLiteral("id"));
-    const QCommandLineOption screenshotOption(
-        QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window to <file> and quit."),
-        QStringLiteral("file"));
-    parser.addOptions({patternOption, screenshotOption});
-    parser.process(app);
-
     QQmlApplicationEngine engine;
     taskscope::setUpQmlEngine(engine);
     QObject::connect(&engine, &QQmlApplicationEngine::objectCreationFailed, &app,
                      [] { QCoreApplication::exit(1); }, Qt::QueuedConnection);
-    if (parser.isSet(patternOption))
-        engine.setInitialProperties({{QStringLiteral("initialPatternId"), parser.value(patternOption)}});
+    QVariantMap initial;
+    if (!command.pattern.isEmpty())
+        initial.insert(QStringLiteral("initialPatternId"), command.pattern);
+    if (command.hasScenario)
+        initial.insert(QStringLiteral("initialParameters"), command.run.parameters);
+    engine.setInitialProperties(initial);
     engine.load(QUrl(QString::fromLatin1(taskscope::mainQmlUrl)));
     if (engine.rootObjects().isEmpty())
         return 1;
-
-    if (parser.isSet(screenshotOption)) {
+    if (!command.screenshot.isEmpty()) {
         auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst());
         if (!window) {
             std::fprintf(stderr, "taskscope: the main QML object is not a window\n");
             return 1;
         }
-        screenshotAndQuit(window, parser.value(screenshotOption));
+        screenshotAndQuit(window, command.screenshot);
     }
     return app.exec();
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+
+    // Bad input is reported before anything else starts (no display needed for that).
+    QString error;
+    const auto command = parseCommandLine(arguments, &error);
+    if (!command) {
+        std::fprintf(stderr, "taskscope: %s\n", qPrintable(error));
+        return s_badInput;
+    }
+    // Headless runs and listings need no display: a plain QCoreApplication.
+    if (command->mode != CommandLine::Mode::Gui) {
+        QCoreApplication app(argc, argv);
+        setIdentity();
+        return runWithoutDisplay(*command);
+    }
+    QGuiApplication app(argc, argv);
+    setIdentity();
+    return runGui(app, *command);
 }

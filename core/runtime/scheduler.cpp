@@ -15,6 +15,7 @@ namespace {
 
 thread_local Scheduler *t_scheduler = nullptr;
 thread_local Worker *t_worker = nullptr;
+thread_local bool t_firingTimers = false;
 
 /// How often a busy worker looks at the global queue and the timers first (Tokio's 61).
 constexpr std::uint32_t s_globalQueueInterval = 61;
@@ -58,11 +59,17 @@ void TaskHeader::schedule() noexcept
             if (state & Notified)
                 return;
             // The worker polling us requeues the task when the poll ends.
-            if (m_runState.compare_exchange_weak(state, state | Notified, std::memory_order_acq_rel))
+            if (m_runState.compare_exchange_weak(state, state | Notified, std::memory_order_acq_rel)) {
+                const TaskHeader *waker = t_current;
+                m_scheduler->trace(TraceKind::Wake, m_id, waker ? waker->m_id : 0,
+                                   Scheduler::isFiringTimers() ? 1 : 0);
                 return;
+            }
             continue;
         }
         if (m_runState.compare_exchange_weak(state, Scheduled, std::memory_order_acq_rel)) {
+            const TaskHeader *waker = t_current;
+            m_scheduler->trace(TraceKind::Wake, m_id, waker ? waker->m_id : 0, Scheduler::isFiringTimers() ? 1 : 0);
             m_scheduler->enqueue(this);
             return;
         }
@@ -162,6 +169,11 @@ Scheduler::~Scheduler()
 Scheduler *Scheduler::current() noexcept
 {
     return t_scheduler;
+}
+
+bool Scheduler::isFiringTimers() noexcept
+{
+    return t_firingTimers;
 }
 
 int Scheduler::currentWorkerIndex() const noexcept
@@ -297,6 +309,8 @@ void Scheduler::submit(TaskHeader *task)
         throw std::logic_error("taskscope: spawn on a runtime that is shutting down");
     }
     const TaskHeader *parent = TaskHeader::current();
+    if (TraceSink *sink = m_trace.load(std::memory_order_acquire))
+        sink->describeTask(task->id(), task->name(), task->spawnedAt(), parent ? parent->id() : 0);
     trace(TraceKind::Spawn, task->id(), parent ? parent->id() : 0);
     task->m_runState.store(TaskHeader::Scheduled, std::memory_order_relaxed);
     enqueue(task);
@@ -527,7 +541,10 @@ void Scheduler::poll(Worker &worker, TaskHeader *task) noexcept
             task->m_root = {};
             done = true;
         }
-        trace(TraceKind::PollEnd, task->id(), 0, done ? 1 : 0);
+        // Where the task now waits: the file name is a string literal, so its address is enough.
+        const std::source_location at = task->m_awaitingAt;
+        trace(TraceKind::PollEnd, task->id(), done ? 0 : reinterpret_cast<std::uint64_t>(at.file_name()),
+              done ? 1 : std::int64_t(at.line()) << 1);
     }
 
     if (done) {
@@ -556,7 +573,9 @@ bool Scheduler::fireDueTimers() noexcept
     const Instant now = m_clock.now();
     if (earliest > now.time_since_epoch().count())
         return false;
+    t_firingTimers = true;
     const std::size_t fired = m_timers.fireDue(now);
+    t_firingTimers = false;
     if (fired > 0)
         trace(TraceKind::TimerFire, 0, 0, std::int64_t(fired));
     return fired > 0;
@@ -792,8 +811,8 @@ std::uint64_t Scheduler::random() noexcept
 void Scheduler::record(TraceSink *sink, TraceKind kind, TaskId task, std::uint64_t object,
                        std::int64_t value) noexcept
 {
-    TraceEvent event{m_clock.now().time_since_epoch().count(), kind,
-                     std::int16_t(currentWorkerIndex()), task, object, value};
+    const TraceEvent event{m_clock.now().time_since_epoch().count(), task, object, value,
+                           std::int16_t(currentWorkerIndex()), kind};
     sink->record(event);
 }
 

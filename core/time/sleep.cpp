@@ -52,6 +52,7 @@ bool SleepAwaiter::await_suspend(std::coroutine_handle<> awaiting)
     m_scheduler->timers().reserveOne(); // may throw: before the wait is armed
     m_node.waker = m_task->beginWait(awaiting, m_location);
     m_armed = true;
+    m_scheduler->trace(TraceKind::TimerArm, m_task->id(), 0, m_node.deadline.time_since_epoch().count());
     if (m_scheduler->timers().insert(m_node))
         m_scheduler->timerArmed();
     return m_task->finishWait();

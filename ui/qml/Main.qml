@@ -10,6 +10,8 @@ ApplicationWindow {
 
     /// Set from the command line (--pattern); otherwise the last pattern shown is restored.
     property string initialPatternId: ""
+    /// Parameter values from the command line (--scenario ID --set name=value).
+    property var initialParameters: ({})
 
     width: 1280
     height: 800
@@ -103,6 +105,7 @@ ApplicationWindow {
             section: sidebar.currentSection
             summary: sidebar.currentSummary
             shows: sidebar.currentShows
+            parameters: sidebar.currentId === root.initialPatternId ? root.initialParameters : ({})
         }
     }
 }

@@ -9,6 +9,8 @@ Pane {
     property string section: ""
     property string summary: ""
     property string shows: ""
+    property var parameters: ({})
+    readonly property var parameterNames: Object.keys(root.parameters)
 
     padding: 32
 
@@ -60,6 +62,16 @@ Pane {
                     opacity: 0.85
                 }
             }
+        }
+        Label {
+            Layout.fillWidth: true
+            Layout.maximumWidth: 860
+            visible: root.parameterNames.length > 0
+            text: qsTr("Parameters from the command line: %1")
+                .arg(root.parameterNames.map(name => name + " = " + root.parameters[name]).join(", "))
+            font.pixelSize: 16
+            wrapMode: Text.Wrap
+            opacity: 0.85
         }
         Item {
             Layout.fillHeight: true

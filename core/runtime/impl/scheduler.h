@@ -89,6 +89,8 @@ public:
 
     /// The scheduler whose worker is the calling thread, or null.
     [[nodiscard]] static Scheduler *current() noexcept;
+    /// True while this thread fires due timers (their wakes are "by a timer").
+    [[nodiscard]] static bool isFiringTimers() noexcept;
     [[nodiscard]] Runtime &runtime() const noexcept { return m_runtime; }
     [[nodiscard]] Clock &clock() noexcept { return m_clock; }
     [[nodiscard]] TimerQueue &timers() noexcept { return m_timers; }
@@ -133,6 +135,12 @@ public:
     [[nodiscard]] std::uint64_t random() noexcept;
 
     void setTraceSink(TraceSink *sink) noexcept { m_trace.store(sink, std::memory_order_release); }
+    /// Tells the trace sink, if any, the name of @p object.
+    void nameObject(std::uint64_t object, const QString &name)
+    {
+        if (TraceSink *sink = m_trace.load(std::memory_order_acquire))
+            sink->nameObject(object, name);
+    }
     void trace(TraceKind kind, TaskId task, std::uint64_t object = 0, std::int64_t value = 0) noexcept
     {
         // Acquire pairs with setTraceSink; null (the default) costs one load and a branch.

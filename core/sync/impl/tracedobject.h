@@ -14,6 +14,12 @@ namespace taskscope::detail {
 /// A new object id, unique in the process (1, 2, …).
 std::uint64_t nextObjectId() noexcept;
 
+/// Names of the traced objects alive now, so a recorder can name the ids it sees.
+void registerObjectName(std::uint64_t id, const QString &name);
+void unregisterObjectName(std::uint64_t id) noexcept;
+/// The name of a live object, or a null string.
+QString liveObjectName(std::uint64_t id);
+
 class TracedObject
 {
 public:
@@ -21,7 +27,11 @@ public:
         : m_id(nextObjectId())
         , m_name(std::move(name))
     {
+        registerObjectName(m_id, m_name);
     }
+    TracedObject(const TracedObject &) = delete;
+    TracedObject &operator=(const TracedObject &) = delete;
+    ~TracedObject() { unregisterObjectName(m_id); }
 
     [[nodiscard]] std::uint64_t id() const noexcept { return m_id; }
     [[nodiscard]] const QString &name() const noexcept { return m_name; }

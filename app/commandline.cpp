@@ -1,0 +1,156 @@
+#include "commandline.h"
+
+#include <QCommandLineParser>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+using namespace taskscope;
+
+std::optional<CommandLine> parseCommandLine(const QStringList &arguments, QString *error)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Taskscope: async concurrency patterns, live."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    const QCommandLineOption version({QStringLiteral("v"), QStringLiteral("version")},
+                                     QStringLiteral("Show the version."));
+    const QCommandLineOption pattern(QStringLiteral("pattern"),
+                                     QStringLiteral("Open the window on a pattern (runtime, spawning, …)."),
+                                     QStringLiteral("id"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Save a PNG of the window to <file> and quit."),
+                                        QStringLiteral("file"));
+    const QCommandLineOption list(QStringLiteral("list-scenarios"), QStringLiteral("List the scenarios and quit."));
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON instead of text."));
+    const QCommandLineOption headless(QStringLiteral("headless"),
+                                      QStringLiteral("Run a scenario without a window and print a summary."));
+    const QCommandLineOption scenario(QStringLiteral("scenario"), QStringLiteral("The scenario to run or open."),
+                                      QStringLiteral("id"));
+    const QCommandLineOption set(QStringLiteral("set"), QStringLiteral("Set a scenario parameter (repeatable)."),
+                                 QStringLiteral("name=value"));
+    const QCommandLineOption variant(QStringLiteral("variant"), QStringLiteral("seed or robust (default robust)."),
+                                     QStringLiteral("variant"), QStringLiteral("robust"));
+    const QCommandLineOption workers(QStringLiteral("workers"), QStringLiteral("Worker threads, 1–64 (default 2)."),
+                                     QStringLiteral("n"), QStringLiteral("2"));
+    const QCommandLineOption deterministic(QStringLiteral("deterministic"),
+                                           QStringLiteral("One worker, virtual clock, seeded RNG: reproducible."));
+    const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Random seed (default 0)."),
+                                  QStringLiteral("n"), QStringLiteral("0"));
+    const QCommandLineOption duration(QStringLiteral("duration"),
+                                      QStringLiteral("Stop after this much runtime time (default: the scenario's end)."),
+                                      QStringLiteral("seconds"), QStringLiteral("0"));
+    const QCommandLineOption traceOut(QStringLiteral("trace-out"),
+                                      QStringLiteral("Write a Chrome/Perfetto trace of the run to <file>."),
+                                      QStringLiteral("file"));
+    parser.addOptions({help, version, pattern, screenshot, list, json, headless, scenario, set, variant, workers,
+                       deterministic, seed, duration, traceOut});
+
+    auto fail = [&](const QString &message) -> std::optional<CommandLine> {
+        if (error)
+            *error = message;
+        return std::nullopt;
+    };
+    if (!parser.parse(arguments))
+        return fail(parser.errorText() + QStringLiteral(" (see --help)"));
+    if (!parser.positionalArguments().isEmpty())
+        return fail(QStringLiteral("unexpected argument \"%1\" (see --help)").arg(parser.positionalArguments().first()));
+
+    CommandLine command;
+    command.helpText = parser.helpText();
+    command.json = parser.isSet(json);
+    if (parser.isSet(help)) {
+        command.mode = CommandLine::Mode::Help;
+        return command;
+    }
+    if (parser.isSet(version)) {
+        command.mode = CommandLine::Mode::Version;
+        return command;
+    }
+    if (parser.isSet(list)) {
+        command.mode = CommandLine::Mode::ListScenarios;
+        return command;
+    }
+
+    command.mode = parser.isSet(headless) ? CommandLine::Mode::Headless : CommandLine::Mode::Gui;
+    command.pattern = parser.value(pattern);
+    command.screenshot = parser.value(screenshot);
+    command.hasScenario = parser.isSet(scenario);
+    if (command.mode == CommandLine::Mode::Headless && !command.hasScenario)
+        return fail(QStringLiteral("--headless needs --scenario ID; valid scenarios are: %1")
+                        .arg(ScenarioCatalog::ids().join(QStringLiteral(", "))));
+    if (!command.hasScenario) {
+        for (const QCommandLineOption *scenarioOnly : {&set, &variant, &workers, &deterministic, &seed, &duration, &traceOut}) {
+            if (parser.isSet(*scenarioOnly))
+                return fail(QStringLiteral("--%1 needs --scenario ID").arg(scenarioOnly->names().constLast()));
+        }
+        return command;
+    }
+
+    ScenarioRunOptions &run = command.run;
+    run.scenario = parser.value(scenario);
+    const Scenario *found = ScenarioCatalog::find(run.scenario);
+    if (!found)
+        return fail(QStringLiteral("unknown scenario \"%1\"; valid scenarios are: %2")
+                        .arg(run.scenario, ScenarioCatalog::ids().join(QStringLiteral(", "))));
+    for (const QString &setting : parser.values(set)) {
+        const QString problem = ScenarioRunner::applySetting(*found, setting, run.parameters);
+        if (!problem.isEmpty())
+            return fail(problem);
+    }
+    run.variant = parser.value(variant);
+    bool ok = false;
+    run.workers = parser.value(workers).toInt(&ok);
+    if (!ok)
+        return fail(QStringLiteral("--workers \"%1\" is not a number; valid range is 1–64").arg(parser.value(workers)));
+    run.deterministic = parser.isSet(deterministic);
+    run.seed = parser.value(seed).toULongLong(&ok);
+    if (!ok)
+        return fail(QStringLiteral("--seed \"%1\" is not a non-negative integer").arg(parser.value(seed)));
+    run.durationSeconds = parser.value(duration).toDouble(&ok);
+    if (!ok)
+        return fail(QStringLiteral("--duration \"%1\" is not a number of seconds").arg(parser.value(duration)));
+    run.traceOut = parser.value(traceOut);
+    const QString problem = ScenarioRunner::validate(run);
+    if (!problem.isEmpty())
+        return fail(problem);
+    if (command.pattern.isEmpty())
+        command.pattern = run.scenario;
+    return command;
+}
+
+QString listScenarios(bool json)
+{
+    if (json) {
+        QJsonArray scenarios;
+        for (const auto &scenario : ScenarioCatalog::all()) {
+            QJsonArray parameters;
+            for (const ParameterSpec &spec : scenario->parameters()) {
+                parameters.append(QJsonObject{
+                    {QStringLiteral("name"), spec.name},
+                    {QStringLiteral("label"), spec.label},
+                    {QStringLiteral("range"), spec.rangeText()},
+                    {QStringLiteral("default"), QJsonValue::fromVariant(spec.defaultValue)},
+                    {QStringLiteral("unit"), spec.unit},
+                    {QStringLiteral("help"), spec.help},
+                });
+            }
+            scenarios.append(QJsonObject{
+                {QStringLiteral("id"), scenario->id()},
+                {QStringLiteral("title"), scenario->title()},
+                {QStringLiteral("description"), scenario->description()},
+                {QStringLiteral("variants"), QJsonArray::fromStringList(scenario->variants())},
+                {QStringLiteral("parameters"), parameters},
+            });
+        }
+        return QString::fromUtf8(QJsonDocument(scenarios).toJson(QJsonDocument::Indented));
+    }
+    QStringList lines;
+    for (const auto &scenario : ScenarioCatalog::all()) {
+        lines << QStringLiteral("%1  %2").arg(scenario->id(), scenario->title());
+        lines << QStringLiteral("    %1").arg(scenario->description());
+        for (const ParameterSpec &spec : scenario->parameters())
+            lines << QStringLiteral("    --set %1=VALUE  %2 (default %3). %4")
+                         .arg(spec.name, spec.rangeText(), spec.defaultValue.toString(), spec.help);
+    }
+    return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
+}

@@ -1,0 +1,31 @@
+#pragma once
+
+// The taskscope command line: what it asks for, parsed and validated before anything runs.
+
+#include "scenarios/scenariorunner.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+/// What the command line asks for.
+struct CommandLine
+{
+    enum class Mode { Gui, Headless, ListScenarios, Help, Version };
+
+    Mode mode = Mode::Gui;
+    bool json = false;
+    QString pattern;    ///< GUI: the page to open (--pattern, or the scenario's id)
+    QString screenshot; ///< GUI: save a PNG and quit
+    bool hasScenario = false;
+    taskscope::ScenarioRunOptions run;
+    QString helpText;
+};
+
+/// Parses @p arguments (argv as strings). On bad input returns nothing and sets *error to one
+/// sentence; the caller exits with status 2.
+std::optional<CommandLine> parseCommandLine(const QStringList &arguments, QString *error);
+
+/// The --list-scenarios output, as text or JSON.
+QString listScenarios(bool json);

@@ -1,0 +1,50 @@
+#include "scenarios/scenario.h"
+#include "scenarios/runtimescenario.h"
+
+namespace taskscope {
+
+QVariantMap Scenario::defaultParameters() const
+{
+    QVariantMap values;
+    for (const ParameterSpec &spec : parameters())
+        values.insert(spec.name, spec.defaultValue);
+    return values;
+}
+
+std::optional<ParameterSpec> Scenario::parameter(const QString &name) const
+{
+    for (ParameterSpec &spec : parameters()) {
+        if (spec.name == name)
+            return std::move(spec);
+    }
+    return std::nullopt;
+}
+
+const std::vector<std::unique_ptr<Scenario>> &ScenarioCatalog::all()
+{
+    static const std::vector<std::unique_ptr<Scenario>> scenarios = [] {
+        std::vector<std::unique_ptr<Scenario>> list;
+        list.push_back(std::make_unique<RuntimeScenario>());
+        return list;
+    }();
+    return scenarios;
+}
+
+const Scenario *ScenarioCatalog::find(const QString &id)
+{
+    for (const auto &scenario : all()) {
+        if (scenario->id() == id)
+            return scenario.get();
+    }
+    return nullptr;
+}
+
+QStringList ScenarioCatalog::ids()
+{
+    QStringList list;
+    for (const auto &scenario : all())
+        list << scenario->id();
+    return list;
+}
+
+} // namespace taskscope

@@ -1,0 +1,248 @@
+#include "scenarios/scenariorunner.h"
+
+#include "time/timeout.h"
+#include "trace/chrometrace.h"
+#include "trace/tracerecorder.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+
+#include <algorithm>
+#include <thread>
+
+namespace taskscope {
+
+namespace {
+
+QJsonValue toJsonValue(const QVariant &value)
+{
+    if (value.typeId() == QMetaType::QStringList)
+        return QJsonArray::fromStringList(value.toStringList());
+    return QJsonValue::fromVariant(value);
+}
+
+QJsonObject toJsonObject(const QVariantMap &map)
+{
+    QJsonObject object;
+    for (auto it = map.begin(); it != map.end(); ++it)
+        object.insert(it.key(), toJsonValue(it.value()));
+    return object;
+}
+
+/// Rank of an event's ring for a stable total order: outside first, then worker 0, 1, …
+int ringRank(const TraceEvent &event)
+{
+    return event.worker < 0 ? 0 : event.worker + 1;
+}
+
+} // namespace
+
+QString ScenarioRunner::applySetting(const Scenario &scenario, const QString &setting, QVariantMap &parameters)
+{
+    const qsizetype equals = setting.indexOf(QLatin1Char('='));
+    if (equals <= 0)
+        return QStringLiteral("--set \"%1\" needs the form NAME=VALUE").arg(setting);
+    const QString name = setting.left(equals).trimmed();
+    const auto spec = scenario.parameter(name);
+    if (!spec) {
+        QStringList names;
+        for (const ParameterSpec &each : scenario.parameters())
+            names << each.name;
+        return QStringLiteral("scenario %1 has no parameter \"%2\"; its parameters are: %3")
+            .arg(scenario.id(), name, names.join(QStringLiteral(", ")));
+    }
+    QString error;
+    const auto value = spec->parse(setting.mid(equals + 1), &error);
+    if (!value)
+        return error;
+    parameters.insert(name, *value);
+    return {};
+}
+
+QString ScenarioRunner::validate(ScenarioRunOptions &options)
+{
+    const Scenario *scenario = ScenarioCatalog::find(options.scenario);
+    if (!scenario)
+        return QStringLiteral("unknown scenario \"%1\"; valid scenarios are: %2")
+            .arg(options.scenario, ScenarioCatalog::ids().join(QStringLiteral(", ")));
+    if (!scenario->variants().contains(options.variant))
+        return QStringLiteral("--variant \"%1\" is not valid; use one of: %2")
+            .arg(options.variant, scenario->variants().join(QStringLiteral(", ")));
+    if (!options.deterministic
+        && (options.workers < RuntimeConfig::minWorkerThreads || options.workers > RuntimeConfig::maxWorkerThreads))
+        return QStringLiteral("--workers %1 is out of range; valid range is %2–%3")
+            .arg(options.workers).arg(RuntimeConfig::minWorkerThreads).arg(RuntimeConfig::maxWorkerThreads);
+    if (!(options.durationSeconds >= 0 && options.durationSeconds <= 86400))
+        return QStringLiteral("--duration %1 is out of range; valid range is 0–86400 seconds (0: until the "
+                              "scenario ends)")
+            .arg(options.durationSeconds);
+    for (auto it = options.parameters.begin(); it != options.parameters.end(); ++it) {
+        const auto spec = scenario->parameter(it.key());
+        if (!spec)
+            return QStringLiteral("scenario %1 has no parameter \"%2\"").arg(scenario->id(), it.key());
+        QString error;
+        if (!spec->validate(it.value(), &error))
+            return error;
+    }
+    if (!options.traceOut.isEmpty()) {
+        const QFileInfo target(options.traceOut);
+        const QFileInfo directory(target.absolutePath());
+        if (!directory.isDir())
+            return QStringLiteral("cannot write the trace to %1: the directory %2 does not exist")
+                .arg(options.traceOut, directory.filePath());
+        if (!directory.isWritable())
+            return QStringLiteral("cannot write the trace to %1: the directory %2 is not writable")
+                .arg(options.traceOut, directory.filePath());
+        if (target.isDir())
+            return QStringLiteral("cannot write the trace to %1: it is a directory").arg(options.traceOut);
+    }
+    return {};
+}
+
+std::optional<ScenarioRunReport> ScenarioRunner::run(const ScenarioRunOptions &options, QString *error)
+{
+    const Scenario *scenario = ScenarioCatalog::find(options.scenario);
+    if (!scenario) {
+        if (error)
+            *error = QStringLiteral("unknown scenario \"%1\"").arg(options.scenario);
+        return std::nullopt;
+    }
+    RuntimeConfig config;
+    if (options.deterministic) {
+        config = RuntimeConfig::deterministic(options.seed);
+    } else {
+        config.workerThreads = options.workers;
+        config.rngSeed = options.seed;
+    }
+    config.threadName = QStringLiteral("ts-worker");
+
+    ScenarioRunReport report;
+    report.options = options;
+    report.parameters = scenario->defaultParameters();
+    report.parameters.insert(options.parameters);
+
+    std::vector<TraceEvent> events;
+    QHash<std::uint64_t, QString> objectNames;
+    QHash<std::uint64_t, QString> taskNames;
+    {
+        Runtime runtime(config);
+        TraceRecorder recorder(config.workerThreads);
+        runtime.setTraceSink(&recorder);
+        ScenarioContext context{runtime, report.parameters, options.variant,
+                                std::chrono::duration_cast<Duration>(std::chrono::duration<double>(options.durationSeconds))};
+        auto runIt = [](const Scenario &s, ScenarioContext &c) -> Task<QVariantMap> {
+            if (c.duration <= Duration::zero())
+                co_return co_await s.run(c);
+            auto limited = co_await timeout(c.duration, s.run(c));
+            if (limited.timedOut())
+                co_return QVariantMap{{QStringLiteral("stopped_at_duration"), true}};
+            co_return limited.value();
+        };
+        JoinHandle<QVariantMap> handle = runtime.spawn(runIt(*scenario, context), scenario->id());
+        const TaskId root = handle.id();
+        // Drain while it runs, so long runs do not overflow the rings.
+        while (!handle.isFinished()) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            std::vector<TraceEvent> batch = recorder.drain();
+            events.insert(events.end(), batch.begin(), batch.end());
+        }
+        runtime.setTraceSink(nullptr);
+        std::vector<TraceEvent> last = recorder.drain();
+        events.insert(events.end(), last.begin(), last.end());
+        JoinResult<QVariantMap> result = handle.result();
+        if (!result.isOk()) {
+            if (error)
+                *error = QStringLiteral("scenario %1 failed: %2").arg(scenario->id(), QString::fromUtf8(result.error().what()));
+            return std::nullopt;
+        }
+        report.metrics = result.value();
+        report.stoppedAtDuration = report.metrics.value(QStringLiteral("stopped_at_duration")).toBool();
+        report.workers = config.workerThreads;
+        report.tasksSpawned = runtime.tasksSpawned();
+        for (const WorkerStats &worker : runtime.workerStats()) {
+            report.polls += worker.polls;
+            report.steals += worker.steals;
+        }
+        report.eventsDropped = recorder.eventsDropped();
+        objectNames = recorder.objectNames();
+        const auto descriptions = recorder.takeTaskDescriptions();
+        for (auto it = descriptions.begin(); it != descriptions.end(); ++it)
+            taskNames.insert(it.key(), it->name.isEmpty() ? QStringLiteral("task %1").arg(it.key()) : it->name);
+
+        // One total order, whatever the drain batches were: time, then ring (stable).
+        std::stable_sort(events.begin(), events.end(), [](const TraceEvent &a, const TraceEvent &b) {
+            return a.timeNs != b.timeNs ? a.timeNs < b.timeNs : ringRank(a) < ringRank(b);
+        });
+        // Keep the run itself: from the root's spawn to its completion. Parks before and after
+        // depend on thread timing, and would make deterministic traces differ.
+        const auto first = std::find_if(events.begin(), events.end(), [root](const TraceEvent &e) {
+            return e.kind == TraceKind::Spawn && e.task == root;
+        });
+        auto end = std::find_if(first, events.end(), [root](const TraceEvent &e) {
+            return e.kind == TraceKind::Complete && e.task == root;
+        });
+        if (end != events.end())
+            ++end;
+        events = std::vector<TraceEvent>(first, end);
+        report.eventsRecorded = events.size();
+    }
+
+    if (!options.traceOut.isEmpty()) {
+        ChromeTraceInput input;
+        input.events = std::move(events);
+        for (int index = 0; index < config.workerThreads; ++index)
+            input.workerNames << config.workerName(index);
+        input.taskNames = taskNames;
+        input.objectNames = objectNames;
+        if (!writeChromeTrace(options.traceOut, input, error))
+            return std::nullopt;
+    }
+    return report;
+}
+
+QJsonObject ScenarioRunReport::toJson() const
+{
+    QJsonObject runtime{
+        {QStringLiteral("workers"), workers},
+        {QStringLiteral("tasks_spawned"), qint64(tasksSpawned)},
+        {QStringLiteral("polls"), qint64(polls)},
+        {QStringLiteral("steals"), qint64(steals)},
+        {QStringLiteral("events_recorded"), qint64(eventsRecorded)},
+        {QStringLiteral("events_dropped"), qint64(eventsDropped)},
+    };
+    return QJsonObject{
+        {QStringLiteral("scenario"), options.scenario},
+        {QStringLiteral("variant"), options.variant},
+        {QStringLiteral("seed"), qint64(options.seed)},
+        {QStringLiteral("deterministic"), options.deterministic},
+        {QStringLiteral("duration_s"), options.durationSeconds},
+        {QStringLiteral("params"), toJsonObject(parameters)},
+        {QStringLiteral("metrics"), toJsonObject(metrics)},
+        {QStringLiteral("runtime"), runtime},
+    };
+}
+
+QString ScenarioRunReport::summary() const
+{
+    QStringList lines;
+    lines << QStringLiteral("scenario %1 (%2%3), %4 worker(s)")
+                 .arg(options.scenario, options.variant,
+                      options.deterministic ? QStringLiteral(", deterministic, seed %1").arg(options.seed) : QString())
+                 .arg(workers);
+    QStringList params;
+    for (auto it = parameters.begin(); it != parameters.end(); ++it)
+        params << QStringLiteral("%1=%2").arg(it.key(), it.value().toString());
+    lines << QStringLiteral("  parameters: %1").arg(params.join(QStringLiteral(" ")));
+    for (auto it = metrics.begin(); it != metrics.end(); ++it) {
+        const QString value = it.value().typeId() == QMetaType::QStringList
+            ? it.value().toStringList().join(QStringLiteral(", "))
+            : it.value().toString();
+        lines << QStringLiteral("  %1: %2").arg(it.key(), value);
+    }
+    lines << QStringLiteral("  runtime: %1 tasks spawned, %2 polls, %3 steals, %4 events recorded, %5 dropped")
+                 .arg(tasksSpawned).arg(polls).arg(steals).arg(eventsRecorded).arg(eventsDropped);
+    return lines.join(QLatin1Char('\n'));
+}
+
+} // namespace taskscope

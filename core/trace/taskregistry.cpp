@@ -1,0 +1,215 @@
+#include "trace/taskregistry.h"
+
+#include <algorithm>
+
+namespace taskscope {
+
+namespace {
+
+Duration percentileOf(std::vector<std::int64_t> samples, double p)
+{
+    if (samples.empty())
+        return Duration::zero();
+    const auto rank = std::size_t(std::clamp(p, 0.0, 100.0) / 100.0 * double(samples.size() - 1) + 0.5);
+    std::nth_element(samples.begin(), samples.begin() + std::ptrdiff_t(rank), samples.end());
+    return Duration(samples[rank]);
+}
+
+void keepSample(std::vector<std::int64_t> &samples, std::int64_t value)
+{
+    if (samples.size() == TaskInfo::maxSamples)
+        samples.erase(samples.begin());
+    samples.push_back(value);
+}
+
+QString milliseconds(Duration duration)
+{
+    return QString::number(std::chrono::duration<double, std::milli>(duration).count(), 'f', 1)
+        + QStringLiteral(" ms");
+}
+
+QString describe(const TaskInfo &task)
+{
+    return task.name.isEmpty() ? QStringLiteral("task %1").arg(task.id)
+                               : QStringLiteral("task %1 (%2)").arg(task.id).arg(task.name);
+}
+
+} // namespace
+
+QString taskStateName(TaskState state)
+{
+    switch (state) {
+    case TaskState::Scheduled: return QStringLiteral("scheduled");
+    case TaskState::Running: return QStringLiteral("running");
+    case TaskState::Idle: return QStringLiteral("idle");
+    case TaskState::Done: return QStringLiteral("done");
+    case TaskState::Cancelled: return QStringLiteral("cancelled");
+    case TaskState::Panicked: return QStringLiteral("panicked");
+    }
+    return {};
+}
+
+Duration TaskInfo::pollPercentile(double p) const
+{
+    return percentileOf(pollSamples, p);
+}
+
+Duration TaskInfo::scheduledPercentile(double p) const
+{
+    return percentileOf(scheduledSamples, p);
+}
+
+TaskInfo &TaskRegistry::touch(TaskId id, Instant at)
+{
+    auto [it, inserted] = m_tasks.try_emplace(id);
+    TaskInfo &info = it->second;
+    if (inserted) {
+        info.id = id;
+        info.spawnedTime = at;
+        info.lastChange = at;
+        if (auto description = m_pendingDescriptions.find(id); description != m_pendingDescriptions.end()) {
+            info.name = description->name;
+            info.spawnedAt = description->spawnedAt;
+            info.parent = description->parent;
+            m_pendingDescriptions.erase(description);
+        }
+    }
+    return info;
+}
+
+void TaskRegistry::apply(const std::vector<TraceEvent> &events,
+                         const QHash<std::uint64_t, TraceRecorder::TaskDescription> &descriptions)
+{
+    for (auto it = descriptions.begin(); it != descriptions.end(); ++it)
+        m_pendingDescriptions.insert(it.key(), it.value());
+
+    for (const TraceEvent &event : events) {
+        const Instant at{Duration(event.timeNs)};
+        m_now = std::max(m_now, at);
+        if (event.task == 0)
+            continue;
+        switch (event.kind) {
+        case TraceKind::Spawn: {
+            // On the virtual clock several workers record at one instant, and the merge cannot
+            // tell their order: a task's first poll may come before its spawn. Only a task
+            // not seen yet starts in Scheduled.
+            const bool known = m_tasks.contains(event.task);
+            TaskInfo &info = touch(event.task, at);
+            info.parent = event.object;
+            if (!known) {
+                info.state = TaskState::Scheduled;
+                m_wokenAt[event.task] = at;
+            }
+            break;
+        }
+        case TraceKind::Wake: {
+            TaskInfo &info = touch(event.task, at);
+            ++info.wakes;
+            if (event.object == event.task)
+                ++info.selfWakes;
+            if (info.state == TaskState::Idle) {
+                info.idle += at - info.lastChange;
+                info.state = TaskState::Scheduled;
+                info.lastChange = at;
+            }
+            m_wokenAt.try_emplace(event.task, at);
+            break;
+        }
+        case TraceKind::PollStart: {
+            TaskInfo &info = touch(event.task, at);
+            if (auto woken = m_wokenAt.find(event.task); woken != m_wokenAt.end()) {
+                const Duration waited = at - woken->second;
+                info.scheduled += waited;
+                keepSample(info.scheduledSamples, waited.count());
+                m_wokenAt.erase(woken);
+            }
+            info.state = TaskState::Running;
+            info.worker = event.worker;
+            info.lastChange = at;
+            ++info.polls;
+            break;
+        }
+        case TraceKind::PollEnd: {
+            TaskInfo &info = touch(event.task, at);
+            const Duration poll = at - info.lastChange;
+            info.busy += poll;
+            info.longestPoll = std::max(info.longestPoll, poll);
+            keepSample(info.pollSamples, poll.count());
+            info.lastChange = at;
+            if (!(event.value & 1)) {
+                info.state = TaskState::Idle;
+                const auto *file = reinterpret_cast<const char *>(event.object);
+                info.awaitingAt = file ? QStringLiteral("%1:%2").arg(QString::fromUtf8(file)).arg(event.value >> 1)
+                                       : QString();
+            }
+            break;
+        }
+        case TraceKind::Complete: {
+            TaskInfo &info = touch(event.task, at);
+            info.state = event.value == 1   ? TaskState::Done
+                         : event.value == 2 ? TaskState::Cancelled
+                                            : TaskState::Panicked;
+            info.finishedTime = at;
+            info.lastChange = at;
+            info.awaitingAt.clear();
+            m_wokenAt.erase(event.task);
+            break;
+        }
+        default:
+            break;
+        }
+    }
+}
+
+void TaskRegistry::prune(Instant now)
+{
+    std::erase_if(m_tasks, [&](const auto &entry) {
+        return entry.second.isFinished() && now - entry.second.finishedTime > m_options.retention;
+    });
+}
+
+const TaskInfo *TaskRegistry::task(TaskId id) const
+{
+    auto it = m_tasks.find(id);
+    return it == m_tasks.end() ? nullptr : &it->second;
+}
+
+std::vector<const TaskInfo *> TaskRegistry::tasks() const
+{
+    std::vector<const TaskInfo *> out;
+    out.reserve(m_tasks.size());
+    for (const auto &[id, info] : m_tasks)
+        out.push_back(&info);
+    return out;
+}
+
+std::vector<TaskWarning> TaskRegistry::warnings() const
+{
+    std::vector<TaskWarning> out;
+    const Duration threshold = m_options.longPollThreshold;
+    for (const auto &[id, info] : m_tasks) {
+        if (info.state == TaskState::Running && m_now - info.lastChange > threshold) {
+            out.push_back({TaskWarning::Kind::NeverYields, id,
+                           QStringLiteral("%1 has been running on worker %2 for %3 without an await "
+                                          "(threshold %4): it holds the worker")
+                               .arg(describe(info)).arg(info.worker).arg(milliseconds(m_now - info.lastChange))
+                               .arg(milliseconds(threshold))});
+        } else if (info.longestPoll > threshold) {
+            out.push_back({TaskWarning::Kind::LongPoll, id,
+                           QStringLiteral("%1 blocked worker %2 for %3 in one poll (threshold %4): CPU work "
+                                          "or blocking calls between awaits")
+                               .arg(describe(info)).arg(info.worker).arg(milliseconds(info.longestPoll))
+                               .arg(milliseconds(threshold))});
+        }
+        if (info.wakes >= m_options.selfWakeMinimum
+            && double(info.selfWakes) >= m_options.selfWakeRatio * double(info.wakes)) {
+            out.push_back({TaskWarning::Kind::SelfWaking, id,
+                           QStringLiteral("%1 woke itself %2 of %3 times: it polls in a loop (yieldNow) "
+                                          "instead of waiting for an event")
+                               .arg(describe(info)).arg(info.selfWakes).arg(info.wakes)});
+        }
+    }
+    return out;
+}
+
+} // namespace taskscope

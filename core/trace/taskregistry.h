@@ -1,0 +1,120 @@
+#pragma once
+
+/// TaskRegistry: tokio-console's task view, computed from drained trace events.
+///
+/// ```
+/// TaskRegistry registry;
+/// registry.apply(recorder.drain(), recorder.takeTaskDescriptions());   // at frame rate
+/// for (const TaskInfo &task : registry.tasks()) ...
+/// for (const TaskWarning &warning : registry.warnings()) ...
+/// ```
+/// Per task: name, spawn location, parent, state (scheduled / running on worker N / idle and
+/// awaiting at file:line / done / cancelled / panicked), polls, busy time, scheduled time
+/// (wake → poll), idle time (poll end → wake), wakes and self-wakes, last worker, and poll-
+/// and scheduled-time percentiles. Finished tasks stay for `retention` of runtime time.
+/// Warnings name the task and say why: a poll longer than the threshold (blocking the
+/// worker), a task that mostly wakes itself (spinning), a poll still running past the
+/// threshold (never yields).
+
+#include "runtime/impl/taskheader.h"
+#include "time/clock.h"
+#include "trace/traceevent.h"
+#include "trace/tracerecorder.h"
+
+#include <QHash>
+#include <QString>
+
+#include <map>
+#include <vector>
+
+namespace taskscope {
+
+/// Where a task is in its life.
+enum class TaskState { Scheduled, Running, Idle, Done, Cancelled, Panicked };
+
+/// A task's state name as the UI and the CLI show it.
+QString taskStateName(TaskState state);
+
+/// Everything the registry knows about one task.
+struct TaskInfo
+{
+    TaskId id = 0;
+    QString name;
+    QString spawnedAt;   ///< "file:line"
+    TaskId parent = 0;
+    TaskState state = TaskState::Scheduled;
+    int worker = -1;      ///< running on, or last ran on
+    QString awaitingAt;  ///< "file:line" while idle
+    std::uint64_t polls = 0;
+    std::uint64_t wakes = 0;
+    std::uint64_t selfWakes = 0;
+    Duration busy{};      ///< sum of polls
+    Duration scheduled{}; ///< sum of wake → poll start
+    Duration idle{};      ///< sum of poll end → wake
+    Instant spawnedTime{};
+    Instant finishedTime{};
+    Instant lastChange{}; ///< start of the current state
+    Duration longestPoll{};
+
+    /// Poll durations, percentiles over the kept samples (p in 0–100).
+    [[nodiscard]] Duration pollPercentile(double p) const;
+    [[nodiscard]] Duration scheduledPercentile(double p) const;
+    [[nodiscard]] bool isFinished() const noexcept { return state >= TaskState::Done; }
+
+    std::vector<std::int64_t> pollSamples;      ///< ns, the latest `maxSamples`
+    std::vector<std::int64_t> scheduledSamples; ///< ns
+    static constexpr std::size_t maxSamples = 1024;
+};
+
+/// One warning about a task, with the reason in words.
+struct TaskWarning
+{
+    enum class Kind { LongPoll, SelfWaking, NeverYields };
+    Kind kind;
+    TaskId task;
+    QString message;
+};
+
+class TaskRegistry
+{
+public:
+    struct Options
+    {
+        Duration longPollThreshold = std::chrono::milliseconds(10);
+        Duration retention = std::chrono::seconds(5);
+        std::uint64_t selfWakeMinimum = 10; ///< wakes before the self-wake ratio counts
+        double selfWakeRatio = 0.5;
+    };
+
+    TaskRegistry() = default;
+    explicit TaskRegistry(Options options)
+        : m_options(options)
+    {
+    }
+
+    /// Adds the descriptions, then applies @p events (in timestamp order).
+    void apply(const std::vector<TraceEvent> &events,
+               const QHash<std::uint64_t, TraceRecorder::TaskDescription> &descriptions = {});
+    /// Forgets tasks that finished more than `retention` before @p now.
+    void prune(Instant now);
+
+    [[nodiscard]] const TaskInfo *task(TaskId id) const;
+    /// All tasks known, by id.
+    [[nodiscard]] std::vector<const TaskInfo *> tasks() const;
+    [[nodiscard]] std::size_t size() const noexcept { return m_tasks.size(); }
+    /// The warnings as of the last event applied.
+    [[nodiscard]] std::vector<TaskWarning> warnings() const;
+    /// The time of the last event applied.
+    [[nodiscard]] Instant lastEventTime() const noexcept { return m_now; }
+
+private:
+    TaskInfo &touch(TaskId id, Instant at);
+
+    Options m_options;
+    std::map<TaskId, TaskInfo> m_tasks;
+    QHash<std::uint64_t, TraceRecorder::TaskDescription> m_pendingDescriptions;
+    std::map<TaskId, Instant> m_wokenAt; // wake time of scheduled tasks
+    Instant m_now{};
+};
+
+} // namespace taskscope

@@ -1,0 +1,83 @@
+#pragma once
+
+/// What the engine records: fixed-size events (DESIGN.md decision 6).
+///
+/// Every event has the runtime-clock time, a kind, the worker it happened on (-1 elsewhere),
+/// the task it concerns (0 for none), an object and a value whose meaning depends on the kind
+/// (listed with each kind). Objects are primitives (channels, semaphores, …), counters, spans
+/// and instants, named once through TraceRecorder::nameObject.
+
+#include <cstdint>
+
+namespace taskscope {
+
+/// What happened.
+enum class TraceKind : std::uint8_t {
+    Spawn,     ///< task = the new task, object = parent task (0 from outside)
+    PollStart, ///< task starts a poll on worker
+    PollEnd,   ///< value = line << 1 | completed; object = the awaited file name (a static const char *)
+    Complete,  ///< value = outcome (1 ok, 2 cancelled, 3 panicked)
+    Wake,      ///< task was scheduled; object = waking task (0: outside or timer), value = 1 by a timer
+    Steal,     ///< task = first stolen, object = victim worker, value = number of tasks stolen
+    Park,      ///< the worker sleeps
+    Unpark,    ///< the worker wakes
+    TimerArm,  ///< task armed a timer; value = deadline (ns)
+    TimerFire, ///< value = number of timers fired
+    // Resources: object = the primitive's object id (see sync/).
+    Send,      ///< a value entered a channel; value = queue length after
+    Receive,   ///< a value left a channel; value = queue length after
+    Acquire,   ///< permits taken from a semaphore (or a lock); value = permits
+    Release,   ///< permits given back; value = permits
+    WaitBegin, ///< task starts waiting on the object; value = waiters after
+    WaitEnd,   ///< task stops waiting; value = 1 served, 0 cancelled or closed
+    Notify,    ///< value = waiters woken
+    // Instrumentation: object = a named counter, instant or span.
+    Counter,   ///< a level (bucket tokens, free permits); value = the level
+    Instant,   ///< a state change (a breaker opens); value = the new state's code
+    SpanBegin, ///< a user span starts (the seed's timed_task)
+    SpanEnd,   ///< it ends; value = its duration (ns)
+};
+
+inline constexpr int traceKindCount = int(TraceKind::SpanEnd) + 1;
+
+/// A short name for a kind, as the export and the UI show it.
+constexpr const char *traceKindName(TraceKind kind) noexcept
+{
+    switch (kind) {
+    case TraceKind::Spawn: return "spawn";
+    case TraceKind::PollStart: return "poll-start";
+    case TraceKind::PollEnd: return "poll-end";
+    case TraceKind::Complete: return "complete";
+    case TraceKind::Wake: return "wake";
+    case TraceKind::Steal: return "steal";
+    case TraceKind::Park: return "park";
+    case TraceKind::Unpark: return "unpark";
+    case TraceKind::TimerArm: return "timer-arm";
+    case TraceKind::TimerFire: return "timer-fire";
+    case TraceKind::Send: return "send";
+    case TraceKind::Receive: return "receive";
+    case TraceKind::Acquire: return "acquire";
+    case TraceKind::Release: return "release";
+    case TraceKind::WaitBegin: return "wait-begin";
+    case TraceKind::WaitEnd: return "wait-end";
+    case TraceKind::Notify: return "notify";
+    case TraceKind::Counter: return "counter";
+    case TraceKind::Instant: return "instant";
+    case TraceKind::SpanBegin: return "span-begin";
+    case TraceKind::SpanEnd: return "span-end";
+    }
+    return "?";
+}
+
+/// One fixed-size event (40 bytes).
+struct TraceEvent
+{
+    std::int64_t timeNs;   ///< runtime clock
+    std::uint64_t task;    ///< 0 for none
+    std::uint64_t object;  ///< per kind
+    std::int64_t value;    ///< per kind
+    std::int16_t worker;   ///< -1 when not on a worker
+    TraceKind kind;
+};
+
+} // namespace taskscope

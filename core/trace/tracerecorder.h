@@ -1,0 +1,77 @@
+#pragma once
+
+/// TraceRecorder: the engine's flight recorder (DESIGN.md decision 6).
+///
+/// ```
+/// TraceRecorder recorder(runtime.config().workerThreads);
+/// runtime.setTraceSink(&recorder);
+/// ... later, from any one thread (the GUI's frame timer, the export):
+/// std::vector<TraceEvent> events = recorder.drain();   // in timestamp order
+/// ```
+/// Each worker writes into its own single-producer ring, so recording is a few stores and
+/// never blocks; a full ring drops the event and counts it. Events from other threads (a
+/// spawn from the GUI thread) go to one shared ring behind a lock. drain() may run while the
+/// workers record; it gathers every ring and merges them by time. Only one thread may drain.
+/// Names of objects (channels, counters, spans) are registered once and kept for the export.
+
+#include "runtime/impl/loom.h"
+#include "trace/tracering.h"
+#include "trace/tracesink.h"
+
+#include <QHash>
+#include <QString>
+
+#include <memory>
+#include <vector>
+
+namespace taskscope {
+
+class TraceRecorder final : public TraceSink
+{
+public:
+    static constexpr std::size_t defaultRingCapacity = 1 << 16;
+
+    /// A recorder for @p workers workers, each ring holding @p ringCapacity events.
+    explicit TraceRecorder(int workers, std::size_t ringCapacity = defaultRingCapacity);
+
+    void record(const TraceEvent &event) noexcept override;
+    void describeTask(std::uint64_t task, const QString &name, std::source_location spawnedAt,
+                      std::uint64_t parent) override;
+
+    /// What describeTask told about one task.
+    struct TaskDescription
+    {
+        QString name;
+        QString spawnedAt; ///< "file:line"
+        std::uint64_t parent = 0;
+    };
+    /// Takes the descriptions of tasks spawned since the last call.
+    [[nodiscard]] QHash<std::uint64_t, TaskDescription> takeTaskDescriptions();
+
+    /// Takes every event recorded since the last drain, in timestamp order (stable: events
+    /// with equal times keep each ring's order; at equal times, outside events come first, then
+    /// worker 0, worker 1, …).
+    [[nodiscard]] std::vector<TraceEvent> drain();
+
+    /// Events recorded (kept) and dropped (ring full) so far.
+    [[nodiscard]] std::uint64_t eventsRecorded() const noexcept { return m_recorded.load(std::memory_order_relaxed); }
+    [[nodiscard]] std::uint64_t eventsDropped() const noexcept;
+
+    /// Names an object id (a channel, a counter, a span) for the export and the UI.
+    void nameObject(std::uint64_t object, const QString &name) override;
+    [[nodiscard]] QString objectName(std::uint64_t object) const;
+    [[nodiscard]] QHash<std::uint64_t, QString> objectNames() const;
+
+    [[nodiscard]] int workerCount() const noexcept { return int(m_rings.size()); }
+
+private:
+    std::vector<std::unique_ptr<detail::TraceRing>> m_rings; // one per worker
+    detail::TraceRing m_outside;                              // other threads, under m_outsideMutex
+    detail::Mutex m_outsideMutex;
+    detail::Atomic<std::uint64_t> m_recorded{0};
+    mutable detail::Mutex m_namesMutex;
+    QHash<std::uint64_t, QString> m_names;
+    QHash<std::uint64_t, TaskDescription> m_tasks; // under m_namesMutex
+};
+
+} // namespace taskscope

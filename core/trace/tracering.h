@@ -1,0 +1,57 @@
+#pragma once
+
+// A single-producer, single-consumer ring of TraceEvents: one per worker.
+//
+// Implementation notes
+// --------------------
+// The producer (the worker) writes the slot, then publishes it by storing head with release;
+// the consumer (the drain) reads head with acquire, copies the slots, then stores tail with
+// release so the producer may reuse them. Head and tail only grow (64-bit, no wrap in
+// practice); index = counter & mask. A full ring drops the event and counts it: recording
+// never blocks a worker. Head and tail sit on their own cache lines.
+
+#include "runtime/impl/loom.h"
+#include "trace/traceevent.h"
+
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+namespace taskscope::detail {
+
+class TraceRing
+{
+public:
+    /// A ring of at least @p capacity events (rounded up to a power of two).
+    explicit TraceRing(std::size_t capacity);
+
+    /// Producer: appends @p event, or drops and counts it when full.
+    void push(const TraceEvent &event) noexcept
+    {
+        // Relaxed: only the producer writes head.
+        const std::uint64_t head = m_head.load(std::memory_order_relaxed);
+        // Acquire: the consumer has finished copying the slots it released.
+        if (head - m_tail.load(std::memory_order_acquire) >= m_mask + 1) {
+            m_dropped.fetch_add(1, std::memory_order_relaxed);
+            return;
+        }
+        m_slots[head & m_mask] = event;
+        // Release: the slot's contents happen-before the consumer's read of it.
+        m_head.store(head + 1, std::memory_order_release);
+    }
+
+    /// Consumer: appends every published event to @p out; returns how many.
+    std::size_t drainInto(std::vector<TraceEvent> &out);
+
+    [[nodiscard]] std::uint64_t dropped() const noexcept { return m_dropped.load(std::memory_order_relaxed); }
+    [[nodiscard]] std::size_t capacity() const noexcept { return m_mask + 1; }
+
+private:
+    std::unique_ptr<TraceEvent[]> m_slots;
+    std::size_t m_mask;
+    alignas(64) Atomic<std::uint64_t> m_head{0};
+    alignas(64) Atomic<std::uint64_t> m_tail{0};
+    alignas(64) Atomic<std::uint64_t> m_dropped{0};
+};
+
+} // namespace taskscope::detail

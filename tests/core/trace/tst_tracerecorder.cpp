@@ -1,0 +1,143 @@
+#include <QTest>
+
+#ifndef Q_MOC_RUN // moc cannot parse the C++20 library headers behind the engine
+#include "coretest.h"
+#include "runtime/runtime.h"
+#include "sync/semaphore.h"
+#include "time/sleep.h"
+#include "trace/span.h"
+#include "trace/tracerecorder.h"
+#include "trace/tracering.h"
+
+#include <thread>
+#endif
+
+using namespace taskscope;
+using namespace taskscope::test;
+
+namespace {
+
+TraceEvent eventAt(std::int64_t time, std::int16_t worker, std::uint64_t sequence)
+{
+    return TraceEvent{time, sequence, 0, 0, worker, TraceKind::PollStart};
+}
+
+} // namespace
+
+class TestTraceRecorder : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void aRingWrapsAndCountsWhatItDrops()
+    {
+        detail::TraceRing ring(4);
+        QCOMPARE(ring.capacity(), std::size_t(4));
+        for (std::uint64_t i = 0; i < 6; ++i)
+            ring.push(eventAt(std::int64_t(i), 0, i));
+        QCOMPARE(ring.dropped(), 2u);
+        std::vector<TraceEvent> out;
+        QCOMPARE(ring.drainInto(out), std::size_t(4));
+        QCOMPARE(out.back().task, 3u); // the first four were kept
+        for (std::uint64_t i = 6; i < 9; ++i)
+            ring.push(eventAt(std::int64_t(i), 0, i)); // wraps around the array
+        out.clear();
+        QCOMPARE(ring.drainInto(out), std::size_t(3));
+        QCOMPARE(out.front().task, 6u);
+        QCOMPARE(out.back().task, 8u);
+    }
+
+    void fourConcurrentProducersLoseNothingUncounted()
+    {
+        constexpr int producers = 4;
+        constexpr std::uint64_t perProducer = 200000;
+        TraceRecorder recorder(producers, 256);
+        std::atomic<int> running{producers};
+        std::vector<std::thread> threads;
+        for (int p = 0; p < producers; ++p) {
+            threads.emplace_back([&, p] {
+                for (std::uint64_t i = 0; i < perProducer; ++i)
+                    recorder.record(eventAt(std::int64_t(i), std::int16_t(p), i));
+                running.fetch_sub(1);
+            });
+        }
+        std::vector<std::uint64_t> next(producers, 0);
+        std::uint64_t drained = 0;
+        bool ordered = true;
+        // Drain while they produce: per producer, sequence numbers only grow.
+        while (running.load() > 0 || drained + recorder.eventsDropped() < producers * perProducer) {
+            for (const TraceEvent &event : recorder.drain()) {
+                ordered = ordered && event.task >= next[std::size_t(event.worker)];
+                next[std::size_t(event.worker)] = event.task + 1;
+                ++drained;
+            }
+            if (running.load() == 0 && drained + recorder.eventsDropped() >= producers * perProducer)
+                break;
+        }
+        for (auto &thread : threads)
+            thread.join();
+        drained += recorder.drain().size();
+        QVERIFY(ordered);
+        QCOMPARE(drained + recorder.eventsDropped(), producers * perProducer);
+        QCOMPARE(recorder.eventsRecorded(), drained);
+    }
+
+    void drainMergesTheRingsInTimeOrder()
+    {
+        TraceRecorder recorder(2, 64);
+        recorder.record(eventAt(10, 0, 1));
+        recorder.record(eventAt(30, 0, 2));
+        recorder.record(eventAt(20, 1, 3));
+        recorder.record(eventAt(30, 1, 6)); // same time as 2: worker 0 first
+        recorder.record(eventAt(40, 1, 4));
+        recorder.record(eventAt(25, -1, 5)); // from outside the workers
+        QList<std::uint64_t> order;
+        for (const TraceEvent &event : recorder.drain())
+            order << event.task;
+        QCOMPARE(order, QList<std::uint64_t>({1, 3, 5, 2, 6, 4}));
+        recorder.record(eventAt(50, 0, 7));
+        recorder.record(eventAt(50, -1, 8)); // equal times: outside first
+        order.clear();
+        for (const TraceEvent &event : recorder.drain())
+            order << event.task;
+        QCOMPARE(order, QList<std::uint64_t>({8, 7}));
+        QVERIFY(recorder.drain().empty());
+    }
+
+    void aRealRunRecordsSpawnsPollsWakesAndNamedResources()
+    {
+        Runtime runtime(virtualConfig());
+        TraceRecorder recorder(1);
+        runtime.setTraceSink(&recorder);
+        Semaphore semaphore(1, QStringLiteral("connections"));
+        std::uint64_t spanId = 0;
+        runtime.blockOn([](Semaphore &s, std::uint64_t &span) -> Task<void> {
+            Span timed(QStringLiteral("expensive_operation"));
+            span = timed.objectId();
+            SemaphorePermit permit = co_await s.acquire();
+            co_await sleep(100ms);
+        }(semaphore, spanId));
+        runtime.setTraceSink(nullptr);
+        const auto events = recorder.drain();
+        QStringList kinds;
+        for (const TraceEvent &event : events) {
+            if (event.kind != TraceKind::Park && event.kind != TraceKind::Unpark) // timing-dependent
+                kinds << QString::fromLatin1(traceKindName(event.kind));
+        }
+        // The timer's wake is recorded while firing, before the count of timers fired.
+        QCOMPARE(kinds, QStringList({"spawn", "poll-start", "span-begin", "acquire", "timer-arm", "poll-end", "wake",
+                                     "timer-fire", "poll-start", "release", "span-end", "poll-end", "complete"}));
+        QCOMPARE(recorder.objectName(semaphore.objectId()), QStringLiteral("connections"));
+        QCOMPARE(recorder.objectName(spanId), QStringLiteral("expensive_operation"));
+        const auto spanEnd = std::find_if(events.begin(), events.end(),
+                                          [](const TraceEvent &e) { return e.kind == TraceKind::SpanEnd; });
+        QCOMPARE(spanEnd->value, std::int64_t(100'000'000));
+        const auto descriptions = recorder.takeTaskDescriptions();
+        QCOMPARE(descriptions.size(), 1);
+        QCOMPARE(descriptions.begin()->name, QStringLiteral("blockOn"));
+        QVERIFY(descriptions.begin()->spawnedAt.contains(QStringLiteral("tst_tracerecorder.cpp:")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTraceRecorder)
+#include "tst_tracerecorder.moc"
