@@ -6,17 +6,48 @@ namespace taskscope {
 
 Clock::Clock(ClockMode mode, double timeScale)
     : m_mode(mode)
-    , m_anchorWall(WallClock::now())
-    , m_scale(timeScale)
 {
+    storeAnchor({wallNowNs(), 0, timeScale, false});
 }
 
-Instant Clock::realNowLocked(WallClock::time_point wallNow) const
+Instant Clock::timeAt(const Anchor &anchor, std::int64_t wallNs) noexcept
 {
-    if (m_paused)
-        return m_anchorRuntime;
-    const auto wallElapsed = std::chrono::duration<double, std::nano>(wallNow - m_anchorWall).count();
-    return m_anchorRuntime + Duration(static_cast<std::int64_t>(wallElapsed * m_scale));
+    if (anchor.paused)
+        return Instant(Duration(anchor.runtimeNs));
+    const double elapsed = double(wallNs - anchor.wallNs) * anchor.scale;
+    return Instant(Duration(anchor.runtimeNs + std::int64_t(elapsed)));
+}
+
+Clock::Anchor Clock::loadAnchor() const noexcept
+{
+    for (;;) {
+        // Acquire: the fields read below are at least as new as this version.
+        const std::uint64_t before = m_version.load(std::memory_order_acquire);
+        if (before & 1) {
+            detail::spinPause();
+            continue;
+        }
+        const Anchor anchor{m_anchorWallNs.load(std::memory_order_relaxed),
+                            m_anchorRuntimeNs.load(std::memory_order_relaxed),
+                            m_scale.load(std::memory_order_relaxed), m_paused.load(std::memory_order_relaxed)};
+        // The fence keeps the field loads before the re-check of the version.
+        std::atomic_thread_fence(std::memory_order_acquire);
+        if (m_version.load(std::memory_order_relaxed) == before)
+            return anchor;
+    }
+}
+
+void Clock::storeAnchor(const Anchor &anchor) noexcept
+{
+    m_version.fetch_add(1, std::memory_order_relaxed); // odd: readers retry
+    // Release fence: the odd version is visible before any new field value.
+    std::atomic_thread_fence(std::memory_order_release);
+    m_anchorWallNs.store(anchor.wallNs, std::memory_order_relaxed);
+    m_anchorRuntimeNs.store(anchor.runtimeNs, std::memory_order_relaxed);
+    m_scale.store(anchor.scale, std::memory_order_relaxed);
+    m_paused.store(anchor.paused, std::memory_order_relaxed);
+    // Release: the new fields are visible to whoever sees the even version.
+    m_version.fetch_add(1, std::memory_order_release);
 }
 
 Instant Clock::now() const noexcept
@@ -26,14 +57,12 @@ Instant Clock::now() const noexcept
         // what the advancing thread did before (fired timers).
         return Instant(Duration(m_virtualNs.load(std::memory_order_acquire)));
     }
-    detail::LockGuard lock(m_mutex);
-    return realNowLocked(WallClock::now());
+    return timeAt(loadAnchor(), wallNowNs());
 }
 
 double Clock::timeScale() const noexcept
 {
-    detail::LockGuard lock(m_mutex);
-    return m_scale;
+    return loadAnchor().scale;
 }
 
 void Clock::setTimeScale(double timeScale)
@@ -41,34 +70,41 @@ void Clock::setTimeScale(double timeScale)
     if (!(timeScale >= RuntimeConfig::minTimeScale && timeScale <= RuntimeConfig::maxTimeScale))
         throw std::invalid_argument("timeScale must be within 0.01–100");
     detail::LockGuard lock(m_mutex);
-    const auto wallNow = WallClock::now();
-    m_anchorRuntime = realNowLocked(wallNow);
-    m_anchorWall = wallNow;
-    m_scale = timeScale;
+    Anchor anchor = loadAnchor();
+    const std::int64_t wall = wallNowNs();
+    anchor.runtimeNs = timeAt(anchor, wall).time_since_epoch().count();
+    anchor.wallNs = wall;
+    anchor.scale = timeScale;
+    storeAnchor(anchor);
 }
 
 void Clock::pause()
 {
     detail::LockGuard lock(m_mutex);
-    if (m_paused)
+    Anchor anchor = loadAnchor();
+    if (anchor.paused)
         return;
-    m_anchorRuntime = realNowLocked(WallClock::now());
-    m_paused = true;
+    const std::int64_t wall = wallNowNs();
+    anchor.runtimeNs = timeAt(anchor, wall).time_since_epoch().count();
+    anchor.wallNs = wall;
+    anchor.paused = true;
+    storeAnchor(anchor);
 }
 
 void Clock::resume()
 {
     detail::LockGuard lock(m_mutex);
-    if (!m_paused)
+    Anchor anchor = loadAnchor();
+    if (!anchor.paused)
         return;
-    m_anchorWall = WallClock::now();
-    m_paused = false;
+    anchor.wallNs = wallNowNs();
+    anchor.paused = false;
+    storeAnchor(anchor);
 }
 
 bool Clock::isPaused() const noexcept
 {
-    detail::LockGuard lock(m_mutex);
-    return m_paused;
+    return loadAnchor().paused;
 }
 
 void Clock::advanceTo(Instant target)
@@ -84,26 +120,27 @@ void Clock::advanceTo(Instant target)
         return;
     }
     detail::LockGuard lock(m_mutex);
-    const auto wallNow = WallClock::now();
-    const Instant current = realNowLocked(wallNow);
-    if (target <= current)
+    Anchor anchor = loadAnchor();
+    const std::int64_t wall = wallNowNs();
+    if (target <= timeAt(anchor, wall))
         return;
-    m_anchorRuntime = target;
-    m_anchorWall = wallNow;
+    anchor.runtimeNs = target.time_since_epoch().count();
+    anchor.wallNs = wall;
+    storeAnchor(anchor);
 }
 
 std::chrono::steady_clock::duration Clock::wallTimeUntil(Instant target) const
 {
     if (m_mode == ClockMode::Virtual)
         return WallClock::duration::max();
-    detail::LockGuard lock(m_mutex);
-    if (m_paused)
+    const Anchor anchor = loadAnchor();
+    if (anchor.paused)
         return WallClock::duration::max();
-    const Duration remaining = target - realNowLocked(WallClock::now());
+    const Duration remaining = target - timeAt(anchor, wallNowNs());
     if (remaining <= Duration::zero())
         return WallClock::duration::zero();
     return std::chrono::duration_cast<WallClock::duration>(
-        std::chrono::duration<double, std::nano>(double(remaining.count()) / m_scale));
+        std::chrono::duration<double, std::nano>(double(remaining.count()) / anchor.scale));
 }
 
 } // namespace taskscope

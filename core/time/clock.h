@@ -65,16 +65,35 @@ public:
 private:
     using WallClock = std::chrono::steady_clock;
 
-    Instant realNowLocked(WallClock::time_point wallNow) const;
+    /// The real-mode anchor, published as a whole (see the seqlock below).
+    struct Anchor
+    {
+        std::int64_t wallNs;    ///< steady clock at the anchor
+        std::int64_t runtimeNs; ///< runtime time at the anchor
+        double scale;
+        bool paused;
+    };
+
+    static std::int64_t wallNowNs() noexcept
+    {
+        return std::chrono::duration_cast<Duration>(WallClock::now().time_since_epoch()).count();
+    }
+    static Instant timeAt(const Anchor &anchor, std::int64_t wallNs) noexcept;
+    /// A consistent copy of the anchor, without a lock (every trace event reads the clock).
+    Anchor loadAnchor() const noexcept;
+    /// Writers hold m_mutex.
+    void storeAnchor(const Anchor &anchor) noexcept;
 
     const ClockMode m_mode;
-    // Real mode: runtime time = m_anchorRuntime + (wall - m_anchorWall) * m_scale, frozen when
-    // paused. Re-anchored whenever the scale or the pause state changes.
+    // Real mode: runtime time = runtimeNs + (wall - wallNs) * scale, frozen when paused;
+    // re-anchored whenever the scale or the pause state changes. Readers never lock: a
+    // seqlock over atomics (odd version = a write in progress). Writers serialise on m_mutex.
     mutable detail::Mutex m_mutex;
-    WallClock::time_point m_anchorWall;
-    Instant m_anchorRuntime{};
-    double m_scale;
-    bool m_paused = false;
+    detail::Atomic<std::uint64_t> m_version{0};
+    detail::Atomic<std::int64_t> m_anchorWallNs{0};
+    detail::Atomic<std::int64_t> m_anchorRuntimeNs{0};
+    detail::Atomic<double> m_scale{1.0};
+    detail::Atomic<bool> m_paused{false};
     // Virtual mode: the current time, moved only by advanceTo.
     detail::Atomic<std::int64_t> m_virtualNs{0};
 };

@@ -85,16 +85,27 @@ std::uint64_t TraceRecorder::eventsDropped() const noexcept
 void TraceRecorder::describeTask(std::uint64_t task, const QString &name, std::source_location spawnedAt,
                                  std::uint64_t parent)
 {
-    TaskDescription description{name, QStringLiteral("%1:%2").arg(QString::fromUtf8(spawnedAt.file_name())).arg(spawnedAt.line()),
-                                parent};
-    detail::LockGuard lock(m_namesMutex);
-    m_tasks.insert(task, std::move(description));
+    // On the spawning thread, per spawn: no formatting, no hashing.
+    detail::LockGuard lock(m_tasksMutex);
+    m_tasks.push_back({task, name, spawnedAt, parent});
 }
 
 QHash<std::uint64_t, TraceRecorder::TaskDescription> TraceRecorder::takeTaskDescriptions()
 {
-    detail::LockGuard lock(m_namesMutex);
-    return std::exchange(m_tasks, {});
+    std::vector<RawDescription> raw;
+    {
+        detail::LockGuard lock(m_tasksMutex);
+        raw.swap(m_tasks);
+    }
+    QHash<std::uint64_t, TaskDescription> descriptions;
+    descriptions.reserve(qsizetype(raw.size()));
+    for (const RawDescription &each : raw) {
+        descriptions.insert(each.task,
+                            {each.name,
+                             QStringLiteral("%1:%2").arg(QString::fromUtf8(each.spawnedAt.file_name())).arg(each.spawnedAt.line()),
+                             each.parent});
+    }
+    return descriptions;
 }
 
 void TraceRecorder::nameObject(std::uint64_t object, const QString &name)

@@ -69,9 +69,19 @@ private:
     detail::TraceRing m_outside;                              // other threads, under m_outsideMutex
     detail::Mutex m_outsideMutex;
     detail::Atomic<std::uint64_t> m_recorded{0};
+    /// What describeTask stores: cheap to copy on the spawning thread, formatted when taken.
+    struct RawDescription
+    {
+        std::uint64_t task;
+        QString name; // implicitly shared: no copy of the characters
+        std::source_location spawnedAt;
+        std::uint64_t parent;
+    };
+
     mutable detail::Mutex m_namesMutex;
     QHash<std::uint64_t, QString> m_names;
-    QHash<std::uint64_t, TaskDescription> m_tasks; // under m_namesMutex
+    detail::Mutex m_tasksMutex;
+    std::vector<RawDescription> m_tasks; // under m_tasksMutex
 };
 
 } // namespace taskscope

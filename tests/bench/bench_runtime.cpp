@@ -4,6 +4,7 @@
 #include "runtime/runtime.h"
 #include "runtime/yieldnow.h"
 #include "time/sleep.h"
+#include "trace/tracerecorder.h"
 
 #include <QCoreApplication>
 #include <QFuture>
@@ -16,6 +17,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 #include <vector>
@@ -60,10 +62,42 @@ Task<long long> joinAll(std::vector<JoinHandle<int>> &handles)
     co_return sum;
 }
 
+/// Drains a recorder on its own thread every millisecond, as the GUI's frame timer does.
+class BackgroundDrain
+{
+public:
+    explicit BackgroundDrain(TraceRecorder &recorder)
+        : m_thread([this, &recorder] {
+            while (!m_stop.load()) {
+                m_drained += recorder.drain().size();
+                std::this_thread::sleep_for(1ms);
+            }
+            m_drained += recorder.drain().size();
+        })
+    {
+    }
+    ~BackgroundDrain()
+    {
+        m_stop = true;
+        m_thread.join();
+    }
+
+private:
+    std::atomic<bool> m_stop{false};
+    std::size_t m_drained = 0;
+    std::thread m_thread;
+};
+
 // spawn_join: 200k trivial tasks spawned from outside, then awaited; ns per task.
-double spawnJoin(int count)
+double spawnJoin(int count, bool recording = false)
 {
     Runtime runtime(twoWorkers());
+    TraceRecorder recorder(2);
+    std::optional<BackgroundDrain> drain;
+    if (recording) {
+        runtime.setTraceSink(&recorder);
+        drain.emplace(recorder);
+    }
     std::vector<JoinHandle<int>> handles;
     handles.reserve(std::size_t(count));
     const auto start = WallClock::now();
@@ -71,9 +105,72 @@ double spawnJoin(int count)
         handles.push_back(runtime.spawn(trivial(i)));
     const long long sum = runtime.blockOn(joinAll(handles));
     const double perTask = nanosecondsSince(start) / count;
+    runtime.setTraceSink(nullptr);
     if (sum != (long long)count * (count - 1) / 2)
         std::fprintf(stderr, "spawn_join: wrong sum %lld\n", sum);
     return perTask;
+}
+
+// trace_event: the cost of recording one event from a worker into its ring; ns per event.
+// Peer: the obvious alternative, appending to a mutex-guarded vector.
+double traceEventCost(int rounds)
+{
+    TraceRecorder recorder(1, 1 << 16);
+    TraceEvent event{0, 1, 2, 3, 0, TraceKind::PollStart};
+    double total = 0;
+    for (int round = 0; round < rounds; ++round) {
+        const auto start = WallClock::now();
+        for (int i = 0; i < 60000; ++i) {
+            event.timeNs = i;
+            recorder.record(event);
+        }
+        total += nanosecondsSince(start);
+        (void)recorder.drain();
+    }
+    return total / (double(rounds) * 60000);
+}
+
+double mutexVectorCost(int rounds)
+{
+    std::mutex mutex;
+    std::vector<TraceEvent> events;
+    events.reserve(60000);
+    TraceEvent event{0, 1, 2, 3, 0, TraceKind::PollStart};
+    double total = 0;
+    for (int round = 0; round < rounds; ++round) {
+        const auto start = WallClock::now();
+        for (int i = 0; i < 60000; ++i) {
+            event.timeNs = i;
+            std::lock_guard lock(mutex);
+            events.push_back(event);
+        }
+        total += nanosecondsSince(start);
+        events.clear();
+    }
+    return total / (double(rounds) * 60000);
+}
+
+// The whole hook as the scheduler calls it: clock read, event, ring; ns per event.
+double schedulerHookCost(int count)
+{
+    Runtime runtime(twoWorkers());
+    TraceRecorder recorder(2, 1 << 16);
+    runtime.setTraceSink(&recorder);
+    const double perEvent = runtime.blockOn([](Runtime &rt, int n, TraceRecorder &rec) -> Task<double> {
+        detail::Scheduler &scheduler = rt.scheduler();
+        double total = 0;
+        for (int done = 0; done < n; done += 50000) {
+            const auto start = WallClock::now();
+            for (int i = 0; i < 50000; ++i)
+                scheduler.trace(TraceKind::Counter, 1, 7, i);
+            total += nanosecondsSince(start);
+            (void)rec.drain(); // outside the timed loop; this task is the only drainer
+            co_await yieldNow();
+        }
+        co_return total / n;
+    }(runtime, count, recorder));
+    runtime.setTraceSink(nullptr);
+    return perEvent;
 }
 
 double qtConcurrentSpawnJoin(int count)
@@ -280,6 +377,16 @@ int main(int argc, char *argv[])
         const double ours = best([] { return spawnJoin(200000); });
         const double peer = best([] { return qtConcurrentSpawnJoin(200000); });
         printLine("spawn_join", "ns/task", ours, "qtconcurrent_run_2_threads", peer, 400);
+    }
+    if (wanted("trace")) {
+        const double ring = best([] { return traceEventCost(50); });
+        const double vector = best([] { return mutexVectorCost(50); });
+        printLine("trace_event_ring_push", "ns/event", ring, "mutex_vector_push", vector, 15);
+        const double hook = best([] { return schedulerHookCost(50000); });
+        printLine("trace_event_with_clock", "ns/event", hook, "ring_push_alone", ring, 15);
+        const double off = best([] { return spawnJoin(200000, false); });
+        const double on = best([] { return spawnJoin(200000, true); });
+        printLine("spawn_join_recording_on", "ns/task", on, "spawn_join_recording_off", off, 1.10 * off);
     }
     if (wanted("timers")) {
         const double timerMs = best([] { return timers(100000); });

@@ -6,6 +6,7 @@
 #include "sync/semaphore.h"
 #include "time/sleep.h"
 #include "trace/span.h"
+#include "trace/tracecounter.h"
 #include "trace/tracerecorder.h"
 #include "trace/tracering.h"
 
@@ -136,6 +137,31 @@ private slots:
         QCOMPARE(descriptions.size(), 1);
         QCOMPARE(descriptions.begin()->name, QStringLiteral("blockOn"));
         QVERIFY(descriptions.begin()->spawnedAt.contains(QStringLiteral("tst_tracerecorder.cpp:")));
+    }
+
+    void countersAndInstantsAreRecordedWithTheirNames()
+    {
+        Runtime runtime(virtualConfig());
+        TraceRecorder recorder(1);
+        runtime.setTraceSink(&recorder);
+        TraceCounter tokens(QStringLiteral("bucket tokens"));
+        TraceInstant breaker(QStringLiteral("breaker"));
+        runtime.blockOn([](TraceCounter &level, TraceInstant &state) -> Task<void> {
+            level.set(10);
+            co_await sleep(5ms);
+            level.set(7);
+            state.mark(2);
+        }(tokens, breaker));
+        runtime.setTraceSink(nullptr);
+        QStringList seen;
+        for (const TraceEvent &event : recorder.drain()) {
+            if (event.kind == TraceKind::Counter || event.kind == TraceKind::Instant)
+                seen << QStringLiteral("%1 %2=%3@%4ms")
+                            .arg(QString::fromLatin1(traceKindName(event.kind)), recorder.objectName(event.object))
+                            .arg(event.value).arg(event.timeNs / 1000000);
+        }
+        QCOMPARE(seen, QStringList({"counter bucket tokens=10@0ms", "counter bucket tokens=7@5ms",
+                                    "instant breaker=2@5ms"}));
     }
 };
 
