@@ -2,6 +2,8 @@
 
 #include "sync/impl/tracedobject.h"
 
+#include <QSet>
+
 #include <algorithm>
 
 namespace taskscope {
@@ -60,12 +62,16 @@ std::vector<TraceEvent> TraceRecorder::drain()
         mergedEnd = end;
     }
     m_recorded.fetch_add(events.size(), std::memory_order_relaxed);
-    // Name the objects these events mention while they (most likely) still exist.
+    // Name the objects these events mention while they (most likely) still exist; each
+    // unnamed id is looked up once per drain.
     {
         detail::LockGuard lock(m_namesMutex);
+        QSet<std::uint64_t> lookedUp;
         for (const TraceEvent &event : events) {
-            if (event.object == 0 || m_names.contains(event.object) || !carriesObject(event.kind))
+            if (event.object == 0 || !carriesObject(event.kind) || m_names.contains(event.object)
+                || lookedUp.contains(event.object))
                 continue;
+            lookedUp.insert(event.object);
             const QString name = detail::liveObjectName(event.object);
             if (!name.isNull())
                 m_names.insert(event.object, name);

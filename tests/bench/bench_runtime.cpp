@@ -367,6 +367,10 @@ int main(int argc, char *argv[])
         std::printf("%.1f ns/task\n", spawnJoin(1000000));
         return 0;
     }
+    if (only == QLatin1String("profile-hook")) {
+        std::printf("%.1f ns/event\n", schedulerHookCost(20000000));
+        return 0;
+    }
     if (only == QLatin1String("profile-timers")) {
         double spawnMs = 0;
         const double totalMs = timers(100000, &spawnMs);
