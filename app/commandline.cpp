@@ -20,6 +20,8 @@ std::optional<CommandLine> parseCommandLine(const QStringList &arguments, QStrin
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                         QStringLiteral("Save a PNG of the window to <file> and quit."),
                                         QStringLiteral("file"));
+    const QCommandLineOption runNow(QStringLiteral("run"),
+                                    QStringLiteral("Window: start the scenario at once (for a demo)."));
     const QCommandLineOption list(QStringLiteral("list-scenarios"), QStringLiteral("List the scenarios and quit."));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON instead of text."));
     const QCommandLineOption headless(QStringLiteral("headless"),
@@ -42,7 +44,7 @@ std::optional<CommandLine> parseCommandLine(const QStringList &arguments, QStrin
     const QCommandLineOption traceOut(QStringLiteral("trace-out"),
                                       QStringLiteral("Write a Chrome/Perfetto trace of the run to <file>."),
                                       QStringLiteral("file"));
-    parser.addOptions({help, version, pattern, screenshot, list, json, headless, scenario, set, variant, workers,
+    parser.addOptions({help, version, pattern, screenshot, runNow, list, json, headless, scenario, set, variant, workers,
                        deterministic, seed, duration, traceOut});
 
     auto fail = [&](const QString &message) -> std::optional<CommandLine> {
@@ -74,6 +76,7 @@ std::optional<CommandLine> parseCommandLine(const QStringList &arguments, QStrin
     command.mode = parser.isSet(headless) ? CommandLine::Mode::Headless : CommandLine::Mode::Gui;
     command.pattern = parser.value(pattern);
     command.screenshot = parser.value(screenshot);
+    command.runAtStart = parser.isSet(runNow);
     command.hasScenario = parser.isSet(scenario);
     if (command.mode == CommandLine::Mode::Headless && !command.hasScenario)
         return fail(QStringLiteral("--headless needs --scenario ID; valid scenarios are: %1")

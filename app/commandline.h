@@ -18,6 +18,7 @@ struct CommandLine
     bool json = false;
     QString pattern;    ///< GUI: the page to open (--pattern, or the scenario's id)
     QString screenshot; ///< GUI: save a PNG and quit
+    bool runAtStart = false; ///< GUI: start the scenario at once
     bool hasScenario = false;
     taskscope::ScenarioRunOptions run;
     QString helpText;

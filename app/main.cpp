@@ -84,6 +84,8 @@ int runGui(QGuiApplication &app, const CommandLine &command)
         initial.insert(QStringLiteral("initialPatternId"), command.pattern);
     if (command.hasScenario)
         initial.insert(QStringLiteral("initialParameters"), command.run.parameters);
+    if (command.runAtStart)
+        initial.insert(QStringLiteral("runAtStart"), true);
     engine.setInitialProperties(initial);
     engine.load(QUrl(QString::fromLatin1(taskscope::mainQmlUrl)));
     if (engine.rootObjects().isEmpty())

@@ -12,6 +12,8 @@ ApplicationWindow {
     property string initialPatternId: ""
     /// Parameter values from the command line (--scenario ID --set name=value).
     property var initialParameters: ({})
+    /// Start the scenario as soon as the window is up (--run).
+    property bool runAtStart: false
 
     width: 1280
     height: 800
@@ -25,6 +27,15 @@ ApplicationWindow {
 
     PatternListModel {
         id: patterns
+    }
+
+    EngineController {
+        id: engine
+
+        scenarioId: sidebar.currentId
+        parameters: root.initialParameters
+
+        Component.onCompleted: if (root.runAtStart) Qt.callLater(engine.run)
     }
 
     Settings {
@@ -47,6 +58,21 @@ ApplicationWindow {
     Shortcut {
         sequences: [StandardKey.FullScreen, "F11"]
         onActivated: root.visibility = root.visibility === Window.FullScreen ? Window.Windowed : Window.FullScreen
+    }
+    Shortcut {
+        sequence: "Space"
+        enabled: engine.hasScenario
+        onActivated: engine.state === EngineController.Running ? engine.pause() : engine.run()
+    }
+    Shortcut {
+        sequences: ["Right", "N"]
+        enabled: engine.hasScenario
+        onActivated: engine.step()
+    }
+    Shortcut {
+        sequence: "R"
+        enabled: engine.hasScenario
+        onActivated: engine.reset()
     }
     Shortcut {
         sequence: "Alt+Down"
@@ -77,7 +103,8 @@ ApplicationWindow {
                 elide: Text.ElideRight
             }
             Label {
-                text: qsTr("Alt+↑/↓ pattern · F11 full screen · Ctrl+Q quit")
+                text: engine.hasScenario ? qsTr("Space run/pause · → step · R reset · Alt+↑/↓ pattern · F11 · Ctrl+Q")
+                                         : qsTr("Alt+↑/↓ pattern · F11 full screen · Ctrl+Q quit")
                 opacity: 0.6
                 font.pixelSize: 14
             }
@@ -97,15 +124,32 @@ ApplicationWindow {
             onCurrentIdChanged: settings.patternId = currentId
         }
 
-        PatternOverview {
-            id: overview
-
+        ColumnLayout {
             SplitView.fillWidth: true
-            title: sidebar.currentTitle
-            section: sidebar.currentSection
-            summary: sidebar.currentSummary
-            shows: sidebar.currentShows
-            parameters: sidebar.currentId === root.initialPatternId ? root.initialParameters : ({})
+            spacing: 0
+            clip: true
+
+            PatternOverview {
+                id: overview
+
+                Layout.fillWidth: true
+                Layout.fillHeight: !engine.hasScenario
+                compact: engine.hasScenario
+                title: sidebar.currentTitle
+                section: sidebar.currentSection
+                summary: sidebar.currentSummary
+                shows: sidebar.currentShows
+                parameters: sidebar.currentId === root.initialPatternId ? root.initialParameters : ({})
+            }
+            ScenarioPanel {
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                Layout.leftMargin: 32
+                Layout.rightMargin: 32
+                Layout.bottomMargin: 16
+                visible: engine.hasScenario
+                controller: engine
+            }
         }
     }
 }

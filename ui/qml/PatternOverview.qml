@@ -10,9 +10,12 @@ Pane {
     property string summary: ""
     property string shows: ""
     property var parameters: ({})
+    /// Title and summary only, above a live scenario.
+    property bool compact: false
     readonly property var parameterNames: Object.keys(root.parameters)
 
     padding: 32
+    bottomPadding: root.compact ? 8 : 32
 
     ColumnLayout {
         anchors.fill: parent
@@ -28,7 +31,7 @@ Pane {
         Label {
             Layout.fillWidth: true
             text: root.title
-            font.pixelSize: 34
+            font.pixelSize: root.compact ? 28 : 34
             font.bold: true
             wrapMode: Text.Wrap
         }
@@ -36,7 +39,7 @@ Pane {
             Layout.fillWidth: true
             Layout.maximumWidth: 860
             text: root.summary
-            font.pixelSize: 20
+            font.pixelSize: root.compact ? 17 : 20
             lineHeight: 1.25
             wrapMode: Text.Wrap
         }
@@ -44,6 +47,7 @@ Pane {
             Layout.fillWidth: true
             Layout.maximumWidth: 860
             Layout.topMargin: 12
+            visible: !root.compact
 
             ColumnLayout {
                 anchors.fill: parent
@@ -75,6 +79,7 @@ Pane {
         }
         Item {
             Layout.fillHeight: true
+            visible: !root.compact
         }
     }
 }

@@ -1,0 +1,232 @@
+#include "engine/enginecontroller.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcUi, "taskscope.ui")
+
+namespace taskscope {
+
+EngineController::EngineController(QObject *parent)
+    : QObject(parent)
+{
+    m_taskModel.setRegistry(&m_registry);
+    m_frameTimer.setInterval(16); // display rate
+    connect(&m_frameTimer, &QTimer::timeout, this, &EngineController::drain);
+}
+
+EngineController::~EngineController()
+{
+    stopRun();
+}
+
+void EngineController::setScenarioId(const QString &id)
+{
+    if (id == m_scenarioId)
+        return;
+    reset();
+    m_scenarioId = id;
+    emit scenarioIdChanged();
+}
+
+void EngineController::setParameters(const QVariantMap &parameters)
+{
+    if (parameters == m_parameters)
+        return;
+    m_parameters = parameters;
+    emit parametersChanged();
+}
+
+void EngineController::setWorkers(int workers)
+{
+    workers = std::clamp(workers, RuntimeConfig::minWorkerThreads, RuntimeConfig::maxWorkerThreads);
+    if (workers == m_workers)
+        return;
+    m_workers = workers;
+    emit workersChanged();
+}
+
+void EngineController::setDeterministic(bool deterministic)
+{
+    if (deterministic == m_deterministic)
+        return;
+    m_deterministic = deterministic;
+    emit deterministicChanged();
+}
+
+void EngineController::setSeed(int seed)
+{
+    if (seed == m_seed)
+        return;
+    m_seed = seed;
+    emit seedChanged();
+}
+
+void EngineController::setSpeed(double speed)
+{
+    speed = std::clamp(speed, minSpeed, maxSpeed);
+    if (qFuzzyCompare(speed, m_speed))
+        return;
+    m_speed = speed;
+    if (m_runtime)
+        m_runtime->setTimeScale(speed); // live
+    emit speedChanged();
+}
+
+double EngineController::elapsedMs() const
+{
+    return double(m_timeline.latestNs()) / 1e6;
+}
+
+void EngineController::setState(State state)
+{
+    if (state == m_state)
+        return;
+    m_state = state;
+    emit stateChanged();
+}
+
+void EngineController::setErrorText(const QString &text)
+{
+    if (text == m_errorText)
+        return;
+    m_errorText = text;
+    emit errorTextChanged();
+}
+
+void EngineController::run()
+{
+    if (m_state == State::Paused) {
+        m_runtime->resume();
+        setState(State::Running);
+        return;
+    }
+    if (m_state == State::Running)
+        return;
+    reset();
+    startRun();
+}
+
+void EngineController::startRun()
+{
+    const Scenario *scenario = ScenarioCatalog::find(m_scenarioId);
+    if (!scenario) {
+        setErrorText(tr("There is no runnable scenario for \"%1\" yet.").arg(m_scenarioId));
+        return;
+    }
+    QVariantMap values = scenario->defaultParameters();
+    for (auto it = m_parameters.begin(); it != m_parameters.end(); ++it) {
+        const auto spec = scenario->parameter(it.key());
+        QString error;
+        if (!spec || !spec->validate(it.value(), &error)) {
+            setErrorText(spec ? error : tr("Unknown parameter %1").arg(it.key()));
+            return;
+        }
+        values.insert(it.key(), spec->validate(it.value(), nullptr).value());
+    }
+    RuntimeConfig config;
+    if (m_deterministic) {
+        config = RuntimeConfig::deterministic(std::uint64_t(m_seed));
+        config.pacedVirtualTime = true; // watchable: virtual time runs at most speed × wall time
+    } else {
+        config.workerThreads = m_workers;
+        config.rngSeed = std::uint64_t(m_seed);
+    }
+    config.timeScale = m_speed;
+    try {
+        m_runtime = std::make_unique<Runtime>(config);
+    } catch (const std::exception &error) {
+        setErrorText(QString::fromUtf8(error.what()));
+        return;
+    }
+    setErrorText({});
+    m_recorder = std::make_unique<TraceRecorder>(config.workerThreads);
+    m_runtime->setTraceSink(m_recorder.get());
+    QStringList names;
+    for (int index = 0; index < config.workerThreads; ++index)
+        names << config.workerName(index);
+    m_timeline.setWorkerNames(names);
+    emit workerNamesChanged();
+    m_context = std::make_unique<ScenarioContext>(ScenarioContext{*m_runtime, values, QStringLiteral("robust"), {}});
+    m_run = m_runtime->spawn(scenario->run(*m_context), scenario->id());
+    m_frameTimer.start();
+    setState(State::Running);
+}
+
+void EngineController::pause()
+{
+    if (m_state != State::Running || !m_runtime)
+        return;
+    m_runtime->pause();
+    setState(State::Paused);
+}
+
+void EngineController::step()
+{
+    if (!m_runtime)
+        return;
+    if (m_state == State::Running)
+        pause();
+    if (m_state == State::Paused)
+        m_runtime->step();
+}
+
+void EngineController::stopRun()
+{
+    m_frameTimer.stop();
+    m_run.reset();
+    if (m_runtime)
+        m_runtime->setTraceSink(nullptr);
+    m_runtime.reset(); // cancels what is left, destroys the frames
+    m_context.reset();
+    m_recorder.reset();
+}
+
+void EngineController::reset()
+{
+    stopRun();
+    m_registry = TaskRegistry();
+    m_timeline.clear();
+    m_taskModel.setRegistry(&m_registry);
+    m_warnings.clear();
+    if (!m_metrics.isEmpty()) {
+        m_metrics.clear();
+        emit metricsChanged();
+    }
+    setState(State::Idle);
+    emit frameUpdated();
+}
+
+void EngineController::drain()
+{
+    if (!m_recorder)
+        return;
+    const std::vector<TraceEvent> events = m_recorder->drain();
+    m_registry.apply(events, m_recorder->takeTaskDescriptions());
+    for (const TraceEvent &event : events) {
+        if (event.kind == TraceKind::PollStart)
+            m_timeline.pollStarted(event.worker, event.task, event.timeNs);
+        else if (event.kind == TraceKind::PollEnd)
+            m_timeline.pollEnded(event.worker, event.timeNs);
+        else
+            m_timeline.advance(event.timeNs);
+    }
+    m_registry.prune(m_registry.lastEventTime());
+    m_taskModel.refresh();
+    m_warnings.clear();
+    for (const TaskWarning &warning : m_registry.warnings())
+        m_warnings << warning.message;
+    if (m_run && m_run->isFinished() && m_state != State::Finished) {
+        JoinResult<QVariantMap> result = m_run->result();
+        if (result.isOk()) {
+            m_metrics = result.value();
+            emit metricsChanged();
+        } else {
+            setErrorText(QString::fromUtf8(result.error().what()));
+        }
+        setState(State::Finished);
+        m_run.reset();
+    }
+    emit frameUpdated();
+}
+
+} // namespace taskscope

@@ -1,0 +1,133 @@
+#pragma once
+
+/// EngineController: owns the runtime of the scenario on screen and gives QML the controls
+/// (run, pause, step, reset, speed) and the live views (task table, timeline, metrics).
+///
+/// QML never holds engine pointers: a timer at display rate drains the trace into the task
+/// registry, the table model and the timeline data, then emits frameUpdated().
+
+#include "engine/timelinedata.h"
+#include "models/tasktablemodel.h"
+#include "runtime/runtime.h"
+#include "scenarios/scenario.h"
+#include "trace/taskregistry.h"
+#include "trace/tracerecorder.h"
+
+#include <QObject>
+#include <QStringList>
+#include <QTimer>
+#include <QVariantMap>
+#include <QtQml/qqmlregistration.h>
+
+#include <memory>
+#include <optional>
+
+namespace taskscope {
+
+class EngineController : public QObject
+{
+    Q_OBJECT
+    QML_ELEMENT
+
+    Q_PROPERTY(QString scenarioId READ scenarioId WRITE setScenarioId NOTIFY scenarioIdChanged)
+    Q_PROPERTY(bool hasScenario READ hasScenario NOTIFY scenarioIdChanged)
+    Q_PROPERTY(QVariantMap parameters READ parameters WRITE setParameters NOTIFY parametersChanged)
+    Q_PROPERTY(int workers READ workers WRITE setWorkers NOTIFY workersChanged)
+    Q_PROPERTY(bool deterministic READ deterministic WRITE setDeterministic NOTIFY deterministicChanged)
+    Q_PROPERTY(int seed READ seed WRITE setSeed NOTIFY seedChanged)
+    Q_PROPERTY(double speed READ speed WRITE setSpeed NOTIFY speedChanged)
+    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    Q_PROPERTY(double elapsedMs READ elapsedMs NOTIFY frameUpdated)
+    Q_PROPERTY(QVariantMap metrics READ metrics NOTIFY metricsChanged)
+    Q_PROPERTY(QStringList warnings READ warnings NOTIFY frameUpdated)
+    Q_PROPERTY(QStringList workerNames READ workerNames NOTIFY workerNamesChanged)
+    Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
+    Q_PROPERTY(TaskTableModel *taskModel READ taskModel CONSTANT)
+
+public:
+    enum class State { Idle, Running, Paused, Finished };
+    Q_ENUM(State)
+
+    static constexpr double minSpeed = 0.05;
+    static constexpr double maxSpeed = 4.0;
+
+    explicit EngineController(QObject *parent = nullptr);
+    ~EngineController() override;
+
+    [[nodiscard]] QString scenarioId() const { return m_scenarioId; }
+    void setScenarioId(const QString &id);
+    [[nodiscard]] bool hasScenario() const { return ScenarioCatalog::find(m_scenarioId) != nullptr; }
+    [[nodiscard]] QVariantMap parameters() const { return m_parameters; }
+    void setParameters(const QVariantMap &parameters);
+    [[nodiscard]] int workers() const { return m_workers; }
+    void setWorkers(int workers);
+    [[nodiscard]] bool deterministic() const { return m_deterministic; }
+    void setDeterministic(bool deterministic);
+    [[nodiscard]] int seed() const { return m_seed; }
+    void setSeed(int seed);
+    [[nodiscard]] double speed() const { return m_speed; }
+    void setSpeed(double speed);
+    [[nodiscard]] State state() const { return m_state; }
+    [[nodiscard]] double elapsedMs() const;
+    [[nodiscard]] QVariantMap metrics() const { return m_metrics; }
+    [[nodiscard]] QStringList warnings() const { return m_warnings; }
+    [[nodiscard]] QStringList workerNames() const { return m_timeline.workerNames(); }
+    [[nodiscard]] QString errorText() const { return m_errorText; }
+    [[nodiscard]] TaskTableModel *taskModel() { return &m_taskModel; }
+    /// The polls drained so far (the timeline item reads it on the GUI thread).
+    [[nodiscard]] const TimelineData &timeline() const { return m_timeline; }
+
+    /// Starts the scenario (or continues a paused one).
+    Q_INVOKABLE void run();
+    /// Freezes the clock and holds the workers after their current poll.
+    Q_INVOKABLE void pause();
+    /// While paused: one poll, or time to the next timer.
+    Q_INVOKABLE void step();
+    /// Stops the run (cancelling its tasks) and clears the views; parameters apply from here.
+    Q_INVOKABLE void reset();
+    /// Drains the trace into the views now (the timer does this at display rate).
+    Q_INVOKABLE void drain();
+
+signals:
+    void scenarioIdChanged();
+    void parametersChanged();
+    void workersChanged();
+    void deterministicChanged();
+    void seedChanged();
+    void speedChanged();
+    void stateChanged();
+    void metricsChanged();
+    void workerNamesChanged();
+    void errorTextChanged();
+    /// New events were drained: the timeline and the table have changed.
+    void frameUpdated();
+
+private:
+    void setState(State state);
+    void setErrorText(const QString &text);
+    void startRun();
+    void stopRun();
+
+    QString m_scenarioId;
+    QVariantMap m_parameters;
+    int m_workers = 2;
+    bool m_deterministic = false;
+    int m_seed = 0;
+    double m_speed = 1.0;
+    State m_state = State::Idle;
+    QVariantMap m_metrics;
+    QStringList m_warnings;
+    QString m_errorText;
+
+    // The run: destroyed in reverse order (the runtime cancels its tasks first).
+    std::unique_ptr<TraceRecorder> m_recorder;
+    std::unique_ptr<ScenarioContext> m_context;
+    std::unique_ptr<Runtime> m_runtime;
+    std::optional<JoinHandle<QVariantMap>> m_run;
+    TaskRegistry m_registry;
+    TimelineData m_timeline;
+    TaskTableModel m_taskModel;
+    QTimer m_frameTimer;
+};
+
+} // namespace taskscope

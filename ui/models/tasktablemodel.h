@@ -1,0 +1,43 @@
+#pragma once
+
+#include <QAbstractTableModel>
+#include <QtQml/qqmlregistration.h>
+
+#include <vector>
+
+namespace taskscope {
+
+class TaskRegistry;
+
+/// tokio-console's task table: one row per task known to a TaskRegistry, updated in place at
+/// display rate (new tasks inserted, pruned ones removed, the rest changed — never a reset).
+class TaskTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("Owned by EngineController")
+
+public:
+    enum Column { Id, State, Name, Worker, Polls, Busy, Scheduled, Idle, AwaitingAt, SpawnedAt, Parent, ColumnCount };
+    Q_ENUM(Column)
+    enum Role { TaskIdRole = Qt::UserRole + 1, TaskColorRole, StateRole };
+
+    explicit TaskTableModel(QObject *parent = nullptr);
+
+    /// Points the model at @p registry (or nothing) and rebuilds it.
+    void setRegistry(const TaskRegistry *registry);
+    /// Brings the rows in line with the registry.
+    void refresh();
+
+    [[nodiscard]] int rowCount(const QModelIndex &parent = {}) const override;
+    [[nodiscard]] int columnCount(const QModelIndex &parent = {}) const override;
+    [[nodiscard]] QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    [[nodiscard]] QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    [[nodiscard]] QHash<int, QByteArray> roleNames() const override;
+
+private:
+    const TaskRegistry *m_registry = nullptr;
+    std::vector<quint64> m_rows; // task ids, ascending
+};
+
+} // namespace taskscope

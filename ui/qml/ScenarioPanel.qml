@@ -1,0 +1,209 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Taskscope
+
+Pane {
+    id: root
+
+    required property EngineController controller
+
+    padding: 0
+    implicitWidth: 200 // the split view decides the width; the table scrolls
+
+    function stateName(state: int): string {
+        switch (state) {
+        case EngineController.Running: return qsTr("running")
+        case EngineController.Paused: return qsTr("paused")
+        case EngineController.Finished: return qsTr("finished")
+        default: return qsTr("idle")
+        }
+    }
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 10
+
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: 8
+
+            Button {
+                text: root.controller.state === EngineController.Running ? qsTr("Pause") : qsTr("Run")
+                highlighted: true
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Run or pause (Space)")
+                onClicked: root.controller.state === EngineController.Running ? root.controller.pause() : root.controller.run()
+            }
+            Button {
+                text: qsTr("Step")
+                enabled: root.controller.state === EngineController.Running || root.controller.state === EngineController.Paused
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("One poll, or time to the next timer (→ or N)")
+                onClicked: root.controller.step()
+            }
+            Button {
+                text: qsTr("Reset")
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Stop, clear, and apply the settings (R)")
+                onClicked: root.controller.reset()
+            }
+            Item {
+                Layout.fillWidth: true
+            }
+            Label {
+                text: qsTr("%1 · t = %2 ms")
+                    .arg(root.stateName(root.controller.state))
+                    .arg(root.controller.elapsedMs.toFixed(1))
+                font.pixelSize: 16
+                font.family: "monospace"
+            }
+        }
+
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: 8
+
+            Label {
+                text: qsTr("Speed %1×").arg(root.controller.speed.toFixed(2))
+                font.pixelSize: 15
+            }
+            Slider {
+                Layout.preferredWidth: 150
+                from: Math.log(0.05)
+                to: Math.log(4)
+                value: Math.log(root.controller.speed)
+                onMoved: root.controller.speed = Math.exp(value)
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("0.05×–4× runtime time per wall second; applies live")
+            }
+            Label {
+                Layout.leftMargin: 8
+                text: qsTr("Workers")
+                font.pixelSize: 15
+            }
+            SpinBox {
+                from: 1
+                to: 64
+                value: root.controller.workers
+                enabled: !root.controller.deterministic
+                onValueModified: root.controller.workers = value
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Worker threads, 1–64; applies on Reset")
+            }
+            Switch {
+                text: qsTr("Deterministic")
+                checked: root.controller.deterministic
+                onToggled: root.controller.deterministic = checked
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("One worker, virtual clock paced by the speed, seeded RNG; applies on Reset")
+            }
+            Item {
+                Layout.fillWidth: true
+            }
+        }
+
+        Label {
+            Layout.fillWidth: true
+            visible: root.controller.errorText.length > 0
+            text: root.controller.errorText
+            color: "#ff8a80"
+            wrapMode: Text.Wrap
+        }
+
+        Label {
+            Layout.fillWidth: true
+            visible: Object.keys(root.controller.metrics).length > 0
+            text: Object.keys(root.controller.metrics)
+                .map(name => name + ": " + root.controller.metrics[name]).join("   ·   ")
+            font.pixelSize: 15
+            wrapMode: Text.Wrap
+        }
+
+        // The scheduler timeline: lane names on the left, polls scrolling in from the right.
+        RowLayout {
+            Layout.fillWidth: true
+            Layout.preferredHeight: Math.max(1, root.controller.workerNames.length) * (timeline.laneHeight + 4) + 4
+            spacing: 8
+
+            Column {
+                Layout.alignment: Qt.AlignTop
+                spacing: 4
+
+                Repeater {
+                    model: root.controller.workerNames
+
+                    Label {
+                        required property string modelData
+
+                        height: timeline.laneHeight
+                        verticalAlignment: Text.AlignVCenter
+                        text: modelData
+                        font.pixelSize: 14
+                        font.family: "monospace"
+                    }
+                }
+            }
+            Rectangle {
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                color: Qt.rgba(1, 1, 1, 0.04)
+                radius: 4
+
+                TimelineItem {
+                    id: timeline
+
+                    anchors.fill: parent
+                    anchors.margins: 2
+                    controller: root.controller
+                    windowSeconds: 2
+                    laneHeight: 26
+                }
+            }
+        }
+        Label {
+            text: qsTr("Timeline: the last %1 s of runtime time · %2 polls in view")
+                .arg(timeline.windowSeconds).arg(timeline.sliceCount)
+            opacity: 0.6
+            font.pixelSize: 13
+        }
+
+        Label {
+            Layout.fillWidth: true
+            visible: root.controller.warnings.length > 0
+            text: "⚠ " + root.controller.warnings.join("\n⚠ ")
+            color: "#ffd180"
+            wrapMode: Text.Wrap
+            font.pixelSize: 14
+        }
+
+        HorizontalHeaderView {
+            Layout.fillWidth: true
+            syncView: table
+            clip: true
+        }
+        TableView {
+            id: table
+
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            Layout.minimumHeight: 120
+            clip: true
+            model: root.controller.taskModel
+            columnWidthProvider: column => [60, 130, 200, 70, 70, 90, 110, 90, 200, 200, 70][column]
+            ScrollBar.vertical: ScrollBar {}
+
+            delegate: Label {
+                required property string display
+                required property color taskColor
+                required property int column
+
+                text: display
+                padding: 4
+                font.pixelSize: 14
+                elide: Text.ElideRight
+                color: column === 2 ? taskColor : palette.text
+            }
+        }
+    }
+}
