@@ -1,5 +1,7 @@
 #pragma once
 
+#include "engine/enginecontroller.h"
+
 #include <QPointer>
 #include <QQuickItem>
 #include <QRectF>
@@ -7,8 +9,6 @@
 
 namespace taskscope {
 
-class EngineController;
-struct TimelineSlice;
 
 /// The scheduler timeline: one lane per worker, one slice per poll, coloured by task, the
 /// latest `windowSeconds` of runtime time scrolling in from the right. Drawn with batched
