@@ -36,6 +36,66 @@ void EngineController::setParameters(const QVariantMap &parameters)
     emit parametersChanged();
 }
 
+QVariantList EngineController::parameterSchema() const
+{
+    QVariantList schema;
+    const Scenario *scenario = ScenarioCatalog::find(m_scenarioId);
+    if (!scenario)
+        return schema;
+    static const char *const typeNames[] = {"int", "double", "bool", "choice"};
+    for (const ParameterSpec &spec : scenario->parameters()) {
+        schema.append(QVariantMap{
+            {QStringLiteral("name"), spec.name},
+            {QStringLiteral("label"), spec.label},
+            {QStringLiteral("type"), QString::fromLatin1(typeNames[int(spec.type)])},
+            {QStringLiteral("minimum"), spec.minimum},
+            {QStringLiteral("maximum"), spec.maximum},
+            {QStringLiteral("defaultValue"), spec.defaultValue},
+            {QStringLiteral("unit"), spec.unit},
+            {QStringLiteral("help"), QStringLiteral("%1 (%2)").arg(spec.help, spec.rangeText())},
+            {QStringLiteral("choices"), spec.choices},
+        });
+    }
+    return schema;
+}
+
+QVariantMap EngineController::effectiveParameters() const
+{
+    const Scenario *scenario = ScenarioCatalog::find(m_scenarioId);
+    if (!scenario)
+        return m_parameters;
+    QVariantMap values = scenario->defaultParameters();
+    values.insert(m_parameters);
+    return values;
+}
+
+bool EngineController::parametersPending() const
+{
+    return m_state != State::Idle && effectiveParameters() != m_runningParameters;
+}
+
+bool EngineController::setParameter(const QString &name, const QVariant &value)
+{
+    const Scenario *scenario = ScenarioCatalog::find(m_scenarioId);
+    const auto spec = scenario ? scenario->parameter(name) : std::nullopt;
+    if (!spec) {
+        setErrorText(tr("Unknown parameter %1").arg(name));
+        return false;
+    }
+    QString error;
+    const auto valid = spec->validate(value, &error);
+    if (!valid) {
+        setErrorText(error);
+        return false;
+    }
+    setErrorText({});
+    QVariantMap parameters = m_parameters;
+    parameters.insert(name, *valid);
+    setParameters(parameters);
+    emit parametersPendingChanged();
+    return true;
+}
+
 void EngineController::setWorkers(int workers)
 {
     workers = std::clamp(workers, RuntimeConfig::minWorkerThreads, RuntimeConfig::maxWorkerThreads);
@@ -83,6 +143,7 @@ void EngineController::setState(State state)
         return;
     m_state = state;
     emit stateChanged();
+    emit parametersPendingChanged();
 }
 
 void EngineController::setErrorText(const QString &text)
@@ -147,6 +208,7 @@ void EngineController::startRun()
     m_timeline.setWorkerNames(names);
     emit workerNamesChanged();
     m_context = std::make_unique<ScenarioContext>(ScenarioContext{*m_runtime, values, QStringLiteral("robust"), {}});
+    m_runningParameters = values;
     m_run = m_runtime->spawn(scenario->run(*m_context), scenario->id());
     m_frameTimer.start();
     setState(State::Running);

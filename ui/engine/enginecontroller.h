@@ -32,6 +32,13 @@ class EngineController : public QObject
     Q_PROPERTY(QString scenarioId READ scenarioId WRITE setScenarioId NOTIFY scenarioIdChanged)
     Q_PROPERTY(bool hasScenario READ hasScenario NOTIFY scenarioIdChanged)
     Q_PROPERTY(QVariantMap parameters READ parameters WRITE setParameters NOTIFY parametersChanged)
+    /// The scenario's schema for the parameter panel: a list of {name, label, type, minimum,
+    /// maximum, defaultValue, unit, help, choices}.
+    Q_PROPERTY(QVariantList parameterSchema READ parameterSchema NOTIFY scenarioIdChanged)
+    /// Every parameter's value as the next run will use it (defaults filled in).
+    Q_PROPERTY(QVariantMap effectiveParameters READ effectiveParameters NOTIFY parametersChanged)
+    /// True when the values differ from the running ones: they apply on Reset.
+    Q_PROPERTY(bool parametersPending READ parametersPending NOTIFY parametersPendingChanged)
     Q_PROPERTY(int workers READ workers WRITE setWorkers NOTIFY workersChanged)
     Q_PROPERTY(bool deterministic READ deterministic WRITE setDeterministic NOTIFY deterministicChanged)
     Q_PROPERTY(int seed READ seed WRITE setSeed NOTIFY seedChanged)
@@ -59,6 +66,11 @@ public:
     [[nodiscard]] bool hasScenario() const { return ScenarioCatalog::find(m_scenarioId) != nullptr; }
     [[nodiscard]] QVariantMap parameters() const { return m_parameters; }
     void setParameters(const QVariantMap &parameters);
+    [[nodiscard]] QVariantList parameterSchema() const;
+    [[nodiscard]] QVariantMap effectiveParameters() const;
+    [[nodiscard]] bool parametersPending() const;
+    /// Sets one parameter after checking it against the schema; false (and errorText) if invalid.
+    Q_INVOKABLE bool setParameter(const QString &name, const QVariant &value);
     [[nodiscard]] int workers() const { return m_workers; }
     void setWorkers(int workers);
     [[nodiscard]] bool deterministic() const { return m_deterministic; }
@@ -99,6 +111,7 @@ signals:
     void metricsChanged();
     void workerNamesChanged();
     void errorTextChanged();
+    void parametersPendingChanged();
     /// New events were drained: the timeline and the table have changed.
     void frameUpdated();
 
@@ -116,6 +129,7 @@ private:
     double m_speed = 1.0;
     State m_state = State::Idle;
     QVariantMap m_metrics;
+    QVariantMap m_runningParameters; // what the current run started with
     QStringList m_warnings;
     QString m_errorText;
 

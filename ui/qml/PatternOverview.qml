@@ -70,7 +70,7 @@ Pane {
         Label {
             Layout.fillWidth: true
             Layout.maximumWidth: 860
-            visible: root.parameterNames.length > 0
+            visible: root.parameterNames.length > 0 && !root.compact
             text: qsTr("Parameters from the command line: %1")
                 .arg(root.parameterNames.map(name => name + " = " + root.parameters[name]).join(", "))
             font.pixelSize: 16

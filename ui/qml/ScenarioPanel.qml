@@ -103,6 +103,52 @@ Pane {
             }
         }
 
+        // The parameter panel, generated from the scenario's schema.
+        Flow {
+            Layout.fillWidth: true
+            spacing: 14
+
+            Repeater {
+                model: root.controller.parameterSchema
+
+                RowLayout {
+                    id: parameterRow
+
+                    required property var modelData
+
+                    spacing: 6
+
+                    Label {
+                        text: parameterRow.modelData.label
+                        font.pixelSize: 15
+                    }
+                    SpinBox {
+                        from: parameterRow.modelData.minimum
+                        to: parameterRow.modelData.maximum
+                        stepSize: Math.max(1, Math.round((parameterRow.modelData.maximum - parameterRow.modelData.minimum) / 1000))
+                        editable: true
+                        value: root.controller.effectiveParameters[parameterRow.modelData.name]
+                        onValueModified: root.controller.setParameter(parameterRow.modelData.name, value)
+                        ToolTip.visible: hovered
+                        ToolTip.text: parameterRow.modelData.help
+                        Accessible.name: parameterRow.modelData.label
+                    }
+                    Label {
+                        text: parameterRow.modelData.unit
+                        opacity: 0.7
+                        font.pixelSize: 14
+                    }
+                }
+            }
+            Label {
+                visible: root.controller.parametersPending
+                text: qsTr("applies on Reset")
+                color: "#ffd180"
+                font.pixelSize: 14
+                topPadding: 12
+            }
+        }
+
         Label {
             Layout.fillWidth: true
             visible: root.controller.errorText.length > 0
@@ -159,11 +205,17 @@ Pane {
                     windowSeconds: 2
                     laneHeight: 26
                 }
+                // The wheel zooms the time window (0.01 s – 60 s).
+                WheelHandler {
+                    target: null
+                    onWheel: event => timeline.windowSeconds = Math.min(60, Math.max(0.01,
+                        timeline.windowSeconds * (event.angleDelta.y > 0 ? 0.8 : 1.25)))
+                }
             }
         }
         Label {
-            text: qsTr("Timeline: the last %1 s of runtime time · %2 polls in view")
-                .arg(timeline.windowSeconds).arg(timeline.sliceCount)
+            text: qsTr("Timeline: the last %1 s of runtime time · %2 polls in view · wheel to zoom")
+                .arg(timeline.windowSeconds.toPrecision(2)).arg(timeline.sliceCount)
             opacity: 0.6
             font.pixelSize: 13
         }
@@ -171,7 +223,9 @@ Pane {
         Label {
             Layout.fillWidth: true
             visible: root.controller.warnings.length > 0
-            text: "⚠ " + root.controller.warnings.join("\n⚠ ")
+            // At most three, so the table keeps its room on a projector.
+            text: "⚠ " + root.controller.warnings.slice(0, 3).join("\n⚠ ")
+                + (root.controller.warnings.length > 3 ? qsTr("\n… and %1 more").arg(root.controller.warnings.length - 3) : "")
             color: "#ffd180"
             wrapMode: Text.Wrap
             font.pixelSize: 14
