@@ -1,6 +1,7 @@
 #pragma once
 
 #include "runtime/impl/taskheader.h"
+#include "runtime/result.h"
 
 #include <QString>
 
@@ -47,33 +48,19 @@ private:
 
 /// A task's value or the JoinError that replaced it (Tokio's Result<T, JoinError>).
 template<typename T>
-class JoinResult
+class JoinResult : public Result<ValueOf<T>, JoinError>
 {
 public:
-    using Value = std::conditional_t<std::is_void_v<T>, detail::Unit, T>;
+    using Value = ValueOf<T>;
+    using Result<Value, JoinError>::Result;
 
-    JoinResult(Value value)
-        : m_result(std::in_place_index<0>, std::move(value))
-    {
-    }
-    JoinResult(JoinError error)
-        : m_result(std::in_place_index<1>, std::move(error))
-    {
-    }
-
-    [[nodiscard]] bool isOk() const noexcept { return m_result.index() == 0; }
     /// The value; throws the JoinError when there is none.
     Value &value()
     {
-        if (!isOk())
-            throw std::get<1>(m_result);
-        return std::get<0>(m_result);
+        if (!this->isOk())
+            throw this->error();
+        return this->storedValue();
     }
-    /// The error; only valid when !isOk().
-    [[nodiscard]] const JoinError &error() const { return std::get<1>(m_result); }
-
-private:
-    std::variant<Value, JoinError> m_result;
 };
 
 } // namespace taskscope

@@ -11,6 +11,7 @@
 /// its value (or exception) is the result. The timeout is a cancel scope inside the same
 /// task, not a new task: no spawn, no extra poll.
 
+#include "runtime/result.h"
 #include "runtime/task.h"
 #include "runtime/impl/scheduler.h"
 #include "sync/impl/cancelscope.h"
@@ -30,33 +31,22 @@ struct Elapsed
 
 /// A value, or Elapsed.
 template<typename T>
-class TimeoutResult
+class TimeoutResult : public Result<ValueOf<T>, Elapsed>
 {
 public:
-    using Value = std::conditional_t<std::is_void_v<T>, detail::Unit, T>;
+    using Value = ValueOf<T>;
+    using Result<Value, Elapsed>::Result;
 
-    TimeoutResult(Value value)
-        : m_result(std::in_place_index<0>, std::move(value))
-    {
-    }
-    TimeoutResult(Elapsed elapsed)
-        : m_result(std::in_place_index<1>, elapsed)
-    {
-    }
-
-    [[nodiscard]] bool timedOut() const noexcept { return m_result.index() == 1; }
-    [[nodiscard]] bool hasValue() const noexcept { return m_result.index() == 0; }
+    [[nodiscard]] bool timedOut() const noexcept { return !this->isOk(); }
+    [[nodiscard]] bool hasValue() const noexcept { return this->isOk(); }
     /// The value; throws std::logic_error when the timeout elapsed.
     Value &value()
     {
         if (timedOut())
             throw std::logic_error("taskscope: value() of a timeout that elapsed");
-        return std::get<0>(m_result);
+        return this->storedValue();
     }
-    [[nodiscard]] Elapsed elapsed() const { return std::get<1>(m_result); }
-
-private:
-    std::variant<Value, Elapsed> m_result;
+    [[nodiscard]] Elapsed elapsed() const { return this->error(); }
 };
 
 namespace detail {
