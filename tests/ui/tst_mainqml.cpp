@@ -120,6 +120,7 @@ private slots:
         QTRY_COMPARE(controller->state(), taskscope::EngineController::State::Running);
         QTRY_VERIFY(controller->taskModel()->rowCount() >= 7); // the run and its 6 background tasks
         QTRY_VERIFY(timeline->sliceCount() > 0);
+        QTRY_VERIFY(controller->eventLog()->rowCount() > 10);
         QTRY_VERIFY(controller->elapsedMs() > 0);
 
         QTest::keyClick(window, Qt::Key_Space); // pause
@@ -136,6 +137,7 @@ private slots:
         QTest::keyClick(window, Qt::Key_R); // reset
         QCOMPARE(controller->state(), taskscope::EngineController::State::Idle);
         QCOMPARE(controller->taskModel()->rowCount(), 0);
+        QCOMPARE(controller->eventLog()->rowCount(), 0);
         QTRY_COMPARE(timeline->sliceCount(), 0);
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }

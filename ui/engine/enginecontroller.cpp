@@ -1,6 +1,9 @@
 #include "engine/enginecontroller.h"
 
+#include <QDateTime>
+#include <QDir>
 #include <QLoggingCategory>
+#include <QStandardPaths>
 
 Q_LOGGING_CATEGORY(lcUi, "taskscope.ui")
 
@@ -249,6 +252,8 @@ void EngineController::reset()
     m_registry = TaskRegistry();
     m_timeline.clear();
     m_taskModel.setRegistry(&m_registry);
+    m_eventLog.clear();
+    m_taskNames.clear();
     m_warnings.clear();
     if (!m_metrics.isEmpty()) {
         m_metrics.clear();
@@ -258,12 +263,25 @@ void EngineController::reset()
     emit frameUpdated();
 }
 
+QString EngineController::screenshotPath() const
+{
+    QString folder = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
+    if (folder.isEmpty() || !QDir().mkpath(folder))
+        folder = QDir::homePath();
+    return QDir(folder).filePath(QStringLiteral("taskscope-%1.png")
+                                     .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"))));
+}
+
 void EngineController::drain()
 {
     if (!m_recorder)
         return;
     const std::vector<TraceEvent> events = m_recorder->drain();
-    m_registry.apply(events, m_recorder->takeTaskDescriptions());
+    const auto descriptions = m_recorder->takeTaskDescriptions();
+    for (auto it = descriptions.begin(); it != descriptions.end(); ++it)
+        m_taskNames.insert(it.key(), it->name);
+    m_registry.apply(events, descriptions);
+    m_eventLog.append(events, m_taskNames, m_recorder->objectNames());
     for (const TraceEvent &event : events) {
         if (event.kind == TraceKind::PollStart)
             m_timeline.pollStarted(event.worker, event.task, event.timeNs);

@@ -7,6 +7,7 @@
 /// registry, the table model and the timeline data, then emits frameUpdated().
 
 #include "engine/timelinedata.h"
+#include "models/eventlogmodel.h"
 #include "models/tasktablemodel.h"
 #include "runtime/runtime.h"
 #include "scenarios/scenario.h"
@@ -50,6 +51,7 @@ class EngineController : public QObject
     Q_PROPERTY(QStringList workerNames READ workerNames NOTIFY workerNamesChanged)
     Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
     Q_PROPERTY(TaskTableModel *taskModel READ taskModel CONSTANT)
+    Q_PROPERTY(EventLogModel *eventLog READ eventLog CONSTANT)
 
 public:
     enum class State { Idle, Running, Paused, Finished };
@@ -86,6 +88,7 @@ public:
     [[nodiscard]] QStringList workerNames() const { return m_timeline.workerNames(); }
     [[nodiscard]] QString errorText() const { return m_errorText; }
     [[nodiscard]] TaskTableModel *taskModel() { return &m_taskModel; }
+    [[nodiscard]] EventLogModel *eventLog() { return &m_eventLog; }
     /// The polls drained so far (the timeline item reads it on the GUI thread).
     [[nodiscard]] const TimelineData &timeline() const { return m_timeline; }
 
@@ -99,6 +102,8 @@ public:
     Q_INVOKABLE void reset();
     /// Drains the trace into the views now (the timer does this at display rate).
     Q_INVOKABLE void drain();
+    /// Where Ctrl+Shift+S saves the window: the Pictures folder, a timestamped name.
+    Q_INVOKABLE QString screenshotPath() const;
 
 signals:
     void scenarioIdChanged();
@@ -141,6 +146,8 @@ private:
     TaskRegistry m_registry;
     TimelineData m_timeline;
     TaskTableModel m_taskModel;
+    EventLogModel m_eventLog;
+    QHash<std::uint64_t, QString> m_taskNames; // for the event log
     QTimer m_frameTimer;
 };
 

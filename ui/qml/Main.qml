@@ -14,6 +14,8 @@ ApplicationWindow {
     property var initialParameters: ({})
     /// Start the scenario as soon as the window is up (--run).
     property bool runAtStart: false
+    /// A one-line notice in the footer (a saved screenshot).
+    property string statusMessage: ""
 
     width: 1280
     height: 800
@@ -50,6 +52,14 @@ ApplicationWindow {
         property string patternId: "runtime"
     }
 
+    Settings {
+        category: "run"
+        property alias speed: engine.speed
+        property alias workers: engine.workers
+        property alias deterministic: engine.deterministic
+        property alias seed: engine.seed
+    }
+
     Shortcut {
         sequences: [StandardKey.Quit]
         context: Qt.ApplicationShortcut
@@ -73,6 +83,14 @@ ApplicationWindow {
         sequence: "R"
         enabled: engine.hasScenario
         onActivated: engine.reset()
+    }
+    Shortcut {
+        sequence: "Ctrl+Shift+S"
+        onActivated: root.contentItem.grabToImage(result => {
+            const path = engine.screenshotPath()
+            root.statusMessage = result.saveToFile(path) ? qsTr("Saved %1").arg(path)
+                                                         : qsTr("Could not save %1").arg(path)
+        })
     }
     Shortcut {
         sequence: "Alt+Down"
@@ -109,6 +127,14 @@ ApplicationWindow {
                 font.pixelSize: 14
             }
         }
+    }
+
+    footer: Label {
+        visible: root.statusMessage.length > 0
+        text: root.statusMessage
+        padding: 6
+        leftPadding: 16
+        font.pixelSize: 14
     }
 
     SplitView {

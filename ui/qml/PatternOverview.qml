@@ -15,6 +15,7 @@ Pane {
     readonly property var parameterNames: Object.keys(root.parameters)
 
     padding: 32
+    topPadding: root.compact ? 16 : 32
     bottomPadding: root.compact ? 8 : 32
 
     ColumnLayout {
@@ -23,6 +24,7 @@ Pane {
 
         Label {
             Layout.fillWidth: true
+            visible: !root.compact
             text: root.section
             font.pixelSize: 15
             font.letterSpacing: 1.2
@@ -31,7 +33,7 @@ Pane {
         Label {
             Layout.fillWidth: true
             text: root.title
-            font.pixelSize: root.compact ? 28 : 34
+            font.pixelSize: root.compact ? 26 : 34
             font.bold: true
             wrapMode: Text.Wrap
         }
@@ -39,7 +41,7 @@ Pane {
             Layout.fillWidth: true
             Layout.maximumWidth: 860
             text: root.summary
-            font.pixelSize: root.compact ? 17 : 20
+            font.pixelSize: root.compact ? 16 : 20
             lineHeight: 1.25
             wrapMode: Text.Wrap
         }

@@ -60,16 +60,19 @@ Pane {
             }
         }
 
-        RowLayout {
+        // Run settings: a Flow, so that narrow windows wrap instead of cutting controls off.
+        Flow {
             Layout.fillWidth: true
             spacing: 8
 
             Label {
                 text: qsTr("Speed %1×").arg(root.controller.speed.toFixed(2))
                 font.pixelSize: 15
+                height: 48
+                verticalAlignment: Text.AlignVCenter
             }
             Slider {
-                Layout.preferredWidth: 150
+                width: 150
                 from: Math.log(0.05)
                 to: Math.log(4)
                 value: Math.log(root.controller.speed)
@@ -78,9 +81,11 @@ Pane {
                 ToolTip.text: qsTr("0.05×–4× runtime time per wall second; applies live")
             }
             Label {
-                Layout.leftMargin: 8
+                leftPadding: 8
                 text: qsTr("Workers")
                 font.pixelSize: 15
+                height: 48
+                verticalAlignment: Text.AlignVCenter
             }
             SpinBox {
                 from: 1
@@ -91,6 +96,22 @@ Pane {
                 ToolTip.visible: hovered
                 ToolTip.text: qsTr("Worker threads, 1–64; applies on Reset")
             }
+            Label {
+                leftPadding: 8
+                text: qsTr("Seed")
+                font.pixelSize: 15
+                height: 48
+                verticalAlignment: Text.AlignVCenter
+            }
+            SpinBox {
+                from: 0
+                to: 999999
+                editable: true
+                value: root.controller.seed
+                onValueModified: root.controller.seed = value
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Seed of the runtime's random numbers; applies on Reset")
+            }
             Switch {
                 text: qsTr("Deterministic")
                 checked: root.controller.deterministic
@@ -98,16 +119,7 @@ Pane {
                 ToolTip.visible: hovered
                 ToolTip.text: qsTr("One worker, virtual clock paced by the speed, seeded RNG; applies on Reset")
             }
-            Item {
-                Layout.fillWidth: true
-            }
-        }
-
-        // The parameter panel, generated from the scenario's schema.
-        Flow {
-            Layout.fillWidth: true
-            spacing: 14
-
+            // The parameter panel, generated from the scenario's schema.
             Repeater {
                 model: root.controller.parameterSchema
 
@@ -231,32 +243,83 @@ Pane {
             font.pixelSize: 14
         }
 
-        HorizontalHeaderView {
-            Layout.fillWidth: true
-            syncView: table
-            clip: true
-        }
-        TableView {
-            id: table
+        TabBar {
+            id: bottomTabs
 
+            Layout.fillWidth: true
+
+            TabButton {
+                text: qsTr("Tasks (%1)").arg(table.rows)
+            }
+            TabButton {
+                text: qsTr("Events")
+            }
+        }
+
+        StackLayout {
             Layout.fillWidth: true
             Layout.fillHeight: true
-            Layout.minimumHeight: 120
-            clip: true
-            model: root.controller.taskModel
-            columnWidthProvider: column => [60, 130, 200, 70, 70, 90, 110, 90, 200, 200, 70][column]
-            ScrollBar.vertical: ScrollBar {}
+            Layout.minimumHeight: 140
+            currentIndex: bottomTabs.currentIndex
 
-            delegate: Label {
-                required property string display
-                required property color taskColor
-                required property int column
+            ColumnLayout {
+                spacing: 0
 
-                text: display
-                padding: 4
-                font.pixelSize: 14
-                elide: Text.ElideRight
-                color: column === 2 ? taskColor : palette.text
+                HorizontalHeaderView {
+                    Layout.fillWidth: true
+                    syncView: table
+                    clip: true
+                }
+                TableView {
+                    id: table
+
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    clip: true
+                    model: root.controller.taskModel
+                    columnWidthProvider: column => [60, 130, 200, 70, 70, 90, 110, 90, 200, 200, 70][column]
+                    ScrollBar.vertical: ScrollBar {}
+
+                    delegate: Label {
+                        required property string display
+                        required property color taskColor
+                        required property int column
+
+                        text: display
+                        padding: 4
+                        font.pixelSize: 14
+                        elide: Text.ElideRight
+                        color: column === 2 ? taskColor : palette.text
+                    }
+                }
+            }
+
+            ColumnLayout {
+                spacing: 4
+
+                CheckBox {
+                    text: qsTr("Hide polls and parks (show wakes, timers, resources)")
+                    checked: root.controller.eventLog.hiddenKinds.length > 0
+                    onToggled: root.controller.eventLog.hiddenKinds = checked
+                        ? ["poll-start", "poll-end", "park", "unpark"] : []
+                }
+                ListView {
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    clip: true
+                    model: root.controller.eventLog
+                    ScrollBar.vertical: ScrollBar {}
+
+                    delegate: Label {
+                        required property string text
+
+                        width: ListView.view.width
+                        text: text
+                        font.pixelSize: 14
+                        font.family: "monospace"
+                        elide: Text.ElideRight
+                    }
+                }
             }
         }
     }

@@ -1,0 +1,64 @@
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+#ifndef Q_MOC_RUN // moc cannot parse the C++20 library headers behind the engine
+#include "models/eventlogmodel.h"
+#endif
+
+using namespace taskscope;
+
+namespace {
+
+TraceEvent at(std::int64_t ms, TraceKind kind, std::uint64_t task, std::int16_t worker, std::uint64_t object = 0,
+              std::int64_t value = 0)
+{
+    return TraceEvent{ms * 1000000, task, object, value, worker, kind};
+}
+
+} // namespace
+
+class TestEventLogModel : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void eventsReadAsSentences()
+    {
+        const QHash<std::uint64_t, QString> tasks{{12, QStringLiteral("fetch(3)")}, {4, QStringLiteral("main")}};
+        const QHash<std::uint64_t, QString> objects{{90, QStringLiteral("jobs")}};
+        QCOMPARE(EventLogModel::describe(at(1, TraceKind::Wake, 12, 1, 0, 1), tasks, objects),
+                 QStringLiteral("task 12 `fetch(3)` woken by a timer on worker 1"));
+        QCOMPARE(EventLogModel::describe(at(1, TraceKind::Wake, 12, 0, 4), tasks, objects),
+                 QStringLiteral("task 12 `fetch(3)` woken by task 4 `main` on worker 0"));
+        QCOMPARE(EventLogModel::describe(at(1, TraceKind::Send, 4, 0, 90, 3), tasks, objects),
+                 QStringLiteral("task 4 `main` sent on jobs (length 3)"));
+        QCOMPARE(EventLogModel::describe(at(1, TraceKind::Complete, 7, 0, 0, 3), tasks, objects),
+                 QStringLiteral("task 7 panicked"));
+        QCOMPARE(EventLogModel::describe(at(1, TraceKind::Steal, 8, 1, 0, 5), tasks, objects),
+                 QStringLiteral("worker 1 stole 5 task(s) from worker 0"));
+    }
+
+    void newestFirstCappedAndFilteredByKind()
+    {
+        EventLogModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        std::vector<TraceEvent> events;
+        for (int i = 0; i < EventLogModel::capacity + 50; ++i)
+            events.push_back(at(i, i % 2 ? TraceKind::PollStart : TraceKind::Wake, 1, 0));
+        model.append(events, {}, {});
+        QCOMPARE(model.rowCount(), EventLogModel::capacity);
+        QVERIFY(model.data(model.index(0), EventLogModel::TimeRole).toDouble()
+                > model.data(model.index(1), EventLogModel::TimeRole).toDouble());
+        model.setHiddenKinds({QStringLiteral("poll-start")});
+        model.append({at(1000, TraceKind::PollStart, 1, 0), at(1001, TraceKind::Wake, 1, 0)}, {}, {});
+        QCOMPARE(model.data(model.index(0), EventLogModel::KindRole).toString(), QStringLiteral("wake"));
+        QCOMPARE(model.data(model.index(0), EventLogModel::TimeRole).toDouble(), 1001.0);
+        QCOMPARE(model.rowCount(), EventLogModel::capacity);
+        QCOMPARE(inserted.count(), 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEventLogModel)
+#include "tst_eventlogmodel.moc"
