@@ -5,6 +5,7 @@
 #include <QQuickWindow>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include "uimodule.h"
@@ -133,6 +134,12 @@ private slots:
         // Real threads on the real clock: at least the 300 ms of work, and not a timeout.
         const qlonglong elapsed = controller->metrics().value(QStringLiteral("elapsed_ms")).toLongLong();
         QVERIFY2(elapsed >= 300 && elapsed < 5000, qPrintable(QString::number(elapsed)));
+
+        QTemporaryDir pictures;
+        const QString png = pictures.filePath(QStringLiteral("window.png"));
+        QCOMPARE(controller->saveWindowImage(window, png), png);
+        QImage saved(png);
+        QVERIFY(!saved.isNull() && saved.width() >= 900);
 
         QTest::keyClick(window, Qt::Key_R); // reset
         QCOMPARE(controller->state(), taskscope::EngineController::State::Idle);

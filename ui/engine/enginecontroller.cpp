@@ -272,6 +272,14 @@ QString EngineController::screenshotPath() const
                                      .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"))));
 }
 
+QString EngineController::saveWindowImage(QQuickWindow *window, const QString &path) const
+{
+    if (!window)
+        return {};
+    const QImage image = window->grabWindow();
+    return !image.isNull() && image.save(path, "PNG") ? path : QString();
+}
+
 void EngineController::drain()
 {
     if (!m_recorder)

@@ -15,6 +15,7 @@
 #include "trace/tracerecorder.h"
 
 #include <QObject>
+#include <QQuickWindow>
 #include <QStringList>
 #include <QTimer>
 #include <QVariantMap>
@@ -104,6 +105,8 @@ public:
     Q_INVOKABLE void drain();
     /// Where Ctrl+Shift+S saves the window: the Pictures folder, a timestamped name.
     Q_INVOKABLE QString screenshotPath() const;
+    /// Saves @p window as a PNG at @p path; the path on success, an empty string on failure.
+    Q_INVOKABLE QString saveWindowImage(QQuickWindow *window, const QString &path) const;
 
 signals:
     void scenarioIdChanged();

@@ -86,11 +86,11 @@ ApplicationWindow {
     }
     Shortcut {
         sequence: "Ctrl+Shift+S"
-        onActivated: root.contentItem.grabToImage(result => {
+        onActivated: {
             const path = engine.screenshotPath()
-            root.statusMessage = result.saveToFile(path) ? qsTr("Saved %1").arg(path)
-                                                         : qsTr("Could not save %1").arg(path)
-        })
+            root.statusMessage = engine.saveWindowImage(root, path).length > 0 ? qsTr("Saved %1").arg(path)
+                                                                              : qsTr("Could not save %1").arg(path)
+        }
     }
     Shortcut {
         sequence: "Alt+Down"
