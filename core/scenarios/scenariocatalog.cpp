@@ -1,5 +1,7 @@
 #include "scenarios/scenario.h"
 #include "scenarios/runtimescenario.h"
+// scenario headers A
+// scenario headers B
 
 namespace taskscope {
 
@@ -25,6 +27,8 @@ const std::vector<std::unique_ptr<Scenario>> &ScenarioCatalog::all()
     static const std::vector<std::unique_ptr<Scenario>> scenarios = [] {
         std::vector<std::unique_ptr<Scenario>> list;
         list.push_back(std::make_unique<RuntimeScenario>());
+        // scenarios A (join-set, cancellation)
+        // scenarios B (actor, connection-pool)
         return list;
     }();
     return scenarios;
