@@ -12,6 +12,7 @@ struct Pattern
     const char *section; // the seed document's group
     const char *summary;
     const char *shows;   // what the live page animates
+    const char *scenario; // the scenario that runs it (core/scenarios)
 };
 
 // clang-format off
@@ -20,51 +21,61 @@ constexpr std::array s_patterns{
             "A multi-threaded runtime is a fixed set of named worker threads that take turns "
             "polling tasks. Its size, thread names and stack size are chosen before it starts; "
             "a timeout wraps any operation and gives up on it at a deadline.",
-            "Worker lanes filling with polls; a slow operation racing its timeout."},
+            "Worker lanes filling with polls; a slow operation racing its timeout.",
+            "runtime"},
     Pattern{"spawning", "Spawning and JoinSet", "Runtime fundamentals",
             "Spawning hands a task to the scheduler and returns a handle to await its result. "
             "A JoinSet owns a group of tasks and yields their results in the order they finish, "
             "not the order they were started.",
-            "Five tasks sleeping 0–400 ms, joined as each completes."},
+            "Five tasks sleeping 0–400 ms, joined as each completes.",
+            "join-set"},
     Pattern{"cancellation", "Cancellation tokens", "Runtime fundamentals",
             "A cancellation token is a shared flag with children: cancelling a parent reaches "
             "every descendant. A task races its work against the token and stops at its next "
             "await point, running its clean-up on the way out.",
-            "A tree of tokens; cancellation spreading down to the tasks that hold them."},
+            "A tree of tokens; cancellation spreading down to the tasks that hold them.",
+            "cancellation"},
     Pattern{"streams", "Stream processing", "Advanced patterns",
             "A stream yields values over time. Combinators map and filter it lazily, and a "
             "bounded set of in-flight futures fetches from many sources at once, handing back "
             "results as they arrive.",
-            "Concurrent HTTP requests on loopback, completing out of order."},
+            "Concurrent HTTP requests on loopback, completing out of order.",
+            "stream-pipeline"},
     Pattern{"actor", "Actor with a mailbox", "Advanced patterns",
             "An actor owns its state and serves one message at a time from a channel. Callers "
             "hold a cheap handle that sends a request with a one-shot reply channel and awaits "
             "the answer.",
-            "Mailbox depth, messages in flight and replies returning to their callers."},
+            "Mailbox depth, messages in flight and replies returning to their callers.",
+            "actor"},
     Pattern{"pool", "Connection pool", "Advanced patterns",
             "A pool keeps a few expensive connections and lends them out. A semaphore caps how "
             "many are in use; returning a connection and releasing its permit must happen in "
             "the right order, or the pool opens more than it should.",
-            "Connections lent and returned, permits, and connections created."},
+            "Connections lent and returned, permits, and connections created.",
+            "connection-pool"},
     Pattern{"ratelimit", "Token-bucket rate limiting", "Advanced patterns",
             "A bucket refills at a steady rate up to a burst size; each request takes a token "
             "or waits. Checking and taking must be one atomic step, or concurrent callers "
             "over-admit.",
-            "The bucket level, admitted and rejected requests, and over-admissions."},
+            "The bucket level, admitted and rejected requests, and over-admissions.",
+            "rate-limiter"},
     Pattern{"backpressure", "Backpressure", "Advanced patterns",
             "A bounded queue between a fast producer and a slow consumer makes the producer "
             "wait when the queue is full, so memory stays bounded and the slowest stage sets "
             "the pace.",
-            "Queue depth filling and draining, and producers blocked on send."},
+            "Queue depth filling and draining, and producers blocked on send.",
+            "backpressure"},
     Pattern{"breaker", "Circuit breaker", "Error recovery",
             "A breaker counts failures of a downstream call. Past a threshold it opens and "
             "fails fast; after a recovery timeout it lets a few probes through and closes "
             "again only if they succeed.",
-            "Closed, open and half-open states, failures and probes over time."},
+            "Closed, open and half-open states, failures and probes over time.",
+            "circuit-breaker"},
     Pattern{"tracing", "Timing and tracing", "Performance",
             "Every poll, wake and resource event is recorded cheaply while the program runs, "
             "so slow tasks, blocked workers and busy queues can be found and exported.",
-            "A span timeline per task and the export to Perfetto."},
+            "A span timeline per task and the export to Perfetto.",
+            "tracing"},
 };
 // clang-format on
 
@@ -97,6 +108,8 @@ QVariant PatternListModel::data(const QModelIndex &index, int role) const
         return QString::fromUtf8(pattern.summary);
     case ShowsRole:
         return QString::fromUtf8(pattern.shows);
+    case ScenarioRole:
+        return QString::fromLatin1(pattern.scenario);
     default:
         return {};
     }
@@ -110,13 +123,14 @@ QHash<int, QByteArray> PatternListModel::roleNames() const
         {SectionRole, "section"},
         {SummaryRole, "summary"},
         {ShowsRole, "shows"},
+        {ScenarioRole, "scenarioId"},
     };
 }
 
 int PatternListModel::indexOf(const QString &id) const
 {
     for (std::size_t row = 0; row < s_patterns.size(); ++row) {
-        if (id == QLatin1String(s_patterns[row].id))
+        if (id == QLatin1String(s_patterns[row].id) || id == QLatin1String(s_patterns[row].scenario))
             return int(row);
     }
     return -1;

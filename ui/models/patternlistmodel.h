@@ -19,6 +19,7 @@ public:
         SectionRole,
         SummaryRole,
         ShowsRole,
+        ScenarioRole,
     };
     Q_ENUM(Role)
 
@@ -28,7 +29,7 @@ public:
     [[nodiscard]] QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     [[nodiscard]] QHash<int, QByteArray> roleNames() const override;
 
-    /// The row of the pattern with @p id, or -1.
+    /// The row of the pattern with @p id (a pattern id or its scenario's id), or -1.
     Q_INVOKABLE int indexOf(const QString &id) const;
 };
 

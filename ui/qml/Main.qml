@@ -34,7 +34,7 @@ ApplicationWindow {
     EngineController {
         id: engine
 
-        scenarioId: sidebar.currentId
+        scenarioId: sidebar.currentScenarioId
         parameters: root.initialParameters
 
         Component.onCompleted: if (root.runAtStart) Qt.callLater(engine.run)
@@ -165,7 +165,8 @@ ApplicationWindow {
                 section: sidebar.currentSection
                 summary: sidebar.currentSummary
                 shows: sidebar.currentShows
-                parameters: sidebar.currentId === root.initialPatternId ? root.initialParameters : ({})
+                parameters: sidebar.currentId === root.initialPatternId || sidebar.currentScenarioId === root.initialPatternId
+                        ? root.initialParameters : ({})
             }
             ScenarioPanel {
                 Layout.fillWidth: true

@@ -12,6 +12,7 @@ Pane {
     readonly property string currentSection: list.currentItem ? list.currentItem.section : ""
     readonly property string currentSummary: list.currentItem ? list.currentItem.summary : ""
     readonly property string currentShows: list.currentItem ? list.currentItem.shows : ""
+    readonly property string currentScenarioId: list.currentItem ? list.currentItem.scenarioId : ""
 
     function selectRelative(step: int) {
         list.currentIndex = Math.max(0, Math.min(list.count - 1, list.currentIndex + step))
@@ -54,6 +55,7 @@ Pane {
             required property string section
             required property string summary
             required property string shows
+            required property string scenarioId
 
             width: ListView.view.width
             height: 48

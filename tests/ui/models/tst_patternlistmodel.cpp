@@ -33,6 +33,15 @@ private slots:
         QCOMPARE(titles.size(), expected.size());
     }
 
+    void eachPatternNamesTheScenarioThatRunsIt()
+    {
+        PatternListModel model;
+        QCOMPARE(model.data(model.index(0), PatternListModel::ScenarioRole).toString(), QStringLiteral("runtime"));
+        QCOMPARE(model.data(model.index(1), PatternListModel::ScenarioRole).toString(), QStringLiteral("join-set"));
+        QCOMPARE(model.indexOf(QStringLiteral("connection-pool")), model.indexOf(QStringLiteral("pool")));
+        QCOMPARE(model.roleNames().value(PatternListModel::ScenarioRole), QByteArray("scenarioId"));
+    }
+
     void unknownIdAndBadIndexGiveNothing()
     {
         PatternListModel model;
