@@ -515,10 +515,15 @@ TaskHeader *Scheduler::findTask(Worker &worker) noexcept
 
 void Scheduler::poll(Worker &worker, TaskHeader *task) noexcept
 {
-    // acq_rel: the previous poll (maybe on another worker) happens-before this one.
-    task->m_runState.exchange(TaskHeader::Running, std::memory_order_acq_rel);
-    worker.counters.polls.fetch_add(1, std::memory_order_relaxed);
-    const bool neverPolled = task->m_polls.fetch_add(1, std::memory_order_relaxed) == 0;
+    // Relaxed store, not an exchange: in Scheduled only the poller writes the state (wakers
+    // leave a Scheduled task alone), and the previous poll happens-before this one through
+    // the run queue's lock.
+    task->m_runState.store(TaskHeader::Running, std::memory_order_relaxed);
+    // Only this worker writes its counter, and only the poller the task's: load + store.
+    worker.counters.polls.store(worker.counters.polls.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    const std::uint64_t polls = task->m_polls.load(std::memory_order_relaxed);
+    task->m_polls.store(polls + 1, std::memory_order_relaxed);
+    const bool neverPolled = polls == 0;
 
     bool done = false;
     if (neverPolled && task->m_abortRequested.load(std::memory_order_acquire)) {

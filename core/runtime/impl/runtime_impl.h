@@ -13,8 +13,7 @@ JoinHandle<T> Runtime::spawn(Task<T> task, QString name, std::source_location lo
         throw std::invalid_argument("taskscope: spawn of an empty Task");
     auto *core = new detail::TaskCore<T>(m_scheduler.get(), m_scheduler->nextTaskId(), std::move(name),
                                          location, task.release());
-    // One reference is the registry's (dropped at completion), one the handle's.
-    core->ref();
+    // It starts with two references: the registry's (dropped at completion) and the handle's.
     detail::TaskRef handleRef(core); // released (with the core) if submit throws
     m_scheduler->submit(core);
     return JoinHandle<T>(std::move(handleRef));

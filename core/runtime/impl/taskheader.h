@@ -22,7 +22,8 @@
 // A task that is running when cancelled meets the flag at its next await.
 //
 // Lifetime: the header is reference counted. The runtime's registry holds one reference
-// until the task completes (or the runtime shuts down), each JoinHandle one, each Waker one.
+// until the task completes (or the runtime shuts down), each JoinHandle one, each Waker one;
+// a new header starts with two, the registry's and its JoinHandle's.
 // Queue entries hold none: a queued task is always registered.
 
 #include "runtime/task.h"
@@ -326,7 +327,7 @@ private:
     std::uint64_t m_waitSeq = 0; // task thread only
     std::vector<std::shared_ptr<CancelScopeState>> m_scopes; // task thread only
 
-    Atomic<int> m_refs{1};
+    Atomic<int> m_refs{2}; // the registry's and the JoinHandle's (every spawn makes one)
     Atomic<std::uint32_t> m_runState{Idle};
     Atomic<std::uint64_t> m_armedSeq{0};
     Atomic<bool> m_abortRequested{false};
