@@ -19,6 +19,8 @@ QJsonValue toJsonValue(const QVariant &value)
 {
     if (value.typeId() == QMetaType::QStringList)
         return QJsonArray::fromStringList(value.toStringList());
+    if (value.typeId() == QMetaType::QVariantList)
+        return QJsonArray::fromVariantList(value.toList());
     return QJsonValue::fromVariant(value);
 }
 
@@ -235,9 +237,15 @@ QString ScenarioRunReport::summary() const
         params << QStringLiteral("%1=%2").arg(it.key(), it.value().toString());
     lines << QStringLiteral("  parameters: %1").arg(params.join(QStringLiteral(" ")));
     for (auto it = metrics.begin(); it != metrics.end(); ++it) {
-        const QString value = it.value().typeId() == QMetaType::QStringList
-            ? it.value().toStringList().join(QStringLiteral(", "))
-            : it.value().toString();
+        QString value;
+        if (it.value().canConvert<QVariantList>() && it.value().typeId() != QMetaType::QString) {
+            QStringList items;
+            for (const QVariant &item : it.value().toList())
+                items << item.toString();
+            value = QStringLiteral("[%1]").arg(items.join(QStringLiteral(", ")));
+        } else {
+            value = it.value().toString();
+        }
         lines << QStringLiteral("  %1: %2").arg(it.key(), value);
     }
     lines << QStringLiteral("  runtime: %1 tasks spawned, %2 polls, %3 steals, %4 events recorded, %5 dropped")
