@@ -1,7 +1,9 @@
 #include "scenarios/scenario.h"
 #include "scenarios/runtimescenario.h"
-// scenario headers A
-// scenario headers B
+#include "scenarios/cancellationscenario.h"
+#include "scenarios/joinsetscenario.h"
+#include "scenarios/actorscenario.h"
+#include "scenarios/connectionpoolscenario.h"
 
 namespace taskscope {
 
@@ -27,8 +29,10 @@ const std::vector<std::unique_ptr<Scenario>> &ScenarioCatalog::all()
     static const std::vector<std::unique_ptr<Scenario>> scenarios = [] {
         std::vector<std::unique_ptr<Scenario>> list;
         list.push_back(std::make_unique<RuntimeScenario>());
-        // scenarios A (join-set, cancellation)
-        // scenarios B (actor, connection-pool)
+        list.push_back(std::make_unique<JoinSetScenario>());
+        list.push_back(std::make_unique<CancellationScenario>());
+        list.push_back(std::make_unique<ActorScenario>());
+        list.push_back(std::make_unique<ConnectionPoolScenario>());
         return list;
     }();
     return scenarios;

@@ -1,0 +1,172 @@
+#include "patterns/keyvalueactor.h"
+
+#include "runtime/runtime.h"
+#include "time/sleep.h"
+
+namespace taskscope {
+
+// Implementation notes
+// --------------------
+// The store belongs to the actor's frame and is only ever touched by the actor task, one
+// message at a time: that is the whole synchronisation story of an actor. Callers hold a
+// copy of the mailbox's Sender; a request is one mailbox message plus a oneshot for the
+// answer, so a reply can never reach the wrong caller. Request coroutines take their Sender
+// and stats by value, so a request task does not depend on the handle it came from.
+
+namespace {
+
+template<typename... Handlers>
+struct Overloaded : Handlers...
+{
+    using Handlers::operator()...;
+};
+
+/// Raises @p highWater to @p value if it is higher.
+void raiseHighWater(detail::Atomic<std::size_t> &highWater, std::size_t value) noexcept
+{
+    // Relaxed: a display statistic; nothing else is published through it, and the CAS loop
+    // alone guarantees the maximum is never lowered.
+    std::size_t seen = highWater.load(std::memory_order_relaxed);
+    while (seen < value && !highWater.compare_exchange_weak(seen, value, std::memory_order_relaxed)) {
+    }
+}
+
+/// Posts @p message to the mailbox and awaits the actor's answer through @p answer.
+Task<std::optional<QString>> request(mpsc::Sender<detail::KeyValueMessage> mailbox,
+                                     std::shared_ptr<detail::KeyValueStats> stats, detail::KeyValueMessage message,
+                                     oneshot::Receiver<std::optional<QString>> answer)
+{
+    // trySend first, only to count the sends that had to wait: the wait itself is the
+    // seed's plain `send(msg).await`, served in FIFO order.
+    mpsc::SendResult<detail::KeyValueMessage> posted = mailbox.trySend(std::move(message));
+    if (posted.isFull()) {
+        // Relaxed: a counter read for display and after the run; it orders nothing.
+        stats->senderWaits.fetch_add(1, std::memory_order_relaxed);
+        posted = co_await mailbox.send(posted.takeValue());
+    }
+    if (!posted.isSent())
+        co_return std::nullopt; // the actor is gone (the seed ignores the send error too)
+    const std::size_t length = mailbox.len();
+    raiseHighWater(stats->maxMailboxLength, length);
+    stats->mailboxLevel.set(std::int64_t(length));
+    std::optional<std::optional<QString>> reply = co_await answer;
+    // No reply: the actor dropped the request unanswered (it stopped); the seed's
+    // `recv.await.unwrap_or(None)`.
+    co_return reply ? std::move(*reply) : std::nullopt;
+}
+
+Task<std::uint64_t> serve(KeyValueActor actor)
+{
+    co_return co_await actor.run();
+}
+
+} // namespace
+
+KeyValueActor::KeyValueActor(mpsc::Receiver<detail::KeyValueMessage> mailbox, KeyValueActorOptions options)
+    : m_mailbox(std::move(mailbox))
+    , m_options(options)
+{
+}
+
+Task<std::uint64_t> KeyValueActor::run()
+{
+    std::uint64_t handled = 0;
+    while (std::optional<detail::KeyValueMessage> message = co_await m_mailbox.recv()) {
+        co_await handle(std::move(*message));
+        ++handled;
+    }
+    co_return handled;
+}
+
+Task<void> KeyValueActor::handle(detail::KeyValueMessage message)
+{
+    if (m_options.handleTime > Duration::zero()) {
+        if (m_options.handleBlocksWorker)
+            busyFor(m_options.handleTime);
+        else
+            co_await sleep(m_options.handleTime);
+    }
+    // A reply whose caller has gone comes back from send(); like the seed (`let _ =`), drop it.
+    std::visit(Overloaded{
+                   [this](detail::KeyValueGet &get) {
+                       const auto found = m_store.constFind(get.key);
+                       (void)get.respondTo.send(found == m_store.cend() ? std::nullopt : std::optional<QString>(*found));
+                   },
+                   [this](detail::KeyValueSet &set) {
+                       std::optional<QString> previous;
+                       auto slot = m_store.find(set.key);
+                       if (slot != m_store.end()) {
+                           previous = std::exchange(*slot, std::move(set.value));
+                       } else {
+                           m_store.insert(set.key, std::move(set.value));
+                       }
+                       (void)set.respondTo.send(std::move(previous));
+                   },
+                   [this](detail::KeyValueDelete &remove) {
+                       std::optional<QString> removed;
+                       auto slot = m_store.find(remove.key);
+                       if (slot != m_store.end()) {
+                           removed = std::move(*slot);
+                           m_store.erase(slot);
+                       }
+                       (void)remove.respondTo.send(std::move(removed));
+                   },
+               },
+               message);
+}
+
+KeyValueHandle::KeyValueHandle(mpsc::Sender<detail::KeyValueMessage> mailbox,
+                               std::shared_ptr<detail::KeyValueStats> stats)
+    : m_mailbox(std::move(mailbox))
+    , m_stats(std::move(stats))
+{
+}
+
+KeyValueHandle KeyValueHandle::spawn(KeyValueActorOptions options, JoinHandle<std::uint64_t> *actorTask, QString name)
+{
+    return spawn(currentRuntime("KeyValueHandle::spawn"), options, actorTask, std::move(name));
+}
+
+KeyValueHandle KeyValueHandle::spawn(Runtime &runtime, KeyValueActorOptions options,
+                                     JoinHandle<std::uint64_t> *actorTask, QString name)
+{
+    auto [sender, receiver] =
+        mpsc::channel<detail::KeyValueMessage>(options.mailboxCapacity, name + QStringLiteral(" mailbox"));
+    JoinHandle<std::uint64_t> actor = runtime.spawn(serve(KeyValueActor(std::move(receiver), options)), name);
+    if (actorTask)
+        *actorTask = std::move(actor);
+    return KeyValueHandle(std::move(sender), std::make_shared<detail::KeyValueStats>());
+}
+
+Task<std::optional<QString>> KeyValueHandle::get(QString key) const
+{
+    auto [reply, answer] = oneshot::channel<std::optional<QString>>(QStringLiteral("kv reply"));
+    return request(m_mailbox, m_stats, detail::KeyValueGet{std::move(key), std::move(reply)}, std::move(answer));
+}
+
+Task<std::optional<QString>> KeyValueHandle::set(QString key, QString value) const
+{
+    auto [reply, answer] = oneshot::channel<std::optional<QString>>(QStringLiteral("kv reply"));
+    return request(m_mailbox, m_stats, detail::KeyValueSet{std::move(key), std::move(value), std::move(reply)},
+                   std::move(answer));
+}
+
+Task<std::optional<QString>> KeyValueHandle::remove(QString key) const
+{
+    auto [reply, answer] = oneshot::channel<std::optional<QString>>(QStringLiteral("kv reply"));
+    return request(m_mailbox, m_stats, detail::KeyValueDelete{std::move(key), std::move(reply)}, std::move(answer));
+}
+
+std::uint64_t KeyValueHandle::senderWaits() const noexcept
+{
+    // Relaxed: a statistic; read after the run (joined tasks) it is exact.
+    return m_stats->senderWaits.load(std::memory_order_relaxed);
+}
+
+std::size_t KeyValueHandle::maxMailboxLength() const noexcept
+{
+    // Relaxed: as senderWaits().
+    return m_stats->maxMailboxLength.load(std::memory_order_relaxed);
+}
+
+} // namespace taskscope

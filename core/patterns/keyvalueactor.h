@@ -1,0 +1,145 @@
+#pragma once
+
+/// The seed's key-value actor: one task owns a QHash store and serves Get, Set and Delete
+/// messages from a bounded mailbox, one at a time, each answered through its own oneshot.
+/// Nobody else touches the store, so it needs no lock; the mailbox is the only shared thing.
+///
+/// ```
+/// KeyValueHandle store = KeyValueHandle::spawn({.mailboxCapacity = 8});
+/// co_await store.set(QStringLiteral("name"), QStringLiteral("Alice"));   // previous value: nullopt
+/// std::optional<QString> name = co_await store.get(QStringLiteral("name"));
+/// ```
+/// Which to use when: KeyValueHandle is what callers hold (cheap to copy, one per client);
+/// KeyValueActor is the task behind it, spawned by KeyValueHandle::spawn. The actor ends
+/// when the last handle is gone and its mailbox is empty.
+
+#include "runtime/joinhandle.h"
+#include "runtime/impl/loom.h"
+#include "runtime/task.h"
+#include "sync/mpsc.h"
+#include "sync/oneshot.h"
+#include "time/clock.h"
+#include "trace/tracecounter.h"
+
+#include <QHash>
+#include <QString>
+
+#include <memory>
+#include <optional>
+#include <variant>
+
+namespace taskscope {
+
+class Runtime;
+
+namespace detail {
+
+/// The reply every message gets: a value, or nothing (absent key).
+using KeyValueReply = oneshot::Sender<std::optional<QString>>;
+
+/// Get: the value of @p key.
+struct KeyValueGet
+{
+    QString key;
+    KeyValueReply respondTo;
+};
+
+/// Set: stores @p value under @p key and answers the previous value.
+struct KeyValueSet
+{
+    QString key;
+    QString value;
+    KeyValueReply respondTo;
+};
+
+/// Delete: removes @p key and answers the removed value.
+struct KeyValueDelete
+{
+    QString key;
+    KeyValueReply respondTo;
+};
+
+/// One mailbox entry (the seed's ActorMessage).
+using KeyValueMessage = std::variant<KeyValueGet, KeyValueSet, KeyValueDelete>;
+
+/// Counters the handles share with each other and with whoever watches the actor.
+struct KeyValueStats
+{
+    Atomic<std::uint64_t> senderWaits{0};
+    Atomic<std::size_t> maxMailboxLength{0};
+    TraceCounter mailboxLevel{QStringLiteral("kv mailbox")};
+};
+
+} // namespace detail
+
+/// How a KeyValueActor is set up.
+struct KeyValueActorOptions
+{
+    /// Messages the mailbox holds before senders wait (≥ 1; the seed uses 8).
+    std::size_t mailboxCapacity = 8;
+    /// Time the actor spends on each message (0: none).
+    Duration handleTime{};
+    /// True: the handling time is CPU work that holds the worker (busyFor); false: the
+    /// actor sleeps, and the worker is free meanwhile.
+    bool handleBlocksWorker = true;
+};
+
+/// The actor task: owns the store and the mailbox's receiving end (the seed's KeyValueActor).
+class KeyValueActor
+{
+public:
+    /// An actor serving @p mailbox.
+    KeyValueActor(mpsc::Receiver<detail::KeyValueMessage> mailbox, KeyValueActorOptions options);
+    KeyValueActor(KeyValueActor &&) noexcept = default;
+    KeyValueActor(const KeyValueActor &) = delete;
+    KeyValueActor &operator=(const KeyValueActor &) = delete;
+
+    /// Serves messages until every sender is gone and the mailbox is empty; gives the
+    /// number of messages it handled.
+    [[nodiscard]] Task<std::uint64_t> run();
+
+private:
+    Task<void> handle(detail::KeyValueMessage message);
+
+    mpsc::Receiver<detail::KeyValueMessage> m_mailbox;
+    KeyValueActorOptions m_options;
+    QHash<QString, QString> m_store;
+};
+
+/// A caller's end of a KeyValueActor (the seed's KeyValueHandle): copy it freely.
+class KeyValueHandle
+{
+public:
+    /// Spawns a KeyValueActor on the runtime of the calling task and gives its handle.
+    /// @p actorTask, when given, receives the actor's JoinHandle (its value: messages handled).
+    [[nodiscard]] static KeyValueHandle spawn(KeyValueActorOptions options = {},
+                                              JoinHandle<std::uint64_t> *actorTask = nullptr,
+                                              QString name = QStringLiteral("kv-actor"));
+    /// Spawns a KeyValueActor on @p runtime (usable from outside the runtime).
+    [[nodiscard]] static KeyValueHandle spawn(Runtime &runtime, KeyValueActorOptions options = {},
+                                              JoinHandle<std::uint64_t> *actorTask = nullptr,
+                                              QString name = QStringLiteral("kv-actor"));
+
+    /// The value stored under @p key, or nullopt (also when the actor is gone).
+    [[nodiscard]] Task<std::optional<QString>> get(QString key) const;
+    /// Stores @p value under @p key; gives the value it replaced, or nullopt.
+    [[nodiscard]] Task<std::optional<QString>> set(QString key, QString value) const;
+    /// Removes @p key; gives the value it had, or nullopt when it was absent.
+    [[nodiscard]] Task<std::optional<QString>> remove(QString key) const;
+
+    /// Sends that found the mailbox full and had to wait for room.
+    [[nodiscard]] std::uint64_t senderWaits() const noexcept;
+    /// The longest the mailbox has been, measured right after each send.
+    [[nodiscard]] std::size_t maxMailboxLength() const noexcept;
+    /// Messages waiting in the mailbox now.
+    [[nodiscard]] std::size_t mailboxLength() const noexcept { return m_mailbox.len(); }
+    [[nodiscard]] std::size_t mailboxCapacity() const noexcept { return m_mailbox.capacity(); }
+
+private:
+    KeyValueHandle(mpsc::Sender<detail::KeyValueMessage> mailbox, std::shared_ptr<detail::KeyValueStats> stats);
+
+    mpsc::Sender<detail::KeyValueMessage> m_mailbox;
+    std::shared_ptr<detail::KeyValueStats> m_stats;
+};
+
+} // namespace taskscope

@@ -1,0 +1,138 @@
+#include "scenarios/actorscenario.h"
+
+#include "patterns/keyvalueactor.h"
+#include "runtime/joinset.h"
+
+#include <QHash>
+
+namespace taskscope {
+
+namespace {
+
+/// What one client did and saw.
+struct ClientTally
+{
+    qlonglong ops = 0;
+    qlonglong gets = 0;
+    qlonglong sets = 0;
+    qlonglong deletes = 0;
+    qlonglong hits = 0;
+    qlonglong lost = 0; ///< replies that differ from the client's model
+};
+
+// A client owns the keys "c<index>/k<n>" and nobody else touches them, so its model of the
+// store is exact: every reply must equal what the model predicts, whatever the interleaving.
+Task<ClientTally> client(KeyValueHandle store, int index, int operations, int keySpace)
+{
+    Runtime &runtime = currentRuntime("actor client");
+    QHash<QString, QString> model;
+    ClientTally tally;
+    for (int n = 0; n < operations; ++n) {
+        const QString key = QStringLiteral("c%1/k%2").arg(index).arg(runtime.random() % std::uint64_t(keySpace));
+        const std::optional<QString> expected =
+            model.contains(key) ? std::optional<QString>(model.value(key)) : std::nullopt;
+        std::optional<QString> reply;
+        const std::uint64_t roll = runtime.random() % 100; // the mix: 50 % get, 40 % set, 10 % delete
+        if (roll < 50) {
+            reply = co_await store.get(key);
+            ++tally.gets;
+            if (reply)
+                ++tally.hits;
+        } else if (roll < 90) {
+            const QString value = QStringLiteral("%1#%2").arg(key).arg(n);
+            reply = co_await store.set(key, value);
+            model.insert(key, value);
+            ++tally.sets;
+        } else {
+            reply = co_await store.remove(key);
+            model.remove(key);
+            ++tally.deletes;
+        }
+        if (reply != expected)
+            ++tally.lost;
+        ++tally.ops;
+    }
+    co_return tally;
+}
+
+} // namespace
+
+QString ActorScenario::description() const
+{
+    return QStringLiteral("One actor task owns a key-value store and serves get/set/delete messages (50/40/10) "
+                          "from a mailbox of mailbox_capacity, each answered through its own oneshot. Clients "
+                          "that find the mailbox full wait (sender_waits); each checks every reply against a "
+                          "model of its own keys (lost must stay 0). The seed's actor has no defect, so both "
+                          "variants run the same code.");
+}
+
+std::vector<ParameterSpec> ActorScenario::parameters() const
+{
+    using Type = ParameterSpec::Type;
+    return {
+        {QStringLiteral("clients"), QStringLiteral("Clients"), Type::Int, 1, 10000, 4, QStringLiteral("tasks"),
+         QStringLiteral("Concurrent tasks sending requests to the actor."), {}},
+        {QStringLiteral("ops_per_client"), QStringLiteral("Operations per client"), Type::Int, 0, 100000, 100,
+         QStringLiteral("ops"), QStringLiteral("Requests each client sends, one after the other."), {}},
+        {QStringLiteral("mailbox_capacity"), QStringLiteral("Mailbox capacity"), Type::Int, 1, 10000, 8,
+         QStringLiteral("messages"), QStringLiteral("Messages the mailbox holds before senders wait (the seed: 8)."), {}},
+        {QStringLiteral("handle_us"), QStringLiteral("Handling time"), Type::Int, 0, 1000000, 0, QStringLiteral("µs"),
+         QStringLiteral("CPU time the actor spends on each message (holds its worker)."), {}},
+        {QStringLiteral("key_space"), QStringLiteral("Keys per client"), Type::Int, 1, 100000, 16,
+         QStringLiteral("keys"), QStringLiteral("Distinct keys each client uses (its own range)."), {}},
+    };
+}
+
+Task<QVariantMap> ActorScenario::run(ScenarioContext &context) const
+{
+    const QVariantMap &parameters = context.parameters;
+    const int clients = parameters.value(QStringLiteral("clients")).toInt();
+    const int operations = parameters.value(QStringLiteral("ops_per_client")).toInt();
+    const int keySpace = parameters.value(QStringLiteral("key_space")).toInt();
+    KeyValueActorOptions options;
+    options.mailboxCapacity = std::size_t(parameters.value(QStringLiteral("mailbox_capacity")).toLongLong());
+    options.handleTime = std::chrono::microseconds(parameters.value(QStringLiteral("handle_us")).toLongLong());
+    options.handleBlocksWorker = true;
+    Runtime &runtime = context.runtime;
+    const Instant start = runtime.now();
+
+    ClientTally total;
+    std::uint64_t senderWaits = 0;
+    std::size_t maxMailboxLength = 0;
+    JoinHandle<std::uint64_t> actor;
+    {
+        const KeyValueHandle store = KeyValueHandle::spawn(runtime, options, &actor, QStringLiteral("kv-actor"));
+        JoinSet<ClientTally> tasks;
+        for (int index = 0; index < clients; ++index)
+            tasks.spawn(client(store, index, operations, keySpace), QStringLiteral("client-%1").arg(index));
+        while (auto finished = co_await tasks.joinNext()) {
+            const ClientTally &tally = finished->value();
+            total.ops += tally.ops;
+            total.gets += tally.gets;
+            total.sets += tally.sets;
+            total.deletes += tally.deletes;
+            total.hits += tally.hits;
+            total.lost += tally.lost;
+        }
+        senderWaits = store.senderWaits();
+        maxMailboxLength = store.maxMailboxLength();
+    }
+    // Every handle is gone now: the actor drains its mailbox and ends.
+    const std::uint64_t handled = co_await actor.join();
+
+    QVariantMap metrics;
+    metrics.insert(QStringLiteral("ops"), total.ops);
+    metrics.insert(QStringLiteral("gets"), total.gets);
+    metrics.insert(QStringLiteral("sets"), total.sets);
+    metrics.insert(QStringLiteral("deletes"), total.deletes);
+    metrics.insert(QStringLiteral("hits"), total.hits);
+    metrics.insert(QStringLiteral("lost"), total.lost);
+    metrics.insert(QStringLiteral("handled"), qlonglong(handled));
+    metrics.insert(QStringLiteral("max_mailbox_len"), qlonglong(maxMailboxLength));
+    metrics.insert(QStringLiteral("sender_waits"), qlonglong(senderWaits));
+    metrics.insert(QStringLiteral("elapsed_ms"),
+                   qlonglong(std::chrono::duration_cast<std::chrono::milliseconds>(runtime.now() - start).count()));
+    co_return metrics;
+}
+
+} // namespace taskscope

@@ -1,0 +1,122 @@
+#include "scenarios/cancellationscenario.h"
+
+#include "runtime/joinset.h"
+#include "sync/cancellationtoken.h"
+#include "sync/withcancellation.h"
+#include "time/sleep.h"
+#include "trace/span.h"
+
+namespace taskscope {
+
+namespace {
+
+/// The shape of the task tree and the work each task does.
+struct TreeShape
+{
+    int children = 0;
+    int depth = 0;
+    Duration work{};
+};
+
+/// How a subtree ended. Each task sums its children's tallies, so no shared counters.
+struct TreeTally
+{
+    int tasks = 0;
+    int cancelled = 0;
+    int completed = 0;
+
+    TreeTally &operator+=(const TreeTally &other)
+    {
+        tasks += other.tasks;
+        cancelled += other.cancelled;
+        completed += other.completed;
+        return *this;
+    }
+};
+
+// The seed's long_running_work.
+Task<void> longRunningWork(Duration length)
+{
+    Span span(QStringLiteral("long_running_work"));
+    co_await sleep(length);
+}
+
+// One task of the tree: spawns its children with child tokens, races its own work against
+// its token (the seed's select!), then waits for its subtree. The children live in a
+// JoinSet, so a task that is itself aborted takes its subtree down with it.
+Task<TreeTally> treeTask(CancellationToken token, TreeShape shape, int level, QString name)
+{
+    JoinSet<TreeTally> children;
+    if (level < shape.depth) {
+        for (int index = 0; index < shape.children; ++index) {
+            const QString childName = QStringLiteral("%1.%2").arg(name).arg(index);
+            children.spawn(treeTask(token.childToken(), shape, level + 1, childName), childName);
+        }
+    }
+    const bool workFinished = (co_await withCancellation(token, longRunningWork(shape.work))).has_value();
+    TreeTally tally{1, workFinished ? 0 : 1, workFinished ? 1 : 0};
+    while (auto child = co_await children.joinNext())
+        tally += child->value();
+    co_return tally;
+}
+
+qlonglong toMs(Duration duration)
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(duration).count();
+}
+
+} // namespace
+
+QString CancellationScenario::description() const
+{
+    return QStringLiteral("A tree of tasks, each racing work_ms of work against a child token of its parent's, is "
+                          "stopped by cancelling the root token after cancel_after_ms (the seed's cancellable_task).");
+}
+
+std::vector<ParameterSpec> CancellationScenario::parameters() const
+{
+    using Type = ParameterSpec::Type;
+    return {
+        {QStringLiteral("work_ms"), QStringLiteral("Work"), Type::Int, 0, 600000, 5000, QStringLiteral("ms"),
+         QStringLiteral("How long each task's work takes when it is not cancelled."), {}},
+        {QStringLiteral("cancel_after_ms"), QStringLiteral("Cancel after"), Type::Int, 0, 600000, 2000,
+         QStringLiteral("ms"), QStringLiteral("When the root token is cancelled."), {}},
+        {QStringLiteral("children"), QStringLiteral("Children"), Type::Int, 0, 16, 3, QStringLiteral("tasks"),
+         QStringLiteral("How many children each task below the last level spawns."), {}},
+        {QStringLiteral("depth"), QStringLiteral("Depth"), Type::Int, 0, 4, 2, QStringLiteral("levels"),
+         QStringLiteral("Levels of children below the root task (0: the root task alone)."), {}},
+    };
+}
+
+Task<QVariantMap> CancellationScenario::run(ScenarioContext &context) const
+{
+    const QVariantMap &values = context.parameters;
+    const TreeShape shape{values.value(QStringLiteral("children")).toInt(), values.value(QStringLiteral("depth")).toInt(),
+                          std::chrono::milliseconds(values.value(QStringLiteral("work_ms")).toLongLong())};
+    const Duration cancelAfter = std::chrono::milliseconds(values.value(QStringLiteral("cancel_after_ms")).toLongLong());
+    Runtime &runtime = context.runtime;
+    const Instant start = runtime.now();
+
+    CancellationToken root;
+    // Should this run be cut short (a --duration limit), the tree must not outlive it.
+    const DropGuard stopTreeOnExit = root.dropGuard();
+    JoinHandle<TreeTally> tree = runtime.spawn(treeTask(root.childToken(), shape, 0, QStringLiteral("task-0")),
+                                               QStringLiteral("task-0"));
+
+    co_await sleep(cancelAfter);
+    const Instant cancelledAt = runtime.now();
+    root.cancel();
+    // The root task waits for its whole subtree, so its end is the end of the last tree task.
+    const TreeTally tally = co_await tree.join();
+    const Duration cancelLatency = runtime.now() - cancelledAt;
+
+    QVariantMap metrics;
+    metrics.insert(QStringLiteral("tasks"), tally.tasks);
+    metrics.insert(QStringLiteral("cancelled"), tally.cancelled);
+    metrics.insert(QStringLiteral("completed"), tally.completed);
+    metrics.insert(QStringLiteral("cancel_latency_ms"), toMs(cancelLatency));
+    metrics.insert(QStringLiteral("elapsed_ms"), toMs(runtime.now() - start));
+    co_return metrics;
+}
+
+} // namespace taskscope

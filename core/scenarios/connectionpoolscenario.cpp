@@ -1,0 +1,106 @@
+#include "scenarios/connectionpoolscenario.h"
+
+#include "patterns/connectionpool.h"
+#include "runtime/joinset.h"
+#include "time/sleep.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace taskscope {
+
+namespace {
+
+// One client: requests one after the other, each holding a connection for hold (the query).
+// Gives how long each acquire took. The pool is shared, so an aborted run cannot leave a
+// client pointing at a pool that is gone.
+Task<std::vector<Duration>> poolClient(std::shared_ptr<ConnectionPool> pool, int requests, Duration hold)
+{
+    std::vector<Duration> waits;
+    waits.reserve(std::size_t(requests));
+    for (int request = 0; request < requests; ++request) {
+        PooledConnection connection = co_await pool->acquire();
+        waits.push_back(connection.waited());
+        co_await sleep(hold);
+        co_await connection.release();
+    }
+    co_return waits;
+}
+
+/// The nearest-rank @p percent percentile of sorted @p values, in milliseconds.
+double percentileMs(const std::vector<Duration> &sorted, double percent)
+{
+    if (sorted.empty())
+        return 0;
+    const auto rank = std::size_t(std::ceil(percent / 100.0 * double(sorted.size())));
+    const Duration value = sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
+    return std::chrono::duration<double, std::milli>(value).count();
+}
+
+} // namespace
+
+QString ConnectionPoolScenario::description() const
+{
+    return QStringLiteral("Clients share a pool guarded by a semaphore of pool_size permits; each request takes a "
+                          "connection (opening one takes connect_ms), holds it for hold_ms and gives it back. The "
+                          "seed variant releases the permit before the connection is back on the idle stack, so "
+                          "the next client may find the stack empty and open an extra connection "
+                          "(connections_created > pool_size); the robust variant returns the connection first.");
+}
+
+std::vector<ParameterSpec> ConnectionPoolScenario::parameters() const
+{
+    using Type = ParameterSpec::Type;
+    return {
+        {QStringLiteral("pool_size"), QStringLiteral("Pool size"), Type::Int, 1, 1000, 4, QStringLiteral("connections"),
+         QStringLiteral("Connections lent out at most at once (the semaphore's permits)."), {}},
+        {QStringLiteral("clients"), QStringLiteral("Clients"), Type::Int, 1, 100000, 16, QStringLiteral("tasks"),
+         QStringLiteral("Concurrent tasks using the pool."), {}},
+        {QStringLiteral("requests_per_client"), QStringLiteral("Requests per client"), Type::Int, 0, 10000, 10,
+         QStringLiteral("requests"), QStringLiteral("Requests each client makes, one after the other."), {}},
+        {QStringLiteral("connect_ms"), QStringLiteral("Connect time"), Type::Int, 0, 60000, 50, QStringLiteral("ms"),
+         QStringLiteral("How long opening a new connection takes."), {}},
+        {QStringLiteral("hold_ms"), QStringLiteral("Hold time"), Type::Int, 0, 60000, 20, QStringLiteral("ms"),
+         QStringLiteral("How long a request keeps its connection."), {}},
+    };
+}
+
+Task<QVariantMap> ConnectionPoolScenario::run(ScenarioContext &context) const
+{
+    const QVariantMap &parameters = context.parameters;
+    const int clients = parameters.value(QStringLiteral("clients")).toInt();
+    const int requests = parameters.value(QStringLiteral("requests_per_client")).toInt();
+    const Duration hold = std::chrono::milliseconds(parameters.value(QStringLiteral("hold_ms")).toLongLong());
+    ConnectionPoolOptions options;
+    options.poolSize = std::size_t(parameters.value(QStringLiteral("pool_size")).toLongLong());
+    options.connectTime = std::chrono::milliseconds(parameters.value(QStringLiteral("connect_ms")).toLongLong());
+    options.variant = context.variant == QLatin1String("seed") ? PoolVariant::Seed : PoolVariant::Robust;
+    Runtime &runtime = context.runtime;
+    const Instant start = runtime.now();
+
+    auto pool = std::make_shared<ConnectionPool>(options, QStringLiteral("pool"));
+    std::vector<Duration> waits;
+    waits.reserve(std::size_t(clients) * std::size_t(requests));
+    {
+        JoinSet<std::vector<Duration>> tasks;
+        for (int index = 0; index < clients; ++index)
+            tasks.spawn(poolClient(pool, requests, hold), QStringLiteral("client-%1").arg(index));
+        while (auto finished = co_await tasks.joinNext()) {
+            const std::vector<Duration> &clientWaits = finished->value();
+            waits.insert(waits.end(), clientWaits.begin(), clientWaits.end());
+        }
+    }
+    std::sort(waits.begin(), waits.end());
+
+    QVariantMap metrics;
+    metrics.insert(QStringLiteral("requests_done"), qlonglong(waits.size()));
+    metrics.insert(QStringLiteral("connections_created"), qlonglong(pool->connectionsCreated()));
+    metrics.insert(QStringLiteral("max_in_use"), qlonglong(pool->maxInUse()));
+    metrics.insert(QStringLiteral("wait_ms_p50"), percentileMs(waits, 50));
+    metrics.insert(QStringLiteral("wait_ms_p99"), percentileMs(waits, 99));
+    metrics.insert(QStringLiteral("elapsed_ms"),
+                   qlonglong(std::chrono::duration_cast<std::chrono::milliseconds>(runtime.now() - start).count()));
+    co_return metrics;
+}
+
+} // namespace taskscope

@@ -1,0 +1,108 @@
+#include "scenarios/joinsetscenario.h"
+
+#include "runtime/joinset.h"
+#include "runtime/yieldnow.h"
+#include "time/sleep.h"
+#include "trace/tracecounter.h"
+
+namespace taskscope {
+
+namespace {
+
+/// What one task of the first batch gives back: which task it was, and the seed's message.
+struct Completion
+{
+    int index = 0;
+    QString message;
+};
+
+// The seed's task body: task i sleeps i steps, so the task spawned last (task 0) finishes first.
+Task<Completion> sleepsThenReports(int index, Duration step)
+{
+    co_await sleep(index * step);
+    co_return Completion{index, QStringLiteral("Task %1 completed").arg(index)};
+}
+
+// A task of the second batch: it would sleep far past the first batch, but is aborted.
+Task<Completion> sleepsTooLong(int index, Duration length)
+{
+    co_await sleep(length);
+    co_return Completion{index, QStringLiteral("Task %1 was not aborted").arg(index)};
+}
+
+qlonglong toMs(Duration duration)
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(duration).count();
+}
+
+} // namespace
+
+QString JoinSetScenario::description() const
+{
+    return QStringLiteral("Tasks sleeping i × step_ms are spawned into a JoinSet in reverse and collected with "
+                          "joinNext() in the order they finish, then a second batch is cancelled with abortAll().");
+}
+
+std::vector<ParameterSpec> JoinSetScenario::parameters() const
+{
+    using Type = ParameterSpec::Type;
+    return {
+        {QStringLiteral("tasks"), QStringLiteral("Tasks"), Type::Int, 0, 1000, 5, QStringLiteral("tasks"),
+         QStringLiteral("How many tasks each batch spawns into the set."), {}},
+        {QStringLiteral("step_ms"), QStringLiteral("Step"), Type::Int, 0, 60000, 100, QStringLiteral("ms"),
+         QStringLiteral("Task i sleeps i times this long."), {}},
+    };
+}
+
+Task<QVariantMap> JoinSetScenario::run(ScenarioContext &context) const
+{
+    const int taskCount = context.parameters.value(QStringLiteral("tasks")).toInt();
+    const Duration step = std::chrono::milliseconds(context.parameters.value(QStringLiteral("step_ms")).toLongLong());
+    Runtime &runtime = context.runtime;
+    const TraceCounter pending(QStringLiteral("join set size"));
+    const Instant start = runtime.now();
+
+    // Reverse spawn order: completion order (by sleep length) then visibly differs from it.
+    JoinSet<Completion> set;
+    QVariantList spawnOrder;
+    for (int index = taskCount - 1; index >= 0; --index) {
+        set.spawn(sleepsThenReports(index, step), QStringLiteral("task-%1").arg(index));
+        spawnOrder << index;
+    }
+    pending.set(qint64(set.size()));
+
+    QVariantList completionOrder;
+    QStringList messages;
+    while (auto result = co_await set.joinNext()) {
+        Completion &completion = result->value();
+        completionOrder << completion.index;
+        messages << completion.message;
+        pending.set(qint64(set.size()));
+    }
+    const Duration elapsed = runtime.now() - start;
+
+    // abortAll: a batch that would outlast the first one many times over is cancelled. The
+    // yield lets every task reach its sleep first, so the abort unwinds a suspended sleep.
+    const Duration tooLong = std::chrono::hours(1) + 10 * taskCount * step;
+    for (int index = 0; index < taskCount; ++index)
+        set.spawn(sleepsTooLong(index, tooLong), QStringLiteral("long-task-%1").arg(index));
+    pending.set(qint64(set.size()));
+    co_await yieldNow();
+    set.abortAll();
+    int aborted = 0;
+    while (auto result = co_await set.joinNext()) {
+        if (!result->isOk() && result->error().isCancelled())
+            ++aborted;
+        pending.set(qint64(set.size()));
+    }
+
+    QVariantMap metrics;
+    metrics.insert(QStringLiteral("spawn_order"), spawnOrder);
+    metrics.insert(QStringLiteral("completion_order"), completionOrder);
+    metrics.insert(QStringLiteral("messages"), messages);
+    metrics.insert(QStringLiteral("elapsed_ms"), toMs(elapsed));
+    metrics.insert(QStringLiteral("aborted"), aborted);
+    co_return metrics;
+}
+
+} // namespace taskscope

@@ -1,0 +1,125 @@
+#include <QTest>
+
+#ifndef Q_MOC_RUN // moc cannot parse the C++20 library headers behind the engine
+#include "coretest.h"
+#include "runtime/runtime.h"
+#include "scenarios/joinsetscenario.h"
+#include "scenarios/scenariorunner.h"
+#endif
+
+#include <algorithm>
+
+using namespace taskscope;
+using namespace taskscope::test;
+
+namespace {
+
+/// Runs the join-set scenario on a deterministic runtime with @p overrides on its defaults.
+QVariantMap runJoinSet(const QVariantMap &overrides = {})
+{
+    JoinSetScenario scenario;
+    Runtime runtime(RuntimeConfig::deterministic(1));
+    QVariantMap parameters = scenario.defaultParameters();
+    parameters.insert(overrides);
+    ScenarioContext context{runtime, parameters, QStringLiteral("robust"), {}};
+    return runtime.blockOn(scenario.run(context));
+}
+
+QVariantList range(int count)
+{
+    QVariantList list;
+    for (int index = 0; index < count; ++index)
+        list << index;
+    return list;
+}
+
+} // namespace
+
+class TestJoinSetScenario : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void defaultsFinishInSleepOrderNotSpawnOrder()
+    {
+        const QVariantMap metrics = runJoinSet();
+        QCOMPARE(metrics.value("spawn_order").toList(), QVariantList({4, 3, 2, 1, 0}));
+        QCOMPARE(metrics.value("completion_order").toList(), QVariantList({0, 1, 2, 3, 4}));
+        QCOMPARE(metrics.value("elapsed_ms").toLongLong(), 400);
+        QCOMPARE(metrics.value("messages").toStringList(),
+                 QStringList({"Task 0 completed", "Task 1 completed", "Task 2 completed", "Task 3 completed",
+                              "Task 4 completed"}));
+    }
+
+    void abortAllCancelsTheWholeSecondBatch()
+    {
+        QCOMPARE(runJoinSet().value("aborted").toInt(), 5);
+        QCOMPARE(runJoinSet({{"tasks", 40}, {"step_ms", 1}}).value("aborted").toInt(), 40);
+    }
+
+    void noTasksGiveEmptyOrdersAndNoTime()
+    {
+        const QVariantMap metrics = runJoinSet({{"tasks", 0}});
+        QVERIFY(metrics.value("spawn_order").toList().isEmpty());
+        QVERIFY(metrics.value("completion_order").toList().isEmpty());
+        QCOMPARE(metrics.value("elapsed_ms").toLongLong(), 0);
+        QCOMPARE(metrics.value("aborted").toInt(), 0);
+    }
+
+    void oneTaskFinishesAtOnce()
+    {
+        const QVariantMap metrics = runJoinSet({{"tasks", 1}});
+        QCOMPARE(metrics.value("spawn_order").toList(), QVariantList({0}));
+        QCOMPARE(metrics.value("completion_order").toList(), QVariantList({0}));
+        QCOMPARE(metrics.value("elapsed_ms").toLongLong(), 0);
+        QCOMPARE(metrics.value("aborted").toInt(), 1);
+    }
+
+    void zeroStepFinishesEveryTaskAtTheStart()
+    {
+        const QVariantMap metrics = runJoinSet({{"step_ms", 0}});
+        QCOMPARE(metrics.value("elapsed_ms").toLongLong(), 0);
+        // All finish in the same instant, so only the set of tasks is fixed, not their order.
+        QVariantList completed = metrics.value("completion_order").toList();
+        std::sort(completed.begin(), completed.end(),
+                  [](const QVariant &a, const QVariant &b) { return a.toInt() < b.toInt(); });
+        QCOMPARE(completed, range(5));
+        QCOMPARE(metrics.value("aborted").toInt(), 5);
+    }
+
+    void elapsedIsTheLongestSleep()
+    {
+        const QVariantMap metrics = runJoinSet({{"tasks", 10}, {"step_ms", 250}});
+        QCOMPARE(metrics.value("completion_order").toList(), range(10));
+        QCOMPARE(metrics.value("elapsed_ms").toLongLong(), 9 * 250);
+    }
+
+    void settingsOutsideTheRangeAreRejectedWithTheRange()
+    {
+        JoinSetScenario scenario;
+        QVariantMap parameters;
+        const QString error = ScenarioRunner::applySetting(scenario, QStringLiteral("tasks=1001"), parameters);
+        QVERIFY2(error.contains("tasks") && error.contains("0–1000"), qPrintable(error));
+        QVERIFY(parameters.isEmpty());
+        QVERIFY(ScenarioRunner::applySetting(scenario, QStringLiteral("step_ms=-1"), parameters).contains("step_ms"));
+        QVERIFY(ScenarioRunner::applySetting(scenario, QStringLiteral("step_ms=60000"), parameters).isEmpty());
+        QCOMPARE(parameters.value("step_ms").toLongLong(), 60000);
+    }
+
+    void theCatalogRunsItAsRobust()
+    {
+        ScenarioRunOptions options;
+        options.scenario = QStringLiteral("join-set");
+        options.deterministic = true;
+        options.parameters.insert("tasks", 3);
+        QVERIFY2(ScenarioRunner::validate(options).isEmpty(), qPrintable(ScenarioRunner::validate(options)));
+        options.variant = QStringLiteral("nonsense");
+        QVERIFY(ScenarioRunner::validate(options).contains("robust"));
+        options.parameters.insert("tasks", 1001);
+        options.variant = QStringLiteral("robust");
+        QVERIFY(ScenarioRunner::validate(options).contains("tasks"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestJoinSetScenario)
+#include "tst_joinsetscenario.moc"
