@@ -86,6 +86,8 @@ int runGui(QGuiApplication &app, const CommandLine &command)
         initial.insert(QStringLiteral("initialParameters"), command.run.parameters);
     if (command.runAtStart)
         initial.insert(QStringLiteral("runAtStart"), true);
+    if (command.hasScenario)
+        initial.insert(QStringLiteral("initialVariant"), command.run.variant);
     engine.setInitialProperties(initial);
     engine.load(QUrl(QString::fromLatin1(taskscope::mainQmlUrl)));
     if (engine.rootObjects().isEmpty())

@@ -99,6 +99,20 @@ bool EngineController::setParameter(const QString &name, const QVariant &value)
     return true;
 }
 
+void EngineController::setVariant(const QString &variant)
+{
+    if (variant == m_variant)
+        return;
+    m_variant = variant;
+    emit variantChanged();
+}
+
+QStringList EngineController::variants() const
+{
+    const Scenario *scenario = ScenarioCatalog::find(m_scenarioId);
+    return scenario ? scenario->variants() : QStringList();
+}
+
 void EngineController::setWorkers(int workers)
 {
     workers = std::clamp(workers, RuntimeConfig::minWorkerThreads, RuntimeConfig::maxWorkerThreads);
@@ -210,7 +224,9 @@ void EngineController::startRun()
         names << config.workerName(index);
     m_timeline.setWorkerNames(names);
     emit workerNamesChanged();
-    m_context = std::make_unique<ScenarioContext>(ScenarioContext{*m_runtime, values, QStringLiteral("robust"), {}});
+    const QStringList offered = scenario->variants();
+    const QString variant = offered.contains(m_variant) ? m_variant : offered.value(offered.size() - 1);
+    m_context = std::make_unique<ScenarioContext>(ScenarioContext{*m_runtime, values, variant, {}});
     m_runningParameters = values;
     m_run = m_runtime->spawn(scenario->run(*m_context), scenario->id());
     m_frameTimer.start();

@@ -41,6 +41,9 @@ class EngineController : public QObject
     Q_PROPERTY(QVariantMap effectiveParameters READ effectiveParameters NOTIFY parametersChanged)
     /// True when the values differ from the running ones: they apply on Reset.
     Q_PROPERTY(bool parametersPending READ parametersPending NOTIFY parametersPendingChanged)
+    /// seed (the original code, defects included) or robust; applies on Reset.
+    Q_PROPERTY(QString variant READ variant WRITE setVariant NOTIFY variantChanged)
+    Q_PROPERTY(QStringList variants READ variants NOTIFY scenarioIdChanged)
     Q_PROPERTY(int workers READ workers WRITE setWorkers NOTIFY workersChanged)
     Q_PROPERTY(bool deterministic READ deterministic WRITE setDeterministic NOTIFY deterministicChanged)
     Q_PROPERTY(int seed READ seed WRITE setSeed NOTIFY seedChanged)
@@ -74,6 +77,9 @@ public:
     [[nodiscard]] bool parametersPending() const;
     /// Sets one parameter after checking it against the schema; false (and errorText) if invalid.
     Q_INVOKABLE bool setParameter(const QString &name, const QVariant &value);
+    [[nodiscard]] QString variant() const { return m_variant; }
+    void setVariant(const QString &variant);
+    [[nodiscard]] QStringList variants() const;
     [[nodiscard]] int workers() const { return m_workers; }
     void setWorkers(int workers);
     [[nodiscard]] bool deterministic() const { return m_deterministic; }
@@ -112,6 +118,7 @@ signals:
     void scenarioIdChanged();
     void parametersChanged();
     void workersChanged();
+    void variantChanged();
     void deterministicChanged();
     void seedChanged();
     void speedChanged();
@@ -131,6 +138,7 @@ private:
 
     QString m_scenarioId;
     QVariantMap m_parameters;
+    QString m_variant = QStringLiteral("robust");
     int m_workers = 2;
     bool m_deterministic = false;
     int m_seed = 0;

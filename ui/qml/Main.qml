@@ -14,6 +14,8 @@ ApplicationWindow {
     property var initialParameters: ({})
     /// Start the scenario as soon as the window is up (--run).
     property bool runAtStart: false
+    /// The variant from the command line (--variant), if any.
+    property string initialVariant: ""
     /// A one-line notice in the footer (a saved screenshot).
     property string statusMessage: ""
 
@@ -37,7 +39,12 @@ ApplicationWindow {
         scenarioId: sidebar.currentScenarioId
         parameters: root.initialParameters
 
-        Component.onCompleted: if (root.runAtStart) Qt.callLater(engine.run)
+        Component.onCompleted: {
+            if (root.initialVariant.length > 0)
+                engine.variant = root.initialVariant
+            if (root.runAtStart)
+                Qt.callLater(engine.run)
+        }
     }
 
     Settings {

@@ -112,6 +112,14 @@ Pane {
                 ToolTip.visible: hovered
                 ToolTip.text: qsTr("Seed of the runtime's random numbers; applies on Reset")
             }
+            ComboBox {
+                visible: root.controller.variants.length > 1
+                model: root.controller.variants
+                currentIndex: Math.max(0, root.controller.variants.indexOf(root.controller.variant))
+                onActivated: index => root.controller.variant = root.controller.variants[index]
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("seed: the original code, defects included; robust: the fix. Applies on Reset")
+            }
             Switch {
                 text: qsTr("Deterministic")
                 checked: root.controller.deterministic
