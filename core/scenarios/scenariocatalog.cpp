@@ -1,5 +1,7 @@
 #include "scenarios/scenario.h"
 #include "scenarios/runtimescenario.h"
+// scenario headers C
+// scenario headers D
 #include "scenarios/cancellationscenario.h"
 #include "scenarios/joinsetscenario.h"
 #include "scenarios/actorscenario.h"
@@ -33,6 +35,8 @@ const std::vector<std::unique_ptr<Scenario>> &ScenarioCatalog::all()
         list.push_back(std::make_unique<CancellationScenario>());
         list.push_back(std::make_unique<ActorScenario>());
         list.push_back(std::make_unique<ConnectionPoolScenario>());
+        // scenarios C (stream-pipeline)
+        // scenarios D (rate-limiter)
         return list;
     }();
     return scenarios;
