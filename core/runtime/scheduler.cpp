@@ -5,7 +5,6 @@
 #include <QThread>
 
 #include <stdexcept>
-#include <thread>
 
 Q_LOGGING_CATEGORY(lcRuntime, "taskscope.runtime")
 
@@ -21,8 +20,6 @@ thread_local bool t_firingTimers = false;
 constexpr std::uint32_t s_globalQueueInterval = 61;
 /// At most this many tasks move from the global queue to a local one in one go.
 constexpr std::size_t s_globalBatch = 32;
-/// How many times an idle worker yields its CPU, looking for work, before it parks.
-constexpr int s_spinRounds = 0;
 
 } // namespace
 
@@ -692,17 +689,6 @@ void Scheduler::park(Worker &worker) noexcept
     leaveParkedList();
 }
 
-bool Scheduler::spinForWork(Worker &worker) noexcept
-{
-    for (int round = 0; round < s_spinRounds; ++round) {
-        if (m_queued.load(std::memory_order_seq_cst) > 0 || m_shutdown.load(std::memory_order_acquire))
-            return true;
-        std::this_thread::yield();
-    }
-    (void)worker;
-    return m_queued.load(std::memory_order_seq_cst) > 0;
-}
-
 void Scheduler::stopSearching(Worker &worker, bool foundWork) noexcept
 {
     {
@@ -741,10 +727,6 @@ void Scheduler::runWorker(int index) noexcept
             continue;
         }
         if (fireDueTimers())
-            continue;
-        // Before a futex round trip, give the CPU away a few times: work injected in bursts
-        // (a loop of spawns from another thread) then costs no park/unpark per task.
-        if (spinForWork(worker))
             continue;
         if (worker.searching)
             stopSearching(worker, false);

@@ -162,7 +162,6 @@ private:
     void notifyParked() noexcept;
     void poll(Worker &worker, TaskHeader *task) noexcept;
     void park(Worker &worker) noexcept;
-    bool spinForWork(Worker &worker) noexcept;
     void stopSearching(Worker &worker, bool foundWork) noexcept;
     bool holdWhilePaused() noexcept;
     bool fireDueTimers() noexcept;
