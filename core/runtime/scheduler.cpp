@@ -189,6 +189,8 @@ void Scheduler::start()
         thread->start();
         if (!thread->isRunning() && !thread->isFinished()) {
             const QString name = thread->objectName();
+            qCWarning(lcRuntime) << "worker thread" << name << "did not start; threadStackSize ="
+                                 << m_config.threadStackSize;
             worker->thread = nullptr;
             delete thread;
             shutdown();

@@ -213,6 +213,7 @@ void EngineController::startRun()
     try {
         m_runtime = std::make_unique<Runtime>(config);
     } catch (const std::exception &error) {
+        qCWarning(lcUi) << "could not start the runtime:" << error.what();
         setErrorText(QString::fromUtf8(error.what()));
         return;
     }

@@ -122,6 +122,7 @@ private slots:
         config.threadStackSize = 1024u * 1024 * 1024;
         QString message;
         QTest::ignoreMessage(QtCriticalMsg, QRegularExpression(QStringLiteral("QThread::start: Thread creation error")));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("worker thread \"refused-0\" did not start")));
         try {
             Runtime runtime(config);
         } catch (const std::runtime_error &error) {
