@@ -1,7 +1,7 @@
 #include "scenarios/scenario.h"
 #include "scenarios/runtimescenario.h"
-// scenario headers C
-// scenario headers D
+#include "scenarios/streampipelinescenario.h"
+#include "scenarios/ratelimiterscenario.h"
 #include "scenarios/cancellationscenario.h"
 #include "scenarios/joinsetscenario.h"
 #include "scenarios/actorscenario.h"
@@ -35,8 +35,8 @@ const std::vector<std::unique_ptr<Scenario>> &ScenarioCatalog::all()
         list.push_back(std::make_unique<CancellationScenario>());
         list.push_back(std::make_unique<ActorScenario>());
         list.push_back(std::make_unique<ConnectionPoolScenario>());
-        // scenarios C (stream-pipeline)
-        // scenarios D (rate-limiter)
+        list.push_back(std::make_unique<StreamPipelineScenario>());
+        list.push_back(std::make_unique<RateLimiterScenario>());
         return list;
     }();
     return scenarios;

@@ -9,7 +9,8 @@
 
 namespace {
 
-const QString s_scenarios = QStringLiteral("runtime, join-set, cancellation, actor, connection-pool");
+const QString s_scenarios =
+    QStringLiteral("runtime, join-set, cancellation, actor, connection-pool, stream-pipeline, rate-limiter");
 
 struct Result
 {

@@ -1,0 +1,134 @@
+#include "scenarios/ratelimiterscenario.h"
+
+#include "patterns/ratelimiter.h"
+#include "runtime/joinset.h"
+#include "runtime/yieldnow.h"
+#include "time/sleep.h"
+
+#include <algorithm>
+
+namespace taskscope {
+
+namespace {
+
+/// What one client did.
+struct ClientCounts
+{
+    std::int64_t admitted = 0;
+    std::int64_t rejected = 0;
+};
+
+/// How the clients ask.
+struct ClientPlan
+{
+    std::int64_t cost = 1;
+    bool wait = false;     ///< wait mode: acquire() until the deadline; try mode: tryAcquire()
+    Duration interval{};   ///< between requests; 0: yield only
+    Instant deadline;      ///< no request starts after this
+    bool virtualClock = false;
+};
+
+// One client: requests until the deadline. With no interval it only yields between
+// requests; on the virtual clock, where time moves only once every task waits, a refused
+// client waits 1 ms instead (a spinning client would freeze time).
+Task<ClientCounts> rateClient(std::shared_ptr<TokenBucket> bucket, ClientPlan plan)
+{
+    ClientCounts counts;
+    Runtime &runtime = currentRuntime("rate-limiter client");
+    while (runtime.now() < plan.deadline) {
+        const bool admitted = plan.wait ? co_await bucket->acquire(plan.cost, plan.deadline) : bucket->tryAcquire(plan.cost);
+        ++(admitted ? counts.admitted : counts.rejected);
+        if (plan.interval > Duration::zero())
+            co_await sleep(plan.interval);
+        else if (!admitted && plan.virtualClock)
+            co_await sleep(std::chrono::milliseconds(1));
+        else
+            co_await yieldNow();
+    }
+    co_return counts;
+}
+
+} // namespace
+
+QString RateLimiterScenario::description() const
+{
+    return QStringLiteral("Clients ask a token bucket of capacity tokens, refilled at refill_per_s, for cost tokens per "
+                          "request until duration_ms has passed: in try mode a refused request counts as rejected, in "
+                          "wait mode it waits for the tokens. No correct bucket admits more than bound = capacity + "
+                          "refill_per_s × elapsed. The seed variant checks the count and then subtracts, so on several "
+                          "workers two clients can take the same tokens (over_admitted > 0) and the count wraps below "
+                          "zero (underflows); it refills only every 100 ms and truncates each step, so below 10 "
+                          "tokens/s it never refills. The robust variant admits under a lock and refills exactly.");
+}
+
+std::vector<ParameterSpec> RateLimiterScenario::parameters() const
+{
+    using Type = ParameterSpec::Type;
+    return {
+        {QStringLiteral("capacity"), QStringLiteral("Capacity"), Type::Int, 1, 100000, 10, QStringLiteral("tokens"),
+         QStringLiteral("Tokens the bucket holds at most (and starts with)."), {}},
+        {QStringLiteral("refill_per_s"), QStringLiteral("Refill rate"), Type::Int, 0, 1000000, 5, QStringLiteral("tokens/s"),
+         QStringLiteral("Tokens added per second."), {}},
+        {QStringLiteral("clients"), QStringLiteral("Clients"), Type::Int, 1, 10000, 8, QStringLiteral("tasks"),
+         QStringLiteral("Concurrent tasks making requests."), {}},
+        {QStringLiteral("cost"), QStringLiteral("Cost"), Type::Int, 1, 1000, 1, QStringLiteral("tokens"),
+         QStringLiteral("Tokens each request takes."), {}},
+        {QStringLiteral("mode"), QStringLiteral("Mode"), Type::Choice, 0, 0, QStringLiteral("try"), QString(),
+         QStringLiteral("try: a request without tokens is rejected; wait: it waits for them."),
+         {QStringLiteral("try"), QStringLiteral("wait")}},
+        {QStringLiteral("request_interval_ms"), QStringLiteral("Request interval"), Type::Int, 0, 60000, 0,
+         QStringLiteral("ms"), QStringLiteral("Pause between a client's requests; 0: as fast as possible, yielding."), {}},
+        {QStringLiteral("duration_ms"), QStringLiteral("Duration"), Type::Int, 1, 600000, 2000, QStringLiteral("ms"),
+         QStringLiteral("How long clients keep requesting."), {}},
+    };
+}
+
+Task<QVariantMap> RateLimiterScenario::run(ScenarioContext &context) const
+{
+    const QVariantMap &parameters = context.parameters;
+    const std::int64_t capacity = parameters.value(QStringLiteral("capacity")).toLongLong();
+    const std::int64_t refillPerSecond = parameters.value(QStringLiteral("refill_per_s")).toLongLong();
+    const int clients = parameters.value(QStringLiteral("clients")).toInt();
+    Runtime &runtime = context.runtime;
+    const Instant start = runtime.now();
+
+    ClientPlan plan;
+    plan.cost = parameters.value(QStringLiteral("cost")).toLongLong();
+    plan.wait = parameters.value(QStringLiteral("mode")).toString() == QLatin1String("wait");
+    plan.interval = std::chrono::milliseconds(parameters.value(QStringLiteral("request_interval_ms")).toLongLong());
+    plan.deadline = start + std::chrono::milliseconds(parameters.value(QStringLiteral("duration_ms")).toLongLong());
+    plan.virtualClock = runtime.config().clockMode == ClockMode::Virtual;
+    const BucketVariant variant = context.variant == QLatin1String("seed") ? BucketVariant::Seed : BucketVariant::Robust;
+
+    auto bucket = std::make_shared<TokenBucket>(runtime, capacity, refillPerSecond, variant);
+    ClientCounts total;
+    {
+        JoinSet<ClientCounts> tasks;
+        for (int index = 0; index < clients; ++index)
+            tasks.spawn(rateClient(bucket, plan), QStringLiteral("client-%1").arg(index));
+        while (auto finished = co_await tasks.joinNext()) {
+            total.admitted += finished->value().admitted;
+            total.rejected += finished->value().rejected;
+        }
+    }
+
+    const Duration elapsed = runtime.now() - start;
+    // The most requests a correct bucket can have admitted: floor((capacity + rate × elapsed) /
+    // cost), in integers (split into seconds and the rest, so rate × nanoseconds cannot overflow).
+    const std::int64_t elapsedNs = elapsed.count();
+    const std::int64_t refilled = refillPerSecond * (elapsedNs / 1'000'000'000)
+        + refillPerSecond * (elapsedNs % 1'000'000'000) / 1'000'000'000;
+    const std::int64_t bound = (capacity + refilled) / plan.cost;
+    QVariantMap metrics;
+    metrics.insert(QStringLiteral("admitted"), qlonglong(total.admitted));
+    metrics.insert(QStringLiteral("rejected"), qlonglong(total.rejected));
+    metrics.insert(QStringLiteral("bound"), qlonglong(bound));
+    metrics.insert(QStringLiteral("over_admitted"), qlonglong(std::max<std::int64_t>(0, total.admitted - bound)));
+    metrics.insert(QStringLiteral("underflows"), qlonglong(bucket->underflows()));
+    metrics.insert(QStringLiteral("tokens_final"), qlonglong(bucket->tokens()));
+    metrics.insert(QStringLiteral("elapsed_ms"),
+                   qlonglong(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()));
+    co_return metrics;
+}
+
+} // namespace taskscope

@@ -1,0 +1,21 @@
+#pragma once
+
+#include "scenarios/scenario.h"
+
+namespace taskscope {
+
+/// The seed's "Rate limiting and backpressure": clients ask a token bucket for cost tokens
+/// per request, for duration_ms; the seed variant checks then subtracts (over-admits and
+/// wraps on several workers) and refills in truncated 100 ms steps, the robust variant never
+/// admits more than capacity + refill_per_s × elapsed.
+class RateLimiterScenario final : public Scenario
+{
+public:
+    [[nodiscard]] QString id() const override { return QStringLiteral("rate-limiter"); }
+    [[nodiscard]] QString title() const override { return QStringLiteral("Rate limiting (token bucket)"); }
+    [[nodiscard]] QString description() const override;
+    [[nodiscard]] std::vector<ParameterSpec> parameters() const override;
+    [[nodiscard]] Task<QVariantMap> run(ScenarioContext &context) const override;
+};
+
+} // namespace taskscope

@@ -1,0 +1,100 @@
+#include "scenarios/streampipelinescenario.h"
+
+#include "stream/numberstream.h"
+#include "stream/stream.h"
+#include "time/sleep.h"
+#include "trace/span.h"
+
+#include <ranges>
+
+namespace taskscope {
+
+namespace {
+
+// How many values a list metric shows: enough to read, small enough for any items.
+constexpr qsizetype kShownValues = 100;
+
+qlonglong toMs(Duration duration)
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(duration).count();
+}
+
+} // namespace
+
+QString StreamPipelineScenario::description() const
+{
+    return QStringLiteral("The numbers 1…items flow one at a time through map (× multiply, sleeping stage_delay_ms "
+                          "per item), filter (> keep_above) and collect; then the seed's custom NumberStream "
+                          "counts 0…items−1.");
+}
+
+std::vector<ParameterSpec> StreamPipelineScenario::parameters() const
+{
+    using Type = ParameterSpec::Type;
+    return {
+        {QStringLiteral("items"), QStringLiteral("Items"), Type::Int, 0, 1000000, 10, QStringLiteral("items"),
+         QStringLiteral("The source yields 1 up to this number; NumberStream yields this many."), {}},
+        {QStringLiteral("multiply"), QStringLiteral("Multiply by"), Type::Int, -1000, 1000, 2, {},
+         QStringLiteral("The map stage multiplies each item by this factor."), {}},
+        {QStringLiteral("keep_above"), QStringLiteral("Keep above"), Type::Int, -1000000, 1000000, 5, {},
+         QStringLiteral("The filter stage keeps only items greater than this."), {}},
+        {QStringLiteral("stage_delay_ms"), QStringLiteral("Stage delay"), Type::Int, 0, 10000, 0,
+         QStringLiteral("ms"), QStringLiteral("The map stage sleeps this long per item, so items visibly flow."),
+         {}},
+    };
+}
+
+Task<QVariantMap> StreamPipelineScenario::run(ScenarioContext &context) const
+{
+    const qint64 itemCount = context.parameters.value(QStringLiteral("items")).toLongLong();
+    const qint64 factor = context.parameters.value(QStringLiteral("multiply")).toLongLong();
+    const qint64 threshold = context.parameters.value(QStringLiteral("keep_above")).toLongLong();
+    const Duration stageDelay =
+        std::chrono::milliseconds(context.parameters.value(QStringLiteral("stage_delay_ms")).toLongLong());
+    Runtime &runtime = context.runtime;
+    const Instant start = runtime.now();
+
+    // The seed's map is synchronous; with a delay it becomes an awaited stage (then) that
+    // sleeps in a span per item, so the timeline shows each item passing through it.
+    Stream<qint64> source = iter(std::views::iota(qint64(1), itemCount + 1), QStringLiteral("iter"));
+    Stream<qint64> mapped = stageDelay > Duration::zero()
+        ? std::move(source).then(
+              [factor, stageDelay](qint64 value) -> Task<qint64> {
+                  Span span(QStringLiteral("map item"));
+                  co_await sleep(stageDelay);
+                  co_return value * factor;
+              },
+              QStringLiteral("map"))
+        : std::move(source).map([factor](qint64 value) { return value * factor; }, QStringLiteral("map"));
+    const std::vector<qint64> kept =
+        co_await std::move(mapped)
+            .filter([threshold](qint64 value) { return value > threshold; }, QStringLiteral("filter"))
+            .collect();
+    const Duration elapsed = runtime.now() - start;
+
+    QVariantList result;
+    qint64 sum = 0;
+    for (qint64 value : kept) {
+        if (result.size() < kShownValues)
+            result << value;
+        sum += value;
+    }
+
+    // The seed's custom stream, read item by item as its `while let Some(number)` loop does.
+    Stream<std::size_t> numbers = Stream<std::size_t>::from<NumberStream>(std::size_t(itemCount));
+    QVariantList numberList;
+    while (std::optional<std::size_t> number = co_await numbers.next()) {
+        if (numberList.size() < kShownValues)
+            numberList << qulonglong(*number);
+    }
+
+    QVariantMap metrics;
+    metrics.insert(QStringLiteral("result"), result);
+    metrics.insert(QStringLiteral("count"), qlonglong(kept.size()));
+    metrics.insert(QStringLiteral("sum"), qlonglong(sum));
+    metrics.insert(QStringLiteral("number_stream"), numberList);
+    metrics.insert(QStringLiteral("elapsed_ms"), toMs(elapsed));
+    co_return metrics;
+}
+
+} // namespace taskscope

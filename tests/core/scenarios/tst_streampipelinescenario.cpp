@@ -1,0 +1,106 @@
+#include <QTest>
+
+#ifndef Q_MOC_RUN // moc cannot parse the C++20 library headers behind the engine
+#include "coretest.h"
+#include "runtime/runtime.h"
+#include "scenarios/scenariorunner.h"
+#include "scenarios/streampipelinescenario.h"
+#endif
+
+using namespace taskscope;
+using namespace taskscope::test;
+
+namespace {
+
+/// Runs the stream-pipeline scenario on a deterministic runtime with @p overrides on its defaults.
+QVariantMap runPipeline(const QVariantMap &overrides = {})
+{
+    StreamPipelineScenario scenario;
+    Runtime runtime(RuntimeConfig::deterministic(1));
+    QVariantMap parameters = scenario.defaultParameters();
+    parameters.insert(overrides);
+    ScenarioContext context{runtime, parameters, QStringLiteral("robust"), {}};
+    return runtime.blockOn(scenario.run(context));
+}
+
+} // namespace
+
+class TestStreamPipelineScenario : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void defaultsDoubleOneToTenAndKeepAboveFive()
+    {
+        const QVariantMap metrics = runPipeline();
+        QCOMPARE(metrics.value("result").toList(), QVariantList({6, 8, 10, 12, 14, 16, 18, 20}));
+        QCOMPARE(metrics.value("count").toLongLong(), 8);
+        QCOMPARE(metrics.value("sum").toLongLong(), 104);
+        QCOMPARE(metrics.value("number_stream").toList(), QVariantList({0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+        QCOMPARE(metrics.value("elapsed_ms").toLongLong(), 0);
+    }
+
+    void noItemsGiveEmptyResults()
+    {
+        const QVariantMap metrics = runPipeline({{"items", 0}});
+        QVERIFY(metrics.value("result").toList().isEmpty());
+        QCOMPARE(metrics.value("count").toLongLong(), 0);
+        QCOMPARE(metrics.value("sum").toLongLong(), 0);
+        QVERIFY(metrics.value("number_stream").toList().isEmpty());
+    }
+
+    void aNegativeFactorKeepsOnlyWhatIsStillAboveTheThreshold()
+    {
+        const QVariantMap metrics = runPipeline({{"multiply", -3}, {"keep_above", -10}});
+        QCOMPARE(metrics.value("result").toList(), QVariantList({-3, -6, -9}));
+        QCOMPARE(metrics.value("count").toLongLong(), 3);
+        QCOMPARE(metrics.value("sum").toLongLong(), -18);
+        QVERIFY(runPipeline({{"multiply", -1}}).value("result").toList().isEmpty());
+    }
+
+    void stageDelayPassesEveryItemThroughTheMapInTurn()
+    {
+        const QVariantMap metrics = runPipeline({{"stage_delay_ms", 10}, {"items", 10}});
+        QCOMPARE(metrics.value("elapsed_ms").toLongLong(), 100);
+        QCOMPARE(metrics.value("result").toList(), QVariantList({6, 8, 10, 12, 14, 16, 18, 20}));
+    }
+
+    void listMetricsShowTheFirstHundredValuesButCountAll()
+    {
+        const QVariantMap metrics = runPipeline({{"items", 1000}, {"multiply", 1}, {"keep_above", 0}});
+        QCOMPARE(metrics.value("result").toList().size(), 100);
+        QCOMPARE(metrics.value("result").toList().last().toLongLong(), 100);
+        QCOMPARE(metrics.value("count").toLongLong(), 1000);
+        QCOMPARE(metrics.value("sum").toLongLong(), 500500);
+        QCOMPARE(metrics.value("number_stream").toList().size(), 100);
+    }
+
+    void settingsOutsideTheRangeAreRejectedWithTheName()
+    {
+        StreamPipelineScenario scenario;
+        QVariantMap parameters;
+        const QString error = ScenarioRunner::applySetting(scenario, QStringLiteral("items=1000001"), parameters);
+        QVERIFY2(error.contains("items") && error.contains("0–1000000"), qPrintable(error));
+        QVERIFY(parameters.isEmpty());
+        QVERIFY(ScenarioRunner::applySetting(scenario, QStringLiteral("multiply=1001"), parameters).contains("multiply"));
+        QVERIFY(ScenarioRunner::applySetting(scenario, QStringLiteral("keep_above=-1000001"), parameters)
+                    .contains("keep_above"));
+        QVERIFY(ScenarioRunner::applySetting(scenario, QStringLiteral("stage_delay_ms=-1"), parameters)
+                    .contains("stage_delay_ms"));
+        QVERIFY(ScenarioRunner::applySetting(scenario, QStringLiteral("multiply=-1000"), parameters).isEmpty());
+        QCOMPARE(parameters.value("multiply").toLongLong(), -1000);
+    }
+
+    void theCatalogRunsItAsRobustOnly()
+    {
+        ScenarioRunOptions options;
+        options.scenario = QStringLiteral("stream-pipeline");
+        options.deterministic = true;
+        QVERIFY2(ScenarioRunner::validate(options).isEmpty(), qPrintable(ScenarioRunner::validate(options)));
+        options.variant = QStringLiteral("seed");
+        QVERIFY(ScenarioRunner::validate(options).contains("robust"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStreamPipelineScenario)
+#include "tst_streampipelinescenario.moc"
