@@ -48,14 +48,28 @@ private:
     T *m_value;
 };
 
+/// The trace name of a Mutex: `Mutex<Pool> pool(MutexName{"pool lock"}, …)`.
+struct MutexName
+{
+    QString name;
+};
+
 /// An async mutex around a T (see the header overview).
 template<typename T>
 class Mutex
 {
 public:
+    /// A mutex named "mutex" in the trace, its value built from @p args.
     template<typename... Args>
     explicit Mutex(Args &&...args)
         : m_value(std::forward<Args>(args)...)
+    {
+    }
+    /// A mutex named @p name in the trace, its value built from @p args.
+    template<typename... Args>
+    explicit Mutex(MutexName name, Args &&...args)
+        : m_lock(std::make_shared<detail::BatchSemaphore>(1, std::move(name.name)))
+        , m_value(std::forward<Args>(args)...)
     {
     }
     Mutex(const Mutex &) = delete;
@@ -99,6 +113,7 @@ public:
     [[nodiscard]] bool isLocked() const noexcept { return m_lock->availablePermits() == 0; }
     [[nodiscard]] std::size_t waiterCount() const noexcept { return m_lock->waiterCount(); }
     [[nodiscard]] std::uint64_t objectId() const noexcept { return m_lock->id(); }
+    [[nodiscard]] const QString &name() const noexcept { return m_lock->name(); }
 
 private:
     std::shared_ptr<detail::BatchSemaphore> m_lock =

@@ -68,6 +68,16 @@ private slots:
         QCOMPARE(**log.tryLock(), QStringList({"waiters=4", "0", "1", "2", "3"}));
     }
 
+    void aMutexCarriesItsNameAndIdForTheTrace()
+    {
+        Mutex<int> plain(1);
+        Mutex<QString> named(MutexName{QStringLiteral("pool lock")}, QStringLiteral("value"));
+        QCOMPARE(plain.name(), QStringLiteral("mutex"));
+        QCOMPARE(named.name(), QStringLiteral("pool lock"));
+        QVERIFY(named.objectId() != plain.objectId());
+        QCOMPARE(**named.tryLock(), QStringLiteral("value"));
+    }
+
     void tryLockFailsWhileHeld()
     {
         Runtime runtime(virtualConfig());
