@@ -109,11 +109,39 @@ QSGNode *TimelineItem::updatePaintNode(QSGNode *oldNode, UpdatePaintNodeData *)
             if (open.task != 0)
                 visible.push_back(TimelineSlice{open.startNs, endNs, open.task, open.worker});
         }
-        geometry->allocate(int(visible.size() * 6));
+        // Level of detail: polls that touch within a pixel on the same lane merge into one
+        // rectangle (coloured by the first), so 100k polls in view cost a few thousand
+        // rectangles, not 100k.
+        struct Pending
+        {
+            QRectF rect;
+            QColor color;
+            bool open = false;
+        };
+        std::vector<Pending> lanes;
+        std::vector<std::pair<QRectF, QColor>> rects;
+        rects.reserve(std::min<std::size_t>(visible.size(), 4096));
+        for (const TimelineSlice &slice : visible) {
+            const QRectF rect = sliceRect(slice, endNs, m_windowSeconds, width(), m_laneHeight);
+            if (std::size_t(slice.worker) >= lanes.size())
+                lanes.resize(std::size_t(slice.worker) + 1);
+            Pending &lane = lanes[std::size_t(slice.worker)];
+            if (lane.open && rect.left() <= lane.rect.right() + 1.0) {
+                lane.rect.setRight(std::max(lane.rect.right(), rect.right()));
+                continue;
+            }
+            if (lane.open)
+                rects.emplace_back(lane.rect, lane.color);
+            lane = {rect, TimelineData::colorOf(slice.task), true};
+        }
+        for (const Pending &lane : lanes) {
+            if (lane.open)
+                rects.emplace_back(lane.rect, lane.color);
+        }
+        geometry->allocate(int(rects.size() * 6));
         auto *vertex = geometry->vertexDataAsColoredPoint2D();
-        for (const TimelineSlice &slice : visible)
-            appendRect(vertex, sliceRect(slice, endNs, m_windowSeconds, width(), m_laneHeight),
-                       TimelineData::colorOf(slice.task));
+        for (const auto &[rect, color] : rects)
+            appendRect(vertex, rect, color);
         count = int(visible.size());
     } else {
         geometry->allocate(0);

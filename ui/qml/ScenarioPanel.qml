@@ -143,12 +143,36 @@ Pane {
                         font.pixelSize: 15
                     }
                     SpinBox {
+                        readonly property bool numeric: parameterRow.modelData.type === "int"
+                                                        || parameterRow.modelData.type === "double"
+
+                        visible: numeric
                         from: parameterRow.modelData.minimum
                         to: parameterRow.modelData.maximum
                         stepSize: Math.max(1, Math.round((parameterRow.modelData.maximum - parameterRow.modelData.minimum) / 1000))
                         editable: true
-                        value: root.controller.effectiveParameters[parameterRow.modelData.name]
+                        value: numeric ? root.controller.effectiveParameters[parameterRow.modelData.name] : 0
                         onValueModified: root.controller.setParameter(parameterRow.modelData.name, value)
+                        ToolTip.visible: hovered
+                        ToolTip.text: parameterRow.modelData.help
+                        Accessible.name: parameterRow.modelData.label
+                    }
+                    ComboBox {
+                        visible: parameterRow.modelData.type === "choice"
+                        model: parameterRow.modelData.choices
+                        currentIndex: visible ? Math.max(0, parameterRow.modelData.choices.indexOf(
+                                                             String(root.controller.effectiveParameters[parameterRow.modelData.name])))
+                                              : 0
+                        onActivated: index => root.controller.setParameter(parameterRow.modelData.name,
+                                                                           parameterRow.modelData.choices[index])
+                        ToolTip.visible: hovered
+                        ToolTip.text: parameterRow.modelData.help
+                        Accessible.name: parameterRow.modelData.label
+                    }
+                    Switch {
+                        visible: parameterRow.modelData.type === "bool"
+                        checked: visible && root.controller.effectiveParameters[parameterRow.modelData.name] === true
+                        onToggled: root.controller.setParameter(parameterRow.modelData.name, checked)
                         ToolTip.visible: hovered
                         ToolTip.text: parameterRow.modelData.help
                         Accessible.name: parameterRow.modelData.label
