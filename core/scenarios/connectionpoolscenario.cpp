@@ -1,4 +1,5 @@
 #include "scenarios/connectionpoolscenario.h"
+#include "scenarios/statistics.h"
 
 #include "patterns/connectionpool.h"
 #include "runtime/joinset.h"
@@ -25,16 +26,6 @@ Task<std::vector<Duration>> poolClient(std::shared_ptr<ConnectionPool> pool, int
         co_await connection.release();
     }
     co_return waits;
-}
-
-/// The nearest-rank @p percent percentile of sorted @p values, in milliseconds.
-double percentileMs(const std::vector<Duration> &sorted, double percent)
-{
-    if (sorted.empty())
-        return 0;
-    const auto rank = std::size_t(std::ceil(percent / 100.0 * double(sorted.size())));
-    const Duration value = sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
-    return std::chrono::duration<double, std::milli>(value).count();
 }
 
 } // namespace

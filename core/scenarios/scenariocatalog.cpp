@@ -2,6 +2,8 @@
 #include "scenarios/runtimescenario.h"
 #include "scenarios/streampipelinescenario.h"
 #include "scenarios/ratelimiterscenario.h"
+#include "scenarios/tracingscenario.h"
+#include "scenarios/backpressurescenario.h"
 #include "scenarios/cancellationscenario.h"
 #include "scenarios/joinsetscenario.h"
 #include "scenarios/actorscenario.h"
@@ -37,6 +39,8 @@ const std::vector<std::unique_ptr<Scenario>> &ScenarioCatalog::all()
         list.push_back(std::make_unique<ConnectionPoolScenario>());
         list.push_back(std::make_unique<StreamPipelineScenario>());
         list.push_back(std::make_unique<RateLimiterScenario>());
+        list.push_back(std::make_unique<BackpressureScenario>());
+        list.push_back(std::make_unique<TracingScenario>());
         return list;
     }();
     return scenarios;

@@ -10,7 +10,8 @@
 namespace {
 
 const QString s_scenarios =
-    QStringLiteral("runtime, join-set, cancellation, actor, connection-pool, stream-pipeline, rate-limiter");
+    QStringLiteral("runtime, join-set, cancellation, actor, connection-pool, stream-pipeline, rate-limiter, "
+                   "backpressure, tracing");
 
 struct Result
 {
