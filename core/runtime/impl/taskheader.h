@@ -255,7 +255,6 @@ public:
     // --- cancel scopes (see cancelscope.h) ---
     void pushScope(std::shared_ptr<CancelScopeState> scope) { m_scopes.push_back(std::move(scope)); }
     void popScope() noexcept { m_scopes.pop_back(); }
-    [[nodiscard]] const std::vector<std::shared_ptr<CancelScopeState>> &scopes() const noexcept { return m_scopes; }
     Mutex &mutex() noexcept { return m_mutex; }
     Atomic<int> &firedScopes() noexcept { return m_firedScopes; }
 

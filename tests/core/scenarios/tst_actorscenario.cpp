@@ -2,6 +2,7 @@
 
 #ifndef Q_MOC_RUN // moc cannot parse the C++20 library headers behind the engine
 #include "coretest.h"
+#include "scenariotest.h"
 #include "runtime/runtime.h"
 #include "scenarios/actorscenario.h"
 #endif
@@ -14,14 +15,7 @@ namespace {
 /// Runs the actor scenario on a deterministic runtime with @p overrides on its defaults.
 QVariantMap runActor(const QVariantMap &overrides = {}, std::uint64_t seed = 1)
 {
-    ActorScenario scenario;
-    Runtime runtime(RuntimeConfig::deterministic(seed));
-    QVariantMap parameters = scenario.defaultParameters();
-    parameters.insert(overrides);
-    ScenarioContext context{runtime, parameters, QStringLiteral("robust"), {}};
-    QVariantMap metrics = runtime.blockOn(scenario.run(context));
-    metrics.insert(QStringLiteral("live_after_run"), qulonglong(runtime.liveTasks()));
-    return metrics;
+    return runScenario(ActorScenario(), overrides, QStringLiteral("robust"), RuntimeConfig::deterministic(seed));
 }
 
 long long metric(const QVariantMap &metrics, const char *name)

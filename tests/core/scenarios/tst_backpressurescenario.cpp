@@ -2,6 +2,7 @@
 
 #ifndef Q_MOC_RUN // moc cannot parse the C++20 library headers behind the engine
 #include "coretest.h"
+#include "scenariotest.h"
 #include "runtime/runtime.h"
 #include "scenarios/backpressurescenario.h"
 #include "scenarios/scenariorunner.h"
@@ -14,14 +15,9 @@ namespace {
 
 QVariantMap runBackpressure(const QVariantMap &overrides = {}, int workers = 1)
 {
-    BackpressureScenario scenario;
     RuntimeConfig config = RuntimeConfig::deterministic(1);
     config.workerThreads = workers;
-    Runtime runtime(config);
-    QVariantMap parameters = scenario.defaultParameters();
-    parameters.insert(overrides);
-    ScenarioContext context{runtime, parameters, QStringLiteral("robust"), {}};
-    return runtime.blockOn(scenario.run(context));
+    return runScenario(BackpressureScenario(), overrides, QStringLiteral("robust"), config);
 }
 
 } // namespace

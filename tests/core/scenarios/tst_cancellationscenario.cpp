@@ -2,6 +2,7 @@
 
 #ifndef Q_MOC_RUN // moc cannot parse the C++20 library headers behind the engine
 #include "coretest.h"
+#include "scenariotest.h"
 #include "runtime/runtime.h"
 #include "scenarios/cancellationscenario.h"
 #include "scenarios/scenariorunner.h"
@@ -15,15 +16,7 @@ namespace {
 /// Runs the cancellation scenario on a deterministic runtime with @p overrides on its defaults.
 QVariantMap runCancellation(const QVariantMap &overrides = {})
 {
-    CancellationScenario scenario;
-    Runtime runtime(RuntimeConfig::deterministic(1));
-    QVariantMap parameters = scenario.defaultParameters();
-    parameters.insert(overrides);
-    ScenarioContext context{runtime, parameters, QStringLiteral("robust"), {}};
-    QVariantMap metrics = runtime.blockOn(scenario.run(context));
-    // Nothing of the tree outlives the run.
-    metrics.insert(QStringLiteral("live_after_run"), qulonglong(runtime.liveTasks()));
-    return metrics;
+    return runScenario(CancellationScenario(), overrides);
 }
 
 } // namespace

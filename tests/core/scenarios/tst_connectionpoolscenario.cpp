@@ -2,6 +2,7 @@
 
 #ifndef Q_MOC_RUN // moc cannot parse the C++20 library headers behind the engine
 #include "coretest.h"
+#include "scenariotest.h"
 #include "runtime/runtime.h"
 #include "scenarios/connectionpoolscenario.h"
 #endif
@@ -14,12 +15,7 @@ namespace {
 /// Runs the pool scenario in @p variant on a deterministic runtime with @p overrides.
 QVariantMap runPool(const QString &variant, const QVariantMap &overrides = {})
 {
-    ConnectionPoolScenario scenario;
-    Runtime runtime(RuntimeConfig::deterministic(1));
-    QVariantMap parameters = scenario.defaultParameters();
-    parameters.insert(overrides);
-    ScenarioContext context{runtime, parameters, variant, {}};
-    return runtime.blockOn(scenario.run(context));
+    return runScenario(ConnectionPoolScenario(), overrides, variant);
 }
 
 long long metric(const QVariantMap &metrics, const char *name)

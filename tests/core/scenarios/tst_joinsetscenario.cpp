@@ -2,6 +2,7 @@
 
 #ifndef Q_MOC_RUN // moc cannot parse the C++20 library headers behind the engine
 #include "coretest.h"
+#include "scenariotest.h"
 #include "runtime/runtime.h"
 #include "scenarios/joinsetscenario.h"
 #include "scenarios/scenariorunner.h"
@@ -17,12 +18,7 @@ namespace {
 /// Runs the join-set scenario on a deterministic runtime with @p overrides on its defaults.
 QVariantMap runJoinSet(const QVariantMap &overrides = {})
 {
-    JoinSetScenario scenario;
-    Runtime runtime(RuntimeConfig::deterministic(1));
-    QVariantMap parameters = scenario.defaultParameters();
-    parameters.insert(overrides);
-    ScenarioContext context{runtime, parameters, QStringLiteral("robust"), {}};
-    return runtime.blockOn(scenario.run(context));
+    return runScenario(JoinSetScenario(), overrides);
 }
 
 QVariantList range(int count)

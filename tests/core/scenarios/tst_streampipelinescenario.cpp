@@ -2,6 +2,7 @@
 
 #ifndef Q_MOC_RUN // moc cannot parse the C++20 library headers behind the engine
 #include "coretest.h"
+#include "scenariotest.h"
 #include "runtime/runtime.h"
 #include "scenarios/scenariorunner.h"
 #include "scenarios/streampipelinescenario.h"
@@ -15,12 +16,7 @@ namespace {
 /// Runs the stream-pipeline scenario on a deterministic runtime with @p overrides on its defaults.
 QVariantMap runPipeline(const QVariantMap &overrides = {})
 {
-    StreamPipelineScenario scenario;
-    Runtime runtime(RuntimeConfig::deterministic(1));
-    QVariantMap parameters = scenario.defaultParameters();
-    parameters.insert(overrides);
-    ScenarioContext context{runtime, parameters, QStringLiteral("robust"), {}};
-    return runtime.blockOn(scenario.run(context));
+    return runScenario(StreamPipelineScenario(), overrides);
 }
 
 } // namespace
