@@ -106,40 +106,33 @@ private slots:
         QCOMPARE(ticks, QList<long long>({0, 0, 100, 100, 200, 350, 300, 350, 400, 400, 500, 500}));
     }
 
-    void intervalDelayShiftsTheSchedule()
+    void intervalDelayAndSkipHandleMissedTicks_data()
     {
-        Runtime runtime(virtualConfig());
-        const QList<long long> ticks = runtime.blockOn([](Runtime &rt) -> Task<QList<long long>> {
-            Interval every(100ms, MissedTickBehavior::Delay);
-            QList<long long> out;
-            for (int i = 0; i < 4; ++i) {
-                co_await every.tick();
-                out << elapsedMs(rt);
-                if (i == 1)
-                    busyFor(250ms);
-            }
-            co_return out;
-        }(runtime));
-        // the tick due at 200 completes at 350; the next is one period after that
-        QCOMPARE(ticks, QList<long long>({0, 100, 350, 450}));
+        QTest::addColumn<int>("behavior");
+        QTest::addColumn<QList<long long>>("expected");
+        // The tick due at 200 completes late, at 350, in both. Delay: the next is one period
+        // after that. Skip: 300 is dropped and the schedule is back on the grid at 400.
+        QTest::newRow("delay") << int(MissedTickBehavior::Delay) << QList<long long>({0, 100, 350, 450});
+        QTest::newRow("skip") << int(MissedTickBehavior::Skip) << QList<long long>({0, 100, 350, 400});
     }
 
-    void intervalSkipDropsMissedTicks()
+    void intervalDelayAndSkipHandleMissedTicks()
     {
+        QFETCH(int, behavior);
+        QFETCH(QList<long long>, expected);
         Runtime runtime(virtualConfig());
-        const QList<long long> ticks = runtime.blockOn([](Runtime &rt) -> Task<QList<long long>> {
-            Interval every(100ms, MissedTickBehavior::Skip);
+        const QList<long long> ticks = runtime.blockOn([](Runtime &rt, MissedTickBehavior missed) -> Task<QList<long long>> {
+            Interval every(100ms, missed);
             QList<long long> out;
             for (int i = 0; i < 4; ++i) {
                 co_await every.tick();
                 out << elapsedMs(rt);
                 if (i == 1)
-                    busyFor(250ms);
+                    busyFor(250ms); // miss the tick due at 200
             }
             co_return out;
-        }(runtime));
-        // 200 completes late at 350; 300 is dropped; back on the grid at 400
-        QCOMPARE(ticks, QList<long long>({0, 100, 350, 400}));
+        }(runtime, MissedTickBehavior(behavior)));
+        QCOMPARE(ticks, expected);
     }
 
     void intervalRejectsANonPositivePeriod()
