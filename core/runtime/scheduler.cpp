@@ -20,6 +20,8 @@ thread_local bool t_firingTimers = false;
 constexpr std::uint32_t s_globalQueueInterval = 61;
 /// At most this many tasks move from the global queue to a local one in one go.
 constexpr std::size_t s_globalBatch = 32;
+/// The most tasks one steal takes (half the victim's queue, up to this).
+constexpr std::size_t s_stealBatch = 128;
 
 } // namespace
 
@@ -436,7 +438,10 @@ TaskHeader *Scheduler::popGlobal() noexcept
     if (m_globalLength.load(std::memory_order_relaxed) == 0)
         return nullptr;
     TaskHeader *first = nullptr;
-    std::vector<TaskHeader *> batch;
+    // On the stack: this runs once per injected batch, and a heap vector here cost a malloc
+    // and a free per batch in spawn_join.
+    std::array<TaskHeader *, s_globalBatch> batch;
+    std::size_t batchSize = 0;
     {
         LockGuard lock(m_globalMutex);
         if (m_global.empty())
@@ -444,20 +449,20 @@ TaskHeader *Scheduler::popGlobal() noexcept
         first = m_global.front();
         m_global.pop_front();
         // Take a fair share along, so injected bursts don't cost one global lock per task.
-        std::size_t extra = std::min(s_globalBatch, m_global.size() / m_workers.size());
-        if (t_worker && extra > 0) {
-            batch.assign(m_global.begin(), m_global.begin() + std::ptrdiff_t(extra));
-            m_global.erase(m_global.begin(), m_global.begin() + std::ptrdiff_t(extra));
+        if (t_worker) {
+            batchSize = std::min(s_globalBatch, m_global.size() / m_workers.size());
+            std::copy_n(m_global.begin(), batchSize, batch.begin());
+            m_global.erase(m_global.begin(), m_global.begin() + std::ptrdiff_t(batchSize));
         }
         m_globalLength.store(int(m_global.size()), std::memory_order_relaxed);
     }
     // Running before not-queued, so the task is never counted in neither (step, virtual time).
     m_running.fetch_add(1, std::memory_order_seq_cst);
     m_queued.fetch_sub(1, std::memory_order_seq_cst);
-    if (!batch.empty()) {
+    if (batchSize > 0) {
         LockGuard lock(t_worker->queueMutex);
-        t_worker->queue.insert(t_worker->queue.end(), batch.begin(), batch.end());
-        t_worker->queueLength.fetch_add(int(batch.size()), std::memory_order_relaxed);
+        t_worker->queue.insert(t_worker->queue.end(), batch.begin(), batch.begin() + std::ptrdiff_t(batchSize));
+        t_worker->queueLength.fetch_add(int(batchSize), std::memory_order_relaxed);
     }
     return first;
 }
@@ -472,27 +477,29 @@ TaskHeader *Scheduler::steal(Worker &thief) noexcept
         Worker &victim = *m_workers[(start + offset) % count];
         if (&victim == &thief || victim.queueLength.load(std::memory_order_relaxed) == 0)
             continue;
-        std::vector<TaskHeader *> stolen;
+        // Half the victim's queue, up to a fixed batch on the stack (no allocation per steal).
+        std::array<TaskHeader *, s_stealBatch> stolen;
+        std::size_t take = 0;
         {
             LockGuard lock(victim.queueMutex);
             const std::size_t available = victim.queue.size();
             if (available == 0)
                 continue;
-            const std::size_t take = (available + 1) / 2;
+            take = std::min((available + 1) / 2, s_stealBatch);
             // The oldest tasks: they have waited longest.
-            stolen.assign(victim.queue.begin(), victim.queue.begin() + std::ptrdiff_t(take));
+            std::copy_n(victim.queue.begin(), take, stolen.begin());
             victim.queue.erase(victim.queue.begin(), victim.queue.begin() + std::ptrdiff_t(take));
             victim.queueLength.fetch_sub(int(take), std::memory_order_relaxed);
         }
-        thief.counters.steals.fetch_add(stolen.size(), std::memory_order_relaxed);
-        trace(TraceKind::Steal, stolen.front()->id(), std::uint64_t(victim.index), std::int64_t(stolen.size()));
+        thief.counters.steals.fetch_add(take, std::memory_order_relaxed);
+        trace(TraceKind::Steal, stolen.front()->id(), std::uint64_t(victim.index), std::int64_t(take));
         // Running before not-queued, so the task is never counted in neither (step, virtual time).
-    m_running.fetch_add(1, std::memory_order_seq_cst);
-    m_queued.fetch_sub(1, std::memory_order_seq_cst);
-        if (stolen.size() > 1) {
+        m_running.fetch_add(1, std::memory_order_seq_cst);
+        m_queued.fetch_sub(1, std::memory_order_seq_cst);
+        if (take > 1) {
             LockGuard lock(thief.queueMutex);
-            thief.queue.insert(thief.queue.end(), stolen.begin() + 1, stolen.end());
-            thief.queueLength.fetch_add(int(stolen.size() - 1), std::memory_order_relaxed);
+            thief.queue.insert(thief.queue.end(), stolen.begin() + 1, stolen.begin() + std::ptrdiff_t(take));
+            thief.queueLength.fetch_add(int(take - 1), std::memory_order_relaxed);
         }
         return stolen.front();
     }

@@ -13,6 +13,7 @@
 
 #include "runtime/runtimeconfig.h"
 #include "runtime/impl/loom.h"
+#include "time/impl/tscclock.h"
 
 #include <chrono>
 #include <cstdint>
@@ -74,10 +75,8 @@ private:
         bool paused;
     };
 
-    static std::int64_t wallNowNs() noexcept
-    {
-        return std::chrono::duration_cast<Duration>(WallClock::now().time_since_epoch()).count();
-    }
+    /// The steady clock's time, read cheaply (see tscclock.h).
+    static std::int64_t wallNowNs() noexcept { return detail::TscClock::nowNs(); }
     static Instant timeAt(const Anchor &anchor, std::int64_t wallNs) noexcept;
     /// A consistent copy of the anchor, without a lock (every trace event reads the clock).
     Anchor loadAnchor() const noexcept;

@@ -1,6 +1,8 @@
 #include "time/impl/timerqueue.h"
 #include "sync/impl/cancelscope.h"
 
+#include <algorithm>
+
 namespace taskscope::detail {
 
 bool TimerQueue::insert(TimerNode &node)
@@ -8,11 +10,10 @@ bool TimerQueue::insert(TimerNode &node)
     LockGuard lock(m_mutex);
     node.order = m_nextOrder++;
     node.fired.store(false, std::memory_order_relaxed);
-    m_heap.push_back(nullptr);
-    place(m_heap.size() - 1, &node);
-    siftUp(m_heap.size() - 1);
+    m_heap.push_back({});
+    siftUp(m_heap.size() - 1, {node.deadline.time_since_epoch().count(), node.order, &node});
     publishEarliest();
-    return m_heap.front() == &node;
+    return m_heap.front().node == &node;
 }
 
 void TimerQueue::reserveOne()
@@ -40,8 +41,9 @@ std::size_t TimerQueue::fireDue(Instant now)
     std::vector<Due> due;
     {
         LockGuard lock(m_mutex);
-        while (!m_heap.empty() && m_heap.front()->deadline <= now) {
-            TimerNode *node = m_heap.front();
+        const std::int64_t nowNs = now.time_since_epoch().count();
+        while (!m_heap.empty() && m_heap.front().deadlineNs <= nowNs) {
+            TimerNode *node = m_heap.front().node;
             removeAt(0);
             due.push_back({std::move(node->waker), std::move(node->scope)});
             // Release: the owner reads `fired` after being resumed (acquire) and then knows
@@ -65,50 +67,50 @@ std::size_t TimerQueue::size() const
     return m_heap.size();
 }
 
-void TimerQueue::siftUp(std::size_t index) noexcept
+void TimerQueue::siftUp(std::size_t index, Entry entry) noexcept
 {
-    TimerNode *node = m_heap[index];
     while (index > 0) {
-        const std::size_t parent = (index - 1) / 2;
-        if (!less(node, m_heap[parent]))
+        const std::size_t parent = (index - 1) / s_arity;
+        if (!less(entry, m_heap[parent]))
             break;
         place(index, m_heap[parent]);
         index = parent;
     }
-    place(index, node);
+    place(index, entry);
 }
 
-void TimerQueue::siftDown(std::size_t index) noexcept
+void TimerQueue::siftDown(std::size_t index, Entry entry) noexcept
 {
-    TimerNode *node = m_heap[index];
     const std::size_t count = m_heap.size();
     for (;;) {
-        std::size_t child = 2 * index + 1;
-        if (child >= count)
+        const std::size_t first = s_arity * index + 1;
+        if (first >= count)
             break;
-        if (child + 1 < count && less(m_heap[child + 1], m_heap[child]))
-            ++child;
-        if (!less(m_heap[child], node))
+        const std::size_t last = std::min(first + s_arity, count);
+        std::size_t smallest = first;
+        for (std::size_t child = first + 1; child < last; ++child) {
+            if (less(m_heap[child], m_heap[smallest]))
+                smallest = child;
+        }
+        if (!less(m_heap[smallest], entry))
             break;
-        place(index, m_heap[child]);
-        index = child;
+        place(index, m_heap[smallest]);
+        index = smallest;
     }
-    place(index, node);
+    place(index, entry);
 }
 
 void TimerQueue::removeAt(std::size_t index) noexcept
 {
-    TimerNode *removed = m_heap[index];
-    removed->heapIndex = -1;
-    TimerNode *last = m_heap.back();
+    m_heap[index].node->heapIndex = -1;
+    const Entry last = m_heap.back();
     m_heap.pop_back();
-    if (last == removed)
-        return;
-    place(index, last);
-    if (index > 0 && less(last, m_heap[(index - 1) / 2]))
-        siftUp(index);
+    if (index == m_heap.size())
+        return; // it was the last entry
+    if (index > 0 && less(last, m_heap[(index - 1) / s_arity]))
+        siftUp(index, last);
     else
-        siftDown(index);
+        siftDown(index, last);
 }
 
 } // namespace taskscope::detail

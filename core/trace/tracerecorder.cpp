@@ -5,6 +5,7 @@
 #include <QSet>
 
 #include <algorithm>
+#include <array>
 
 namespace taskscope {
 
@@ -18,47 +19,157 @@ bool carriesObject(TraceKind kind)
 
 } // namespace
 
+namespace {
+
+detail::Atomic<std::uint64_t> s_nextSerial{1};
+
+/// One thread's rings in the recorders it recorded into lately (a thread rarely records
+/// into more than one at a time; more just means a few more lookups under the lock).
+struct OutsideRingCache
+{
+    struct Entry
+    {
+        std::uint64_t serial = 0;
+        detail::TraceRing *ring = nullptr;
+    };
+    std::array<Entry, 4> entries{};
+    std::size_t next = 0;
+};
+thread_local OutsideRingCache t_outsideRings;
+
+bool earlier(const TraceEvent &a, const TraceEvent &b)
+{
+    return a.timeNs < b.timeNs;
+}
+
+} // namespace
+
 TraceRecorder::TraceRecorder(int workers, std::size_t ringCapacity)
-    : m_outside(ringCapacity)
+    : m_serial(s_nextSerial.fetch_add(1, std::memory_order_relaxed))
+    , m_ringCapacity(ringCapacity)
+    , m_shared(ringCapacity)
 {
     for (int index = 0; index < workers; ++index)
         m_rings.push_back(std::make_unique<detail::TraceRing>(ringCapacity));
+}
+
+detail::TraceRing *TraceRecorder::outsideRing()
+{
+    OutsideRingCache &cache = t_outsideRings;
+    for (const auto &entry : cache.entries) {
+        if (entry.serial == m_serial)
+            return entry.ring;
+    }
+    // First event from this thread into this recorder (or it fell out of the cache: then it
+    // gets a new ring, which is still single-producer).
+    detail::TraceRing *ring = nullptr;
+    {
+        detail::LockGuard lock(m_outsideMutex);
+        if (m_outsideRings.size() < maxOutsideThreads) {
+            m_outsideRings.push_back(std::make_unique<detail::TraceRing>(m_ringCapacity));
+            ring = m_outsideRings.back().get();
+        }
+    }
+    cache.entries[cache.next] = {m_serial, ring};
+    cache.next = (cache.next + 1) % cache.entries.size();
+    return ring;
 }
 
 void TraceRecorder::record(const TraceEvent &event) noexcept
 {
     if (event.worker >= 0 && std::size_t(event.worker) < m_rings.size()) {
         m_rings[std::size_t(event.worker)]->push(event);
+        return;
+    }
+    detail::TraceRing *ring = nullptr;
+    try {
+        ring = outsideRing();
+    } catch (...) {
+        // No memory for a ring: the shared one needs none.
+    }
+    if (ring) {
+        ring->push(event);
     } else {
-        detail::LockGuard lock(m_outsideMutex);
-        m_outside.push(event);
+        detail::LockGuard lock(m_sharedMutex);
+        m_shared.push(event);
     }
 }
 
 std::vector<TraceEvent> TraceRecorder::drain()
 {
     std::vector<TraceEvent> events;
-    std::vector<std::size_t> runEnds;
+    drain(events);
+    return events;
+}
+
+void TraceRecorder::mergeIntoPrefix(std::vector<TraceEvent> &events, std::size_t middle, std::size_t end)
+{
+    if (middle == 0 || middle == end || !earlier(events[middle], events[middle - 1]))
+        return; // nothing to merge, or the run starts after the prefix ends
+    const auto begin = events.begin();
+    // Stable: prefix events at the run's first time stay before it; run events at the
+    // prefix's last time stay after it.
+    const auto from = std::upper_bound(begin, begin + std::ptrdiff_t(middle), events[middle], earlier);
+    const auto to = std::lower_bound(begin + std::ptrdiff_t(middle), begin + std::ptrdiff_t(end), events[middle - 1], earlier);
+    m_mergeScratch.assign(from, begin + std::ptrdiff_t(middle));
+    // Merge the moved prefix tail (scratch) with the run's head [middle, to) into [from, to).
+    // The write position never passes the run's read position, so the run is read in place.
+    auto out = from;
+    auto left = m_mergeScratch.cbegin();
+    auto right = begin + std::ptrdiff_t(middle);
+    while (left != m_mergeScratch.cend() && right != to)
+        *out++ = earlier(*right, *left) ? *right++ : *left++;
+    out = std::copy(left, m_mergeScratch.cend(), out);
+    (void)out; // what remains of the run's head is already in place
+}
+
+void TraceRecorder::drain(std::vector<TraceEvent> &events)
+{
+    events.clear();
+    // The runs to merge, in tie-break order: other threads first (at equal times a spawn from
+    // outside comes before the polls it causes), then worker 0, worker 1, …
+    m_drainRings.clear();
     {
-        // Outside first: at equal times, a spawn from outside comes before the polls it causes.
         detail::LockGuard lock(m_outsideMutex);
-        m_outside.drainInto(events);
+        for (const auto &ring : m_outsideRings)
+            m_drainRings.push_back(ring.get());
     }
-    // Outside threads read the clock before taking the ring's lock, so this run may be
-    // slightly out of order; the worker rings never are.
-    std::stable_sort(events.begin(), events.end(),
-                     [](const TraceEvent &a, const TraceEvent &b) { return a.timeNs < b.timeNs; });
-    runEnds.push_back(events.size());
-    for (auto &ring : m_rings) {
-        ring->drainInto(events);
-        runEnds.push_back(events.size());
+    // The shared ring's producers read the clock before taking its lock, so it may be
+    // slightly out of order: sort a copy of it, as its own run.
+    m_sharedSorted.clear();
+    {
+        detail::LockGuard lock(m_sharedMutex);
+        m_shared.drainInto(m_sharedSorted);
     }
-    // Each ring is already in time order: merge each run into the merged prefix (stable).
+    std::stable_sort(m_sharedSorted.begin(), m_sharedSorted.end(), earlier);
+    for (const auto &ring : m_rings)
+        m_drainRings.push_back(ring.get());
+
+    // Copy every run in (each is in time order), then merge them into the sorted prefix one
+    // by one. Runs mostly follow one another or overlap a little at the edges, so each merge
+    // touches only the overlap: the prefix's tail later than the run's first event and the
+    // run's head earlier than the prefix's last event.
+    m_runEnds.clear();
+    const std::size_t outsideCount = m_drainRings.size() - m_rings.size();
+    for (std::size_t index = 0; index < m_drainRings.size(); ++index) {
+        if (index == outsideCount) {
+            events.insert(events.end(), m_sharedSorted.begin(), m_sharedSorted.end());
+            m_runEnds.push_back(events.size());
+        }
+        detail::TraceRing &ring = *m_drainRings[index];
+        const auto pending = ring.pending();
+        for (std::uint64_t at = pending.begin; at != pending.end; ++at)
+            events.push_back(ring.at(at));
+        ring.release(pending.end);
+        m_runEnds.push_back(events.size());
+    }
+    if (outsideCount == m_drainRings.size()) {
+        events.insert(events.end(), m_sharedSorted.begin(), m_sharedSorted.end());
+        m_runEnds.push_back(events.size());
+    }
     std::size_t mergedEnd = 0;
-    for (std::size_t end : runEnds) {
-        std::inplace_merge(events.begin(), events.begin() + std::ptrdiff_t(mergedEnd),
-                           events.begin() + std::ptrdiff_t(end),
-                           [](const TraceEvent &a, const TraceEvent &b) { return a.timeNs < b.timeNs; });
+    for (std::size_t end : m_runEnds) {
+        mergeIntoPrefix(events, mergedEnd, end);
         mergedEnd = end;
     }
     m_recorded.fetch_add(events.size(), std::memory_order_relaxed);
@@ -77,13 +188,15 @@ std::vector<TraceEvent> TraceRecorder::drain()
                 m_names.insert(event.object, name);
         }
     }
-    return events;
 }
 
 std::uint64_t TraceRecorder::eventsDropped() const noexcept
 {
-    std::uint64_t dropped = m_outside.dropped();
+    std::uint64_t dropped = m_shared.dropped();
     for (const auto &ring : m_rings)
+        dropped += ring->dropped();
+    detail::LockGuard lock(m_outsideMutex);
+    for (const auto &ring : m_outsideRings)
         dropped += ring->dropped();
     return dropped;
 }
@@ -98,7 +211,8 @@ void TraceRecorder::describeTask(std::uint64_t task, const QString &name, std::s
 
 QHash<std::uint64_t, TraceRecorder::TaskDescription> TraceRecorder::takeTaskDescriptions()
 {
-    std::vector<RawDescription> raw;
+    std::vector<RawDescription> &raw = m_tasksTaken;
+    raw.clear();
     {
         detail::LockGuard lock(m_tasksMutex);
         raw.swap(m_tasks);
@@ -111,6 +225,7 @@ QHash<std::uint64_t, TraceRecorder::TaskDescription> TraceRecorder::takeTaskDesc
                              QStringLiteral("%1:%2").arg(QString::fromUtf8(each.spawnedAt.file_name())).arg(each.spawnedAt.line()),
                              each.parent});
     }
+    raw.clear(); // keeps its allocation for the next swap
     return descriptions;
 }
 

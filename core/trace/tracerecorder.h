@@ -9,9 +9,11 @@
 /// std::vector<TraceEvent> events = recorder.drain();   // in timestamp order
 /// ```
 /// Each worker writes into its own single-producer ring, so recording is a few stores and
-/// never blocks; a full ring drops the event and counts it. Events from other threads (a
-/// spawn from the GUI thread) go to one shared ring behind a lock. drain() may run while the
-/// workers record; it gathers every ring and merges them by time. Only one thread may drain.
+/// never blocks; a full ring drops the event and counts it. Every other thread that records
+/// (the GUI thread spawning, a test's main thread) gets a ring of its own on its first event;
+/// past maxOutsideThreads of them, the rest share one ring behind a lock. drain() may run
+/// while the threads record; it merges every ring by time in one pass. Only one thread may
+/// drain.
 /// Names of objects (channels, counters, spans) are registered once and kept for the export.
 
 #include "runtime/impl/loom.h"
@@ -30,6 +32,8 @@ class TraceRecorder final : public TraceSink
 {
 public:
     static constexpr std::size_t defaultRingCapacity = 1 << 16;
+    /// Threads other than the workers that get a ring of their own.
+    static constexpr std::size_t maxOutsideThreads = 32;
 
     /// A recorder for @p workers workers, each ring holding @p ringCapacity events.
     explicit TraceRecorder(int workers, std::size_t ringCapacity = defaultRingCapacity);
@@ -52,6 +56,8 @@ public:
     /// with equal times keep each ring's order; at equal times, outside events come first, then
     /// worker 0, worker 1, …).
     [[nodiscard]] std::vector<TraceEvent> drain();
+    /// The same into @p events (cleared first), reusing its memory from one drain to the next.
+    void drain(std::vector<TraceEvent> &events);
 
     /// Events recorded (kept) and dropped (ring full) so far.
     [[nodiscard]] std::uint64_t eventsRecorded() const noexcept { return m_recorded.load(std::memory_order_relaxed); }
@@ -65,10 +71,24 @@ public:
     [[nodiscard]] int workerCount() const noexcept { return int(m_rings.size()); }
 
 private:
+    /// The calling thread's own ring, or nullptr when it must use the shared one.
+    detail::TraceRing *outsideRing();
+
+    const std::uint64_t m_serial; // tells this recorder from earlier ones at the same address
+    const std::size_t m_ringCapacity;
     std::vector<std::unique_ptr<detail::TraceRing>> m_rings; // one per worker
-    detail::TraceRing m_outside;                              // other threads, under m_outsideMutex
-    detail::Mutex m_outsideMutex;
+    mutable detail::Mutex m_outsideMutex;
+    std::vector<std::unique_ptr<detail::TraceRing>> m_outsideRings; // one per other thread; grows under m_outsideMutex
+    detail::TraceRing m_shared;  // threads past maxOutsideThreads, pushing under m_sharedMutex
+    detail::Mutex m_sharedMutex;
     detail::Atomic<std::uint64_t> m_recorded{0};
+    /// Merges the sorted run [middle, end) of @p events into the sorted prefix [0, middle).
+    void mergeIntoPrefix(std::vector<TraceEvent> &events, std::size_t middle, std::size_t end);
+    // The drain's scratch space, kept from one drain to the next.
+    std::vector<detail::TraceRing *> m_drainRings;
+    std::vector<std::size_t> m_runEnds;
+    std::vector<TraceEvent> m_sharedSorted;
+    std::vector<TraceEvent> m_mergeScratch;
     /// What describeTask stores: cheap to copy on the spawning thread, formatted when taken.
     struct RawDescription
     {
@@ -81,7 +101,8 @@ private:
     mutable detail::Mutex m_namesMutex;
     QHash<std::uint64_t, QString> m_names;
     detail::Mutex m_tasksMutex;
-    std::vector<RawDescription> m_tasks; // under m_tasksMutex
+    std::vector<RawDescription> m_tasks;      // under m_tasksMutex
+    std::vector<RawDescription> m_tasksTaken; // the taker's; swapped with m_tasks to keep both allocations
 };
 
 } // namespace taskscope

@@ -7,8 +7,9 @@
 // The producer (the worker) writes the slot, then publishes it by storing head with release;
 // the consumer (the drain) reads head with acquire, copies the slots, then stores tail with
 // release so the producer may reuse them. Head and tail only grow (64-bit, no wrap in
-// practice); index = counter & mask. A full ring drops the event and counts it: recording
-// never blocks a worker. Head and tail sit on their own cache lines.
+// practice); index = counter & mask. The producer keeps the last tail it saw and reads the
+// consumer's cache line only when the ring looks full. A full ring drops the event and
+// counts it: recording never blocks a worker. Head and tail sit on their own cache lines.
 
 #include "runtime/impl/loom.h"
 #include "trace/traceevent.h"
@@ -30,10 +31,14 @@ public:
     {
         // Relaxed: only the producer writes head.
         const std::uint64_t head = m_head.load(std::memory_order_relaxed);
-        // Acquire: the consumer has finished copying the slots it released.
-        if (head - m_tail.load(std::memory_order_acquire) >= m_mask + 1) {
-            m_dropped.fetch_add(1, std::memory_order_relaxed);
-            return;
+        if (head - m_tailSeen >= m_mask + 1) {
+            // Looks full: look at the consumer's real tail, once per ring's worth of events.
+            // Acquire: the consumer has finished copying the slots it released.
+            m_tailSeen = m_tail.load(std::memory_order_acquire);
+            if (head - m_tailSeen >= m_mask + 1) {
+                m_dropped.fetch_add(1, std::memory_order_relaxed);
+                return;
+            }
         }
         m_slots[head & m_mask] = event;
         // Release: the slot's contents happen-before the consumer's read of it.
@@ -43,6 +48,25 @@ public:
     /// Consumer: appends every published event to @p out; returns how many.
     std::size_t drainInto(std::vector<TraceEvent> &out);
 
+    /// Consumer, in two steps (for merging several rings without copying twice): the
+    /// published events are [begin, end); read them with at(), then release().
+    struct Pending
+    {
+        std::uint64_t begin;
+        std::uint64_t end;
+    };
+    [[nodiscard]] Pending pending() const noexcept
+    {
+        // Relaxed: only the consumer writes tail. Acquire: pairs with push's release.
+        return {m_tail.load(std::memory_order_relaxed), m_head.load(std::memory_order_acquire)};
+    }
+    [[nodiscard]] const TraceEvent &at(std::uint64_t index) const noexcept { return m_slots[index & m_mask]; }
+    void release(std::uint64_t end) noexcept
+    {
+        // Release: our reads of the slots happen-before the producer overwrites them.
+        m_tail.store(end, std::memory_order_release);
+    }
+
     [[nodiscard]] std::uint64_t dropped() const noexcept { return m_dropped.load(std::memory_order_relaxed); }
     [[nodiscard]] std::size_t capacity() const noexcept { return m_mask + 1; }
 
@@ -50,6 +74,7 @@ private:
     std::unique_ptr<TraceEvent[]> m_slots;
     std::size_t m_mask;
     alignas(64) Atomic<std::uint64_t> m_head{0};
+    std::uint64_t m_tailSeen = 0; ///< producer only: the consumer's tail when last looked at
     alignas(64) Atomic<std::uint64_t> m_tail{0};
     alignas(64) Atomic<std::uint64_t> m_dropped{0};
 };

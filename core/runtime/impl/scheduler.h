@@ -7,8 +7,9 @@
 // * Queues. Each worker has a FIFO run queue; tasks woken on a worker go to that worker's
 //   queue, tasks woken or spawned elsewhere go to the global injection queue. A worker takes
 //   from its own queue, checks the global queue first every 61st poll (so injected work is not
-//   starved), then the global queue, then steals half of a random peer's queue. Queues are
-//   small mutex-guarded deques: simple, visible to TSan, and uncontended in the common case.
+//   starved), then the global queue, then steals half (at most 128) of a random peer's
+//   queue. Queues are small mutex-guarded deques: simple, visible to TSan, and uncontended
+//   in the common case.
 // * Parking. An idle worker moves itself onto the parked list under m_parkMutex after
 //   re-checking m_queued. A producer increments m_queued, then reads m_parkedCount; both
 //   sides use seq_cst, so either the worker sees the new task or the producer sees the

@@ -1,12 +1,16 @@
 #pragma once
 
-// The runtime's timers: a binary min-heap of intrusive nodes ordered by (deadline, arming order).
+// The runtime's timers: a 4-ary min-heap of intrusive nodes ordered by (deadline, arming order).
 //
 // Implementation notes
 // --------------------
 // Nodes live inside the awaiting coroutine frames (a sleep's awaiter, a timeout's scope), so
 // arming allocates nothing. A node knows its heap index, so removing it when its frame is
-// destroyed early (cancellation, a timeout that did not fire) is O(log n). Firing happens in
+// destroyed early (cancellation, a timeout that did not fire) is O(log n). Each heap entry
+// carries its node's key (deadline, order) beside the pointer: with 100k timers the frames are
+// scattered over megabytes, and comparing through the pointers made every sift step a cache
+// miss (the timers benchmark spent a fifth of its time there). Four children per node halve
+// the depth; the four keys compared at each step sit in one or two cache lines. Firing happens in
 // two steps: under the lock, due nodes are popped, marked fired and their wakers moved out;
 // after the lock, the wakers run. A node's owner may destroy it the moment the lock is
 // released, so nothing touches a node after that.
@@ -60,26 +64,32 @@ public:
     [[nodiscard]] std::size_t size() const;
 
 private:
-    bool less(const TimerNode *a, const TimerNode *b) const noexcept
+    static constexpr std::size_t s_arity = 4;
+    struct Entry
     {
-        return a->deadline < b->deadline || (a->deadline == b->deadline && a->order < b->order);
+        std::int64_t deadlineNs;
+        std::uint64_t order;
+        TimerNode *node;
+    };
+    static bool less(const Entry &a, const Entry &b) noexcept
+    {
+        return a.deadlineNs < b.deadlineNs || (a.deadlineNs == b.deadlineNs && a.order < b.order);
     }
-    void siftUp(std::size_t index) noexcept;
-    void siftDown(std::size_t index) noexcept;
-    void place(std::size_t index, TimerNode *node) noexcept
+    void siftUp(std::size_t index, Entry entry) noexcept;
+    void siftDown(std::size_t index, Entry entry) noexcept;
+    void place(std::size_t index, const Entry &entry) noexcept
     {
-        m_heap[index] = node;
-        node->heapIndex = std::ptrdiff_t(index);
+        m_heap[index] = entry;
+        entry.node->heapIndex = std::ptrdiff_t(index);
     }
     void removeAt(std::size_t index) noexcept;
     void publishEarliest() noexcept
     {
-        m_earliestNs.store(m_heap.empty() ? noDeadline : m_heap.front()->deadline.time_since_epoch().count(),
-                           std::memory_order_seq_cst);
+        m_earliestNs.store(m_heap.empty() ? noDeadline : m_heap.front().deadlineNs, std::memory_order_seq_cst);
     }
 
     mutable Mutex m_mutex;
-    std::vector<TimerNode *> m_heap;
+    std::vector<Entry> m_heap;
     std::uint64_t m_nextOrder = 0;
     Atomic<std::int64_t> m_earliestNs{noDeadline};
 };

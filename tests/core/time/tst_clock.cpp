@@ -4,6 +4,7 @@
 #include "coretest.h"
 #include "runtime/runtime.h"
 #include "time/clock.h"
+#include "time/impl/tscclock.h"
 #include "time/sleep.h"
 #endif
 
@@ -15,6 +16,25 @@ class TestClock : public QObject
     Q_OBJECT
 
 private slots:
+    void counterClockIsMonotonicAndTracksTheSteadyClock()
+    {
+        // Whichever source it uses, the wall time under the real-mode Clock never goes back,
+        // and it reads the steady clock's time: each reading lies between the steady readings
+        // taken just before and just after it (give or take the calibration's error).
+        constexpr std::int64_t tolerance = 50'000; // ns
+        std::int64_t previous = detail::TscClock::nowNs();
+        for (int i = 0; i < 200'000; ++i) {
+            const std::int64_t before = detail::TscClock::steadyNs();
+            const std::int64_t now = detail::TscClock::nowNs();
+            const std::int64_t after = detail::TscClock::steadyNs();
+            QVERIFY2(now >= previous, "the counter clock went back");
+            QVERIFY2(now >= before - tolerance && now <= after + tolerance,
+                     qPrintable(QStringLiteral("counter clock %1 ns outside the steady bracket [%2, %3] (counter: %4)")
+                                    .arg(now).arg(before).arg(after).arg(detail::TscClock::usesCounter())));
+            previous = now;
+        }
+    }
+
     void virtualTimeMovesOnlyForward()
     {
         Clock clock(ClockMode::Virtual, 1.0);

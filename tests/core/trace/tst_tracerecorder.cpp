@@ -105,6 +105,34 @@ private slots:
         QVERIFY(recorder.drain().empty());
     }
 
+    void threadsOutsideTheWorkersEachGetARingAndMergeInOrder()
+    {
+        // More recording threads than get rings of their own: the rest share the locked ring.
+        const int threadsCount = int(TraceRecorder::maxOutsideThreads) + 8;
+        constexpr int perThread = 500;
+        TraceRecorder recorder(1, 1 << 12);
+        std::vector<std::thread> threads;
+        for (int t = 0; t < threadsCount; ++t) {
+            threads.emplace_back([&recorder, t] {
+                for (int i = 0; i < perThread; ++i) // times interleave across the threads
+                    recorder.record(eventAt(std::int64_t(i) * 1000 + t, -1, std::uint64_t(t) * perThread + i));
+            });
+        }
+        for (auto &thread : threads)
+            thread.join();
+        const std::vector<TraceEvent> events = recorder.drain();
+        QCOMPARE(recorder.eventsDropped(), 0u);
+        QCOMPARE(int(events.size()), threadsCount * perThread);
+        for (std::size_t i = 1; i < events.size(); ++i)
+            QVERIFY2(events[i - 1].timeNs < events[i].timeNs, "drain out of time order");
+        // A second drain into a reused vector sees only what came after.
+        std::vector<TraceEvent> reused = events;
+        recorder.record(eventAt(5, -1, 1));
+        recorder.drain(reused);
+        QCOMPARE(int(reused.size()), 1);
+        QCOMPARE(reused.front().task, 1u);
+    }
+
     void aRealRunRecordsSpawnsPollsWakesAndNamedResources()
     {
         Runtime runtime(virtualConfig());
