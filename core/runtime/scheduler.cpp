@@ -426,8 +426,8 @@ TaskHeader *Scheduler::popLocal(Worker &worker) noexcept
     TaskHeader *task = worker.queue.front();
     worker.queue.pop_front();
     worker.queueLength.fetch_sub(1, std::memory_order_relaxed);
-    // Running before not-queued, so the task is never counted in neither (step, virtual time).
-    m_running.fetch_add(1, std::memory_order_seq_cst);
+    // Polling before not-queued, so the task is never counted in neither (step).
+    markPolling(worker);
     m_queued.fetch_sub(1, std::memory_order_seq_cst);
     return task;
 }
@@ -456,8 +456,9 @@ TaskHeader *Scheduler::popGlobal() noexcept
         }
         m_globalLength.store(int(m_global.size()), std::memory_order_relaxed);
     }
-    // Running before not-queued, so the task is never counted in neither (step, virtual time).
-    m_running.fetch_add(1, std::memory_order_seq_cst);
+    // Polling before not-queued, so the task is never counted in neither (step).
+    if (t_worker)
+        markPolling(*t_worker);
     m_queued.fetch_sub(1, std::memory_order_seq_cst);
     if (batchSize > 0) {
         LockGuard lock(t_worker->queueMutex);
@@ -493,8 +494,8 @@ TaskHeader *Scheduler::steal(Worker &thief) noexcept
         }
         thief.counters.steals.fetch_add(take, std::memory_order_relaxed);
         trace(TraceKind::Steal, stolen.front()->id(), std::uint64_t(victim.index), std::int64_t(take));
-        // Running before not-queued, so the task is never counted in neither (step, virtual time).
-        m_running.fetch_add(1, std::memory_order_seq_cst);
+        // Polling before not-queued, so the task is never counted in neither (step).
+        markPolling(thief);
         m_queued.fetch_sub(1, std::memory_order_seq_cst);
         if (take > 1) {
             LockGuard lock(thief.queueMutex);
@@ -722,19 +723,22 @@ void Scheduler::runWorker(int index) noexcept
         m_startedCondition.notify_all();
     }
     while (!m_shutdown.load(std::memory_order_acquire)) {
-        if (m_paused.load(std::memory_order_acquire) && !holdWhilePaused())
-            continue;
+        if (m_paused.load(std::memory_order_acquire)) {
+            clearPolling(worker);
+            if (!holdWhilePaused())
+                continue;
+        }
         if (m_shutdown.load(std::memory_order_acquire))
             break;
         if (TaskHeader *task = findTask(worker)) {
             if (worker.searching)
                 stopSearching(worker, true);
             poll(worker, task);
-            m_running.fetch_sub(1, std::memory_order_seq_cst);
             if (++worker.tick % s_globalQueueInterval == 0)
                 fireDueTimers();
             continue;
         }
+        clearPolling(worker);
         if (fireDueTimers())
             continue;
         if (worker.searching)
@@ -784,7 +788,11 @@ void Scheduler::step()
             return;
         }
         // A poll is still running, or blocking work is in flight: time must not move yet.
-        if (m_running.load(std::memory_order_seq_cst) > 0 || m_blockingInFlight.load(std::memory_order_seq_cst) > 0)
+        for (const auto &worker : m_workers) {
+            if (worker->polling.load(std::memory_order_seq_cst))
+                return;
+        }
+        if (m_blockingInFlight.load(std::memory_order_seq_cst) > 0)
             return;
     }
     // Nothing runnable: move time to the next deadline and fire it; the woken tasks wait for

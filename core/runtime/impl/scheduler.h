@@ -63,6 +63,9 @@ struct alignas(64) Worker
     Mutex queueMutex;
     std::deque<TaskHeader *> queue;
     Atomic<int> queueLength{0};
+    /// Set when it takes a task, cleared when it finds none (or holds for a pause): between
+    /// two polls in a row it stays set, so a busy worker writes it once, on its own line.
+    Atomic<bool> polling{false};
     // Parking (guarded by Scheduler::m_parkMutex).
     CondVar parkCondition;
     bool parked = false;
@@ -165,6 +168,17 @@ private:
     void park(Worker &worker) noexcept;
     void stopSearching(Worker &worker, bool foundWork) noexcept;
     bool holdWhilePaused() noexcept;
+    // seq_cst stores: step() reads m_queued, then every worker's flag (see popLocal).
+    static void markPolling(Worker &worker) noexcept
+    {
+        if (!worker.polling.load(std::memory_order_relaxed))
+            worker.polling.store(true, std::memory_order_seq_cst);
+    }
+    static void clearPolling(Worker &worker) noexcept
+    {
+        if (worker.polling.load(std::memory_order_relaxed))
+            worker.polling.store(false, std::memory_order_seq_cst);
+    }
     bool fireDueTimers() noexcept;
     bool advanceVirtualTime(UniqueLock &parkLock) noexcept;
     void unparkAll() noexcept;
@@ -184,7 +198,6 @@ private:
     std::deque<TaskHeader *> m_global;
     Atomic<int> m_globalLength{0};
     Atomic<std::int64_t> m_queued{0}; // tasks in all run queues
-    Atomic<int> m_running{0};         // tasks taken off a queue whose poll has not ended
 
     SleepMutex m_parkMutex;
     std::vector<Worker *> m_parkedWorkers;
