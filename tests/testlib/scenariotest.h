@@ -4,8 +4,11 @@
 
 #include "runtime/runtime.h"
 #include "scenarios/scenario.h"
+#include "time/sleep.h"
 
 #include <QVariantMap>
+
+#include <vector>
 
 namespace taskscope::test {
 
@@ -21,6 +24,42 @@ inline QVariantMap runScenario(const Scenario &scenario, const QVariantMap &over
     parameters.insert(overrides);
     ScenarioContext context{runtime, parameters, variant, {}};
     QVariantMap metrics = runtime.blockOn(scenario.run(context));
+    metrics.insert(QStringLiteral("live_after_run"), qulonglong(runtime.liveTasks()));
+    return metrics;
+}
+
+/// A live parameter change during a run: at @p at after the start, @p name becomes @p value.
+struct LiveChange
+{
+    Duration at;
+    QString name;
+    double value;
+};
+
+/// Like runScenario, and meanwhile makes @p changes to the run's live parameters at their
+/// times on the runtime clock (virtual by default: the changes land exactly then).
+inline QVariantMap runScenarioWithLiveChanges(const Scenario &scenario, const QVariantMap &overrides,
+                                              const QString &variant, std::vector<LiveChange> changes,
+                                              const RuntimeConfig &config = RuntimeConfig::deterministic(1))
+{
+    Runtime runtime(config);
+    QVariantMap parameters = scenario.defaultParameters();
+    parameters.insert(overrides);
+    ScenarioContext context{runtime, parameters, variant, {}};
+    auto changer = [](std::shared_ptr<LiveParameters> live, std::vector<LiveChange> todo) -> Task<void> {
+        const Instant start = currentRuntime("live changes").now();
+        for (const LiveChange &change : todo) {
+            co_await sleepUntil(start + change.at);
+            live->set(change.name, change.value);
+        }
+    };
+    auto both = [](const Scenario &s, ScenarioContext &c, Task<void> changes) -> Task<QVariantMap> {
+        JoinHandle<void> changing = spawn(std::move(changes), QStringLiteral("live changes"));
+        QVariantMap metrics = co_await s.run(c);
+        co_await changing.join();
+        co_return metrics;
+    };
+    QVariantMap metrics = runtime.blockOn(both(scenario, context, changer(context.live, std::move(changes))));
     metrics.insert(QStringLiteral("live_after_run"), qulonglong(runtime.liveTasks()));
     return metrics;
 }
