@@ -94,7 +94,7 @@ Task<QVariantMap> RetryScenario::run(ScenarioContext &context) const
     policy.baseBackoff = ms("base_backoff_ms");
     policy.maxBackoff = ms("max_backoff_ms");
     policy.jitter = values.value(QStringLiteral("jitter")).toString() == QLatin1String("none") ? Jitter::None : Jitter::Full;
-    const Retry retry(policy);
+    const Retry retry(policy, QStringLiteral("downstream call"));
     const QString rateName = QStringLiteral("downstream_failure_rate");
     SimulatedDownstream downstream(context.live->bind(rateName, values.value(rateName).toDouble()),
                                    ms("downstream_latency_ms"));
