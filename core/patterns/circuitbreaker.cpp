@@ -5,6 +5,7 @@
 #include "trace/tracecounter.h"
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 
 // Implementation notes

@@ -5,6 +5,8 @@
 #include "scenarios/simulateddownstream.h"
 #include "time/sleep.h"
 
+#include <memory>
+
 namespace taskscope {
 
 namespace {
@@ -18,15 +20,17 @@ struct CallerCounts
     std::int64_t rejected = 0;
 };
 
-// One caller: a call through the breaker, a pause, again, until the deadline.
-Task<CallerCounts> breakerCaller(CircuitBreaker &breaker, SimulatedDownstream &downstream, Duration interval,
-                                 Instant deadline)
+// One caller: a call through the breaker, a pause, again, until the deadline. It shares the
+// breaker and the downstream, so a run cancelled half-way (Reset, --duration) can unwind its
+// callers in any order.
+Task<CallerCounts> breakerCaller(std::shared_ptr<CircuitBreaker> breaker, std::shared_ptr<SimulatedDownstream> downstream,
+                                 Duration interval, Instant deadline)
 {
     Runtime &runtime = currentRuntime("circuit-breaker caller");
     CallerCounts counts;
     while (runtime.now() < deadline) {
         ++counts.calls;
-        switch (co_await breaker.call(downstream.call())) {
+        switch (co_await breaker->call(downstream->call())) {
         case CallOutcome::Success: ++counts.successes; break;
         case CallOutcome::Failure: ++counts.failures; break;
         case CallOutcome::Rejected: ++counts.rejected; break;
@@ -106,10 +110,10 @@ Task<QVariantMap> CircuitBreakerScenario::run(ScenarioContext &context) const
     options.minimumCalls = values.value(QStringLiteral("minimum_calls")).toInt();
     options.halfOpenProbes = values.value(QStringLiteral("half_open_probes")).toInt();
     options.slowCallDuration = ms("slow_call_ms");
-    CircuitBreaker breaker(runtime, options);
+    auto breaker = std::make_shared<CircuitBreaker>(runtime, options);
     const QString rateName = QStringLiteral("downstream_failure_rate");
-    SimulatedDownstream downstream(context.live->bind(rateName, values.value(rateName).toDouble()),
-                                   ms("downstream_latency_ms"));
+    auto downstream = std::make_shared<SimulatedDownstream>(
+        context.live->bind(rateName, values.value(rateName).toDouble()), ms("downstream_latency_ms"));
 
     const Instant deadline = start + ms("duration_ms");
     CallerCounts total;
@@ -128,7 +132,7 @@ Task<QVariantMap> CircuitBreakerScenario::run(ScenarioContext &context) const
         }
     }
 
-    const BreakerStats stats = breaker.stats();
+    const BreakerStats stats = breaker->stats();
     QVariantList transitions;
     for (const BreakerTransition &transition : stats.transitions) {
         transitions.append(QVariantMap{
@@ -145,7 +149,7 @@ Task<QVariantMap> CircuitBreakerScenario::run(ScenarioContext &context) const
     metrics.insert(QStringLiteral("transitions"), transitions);
     metrics.insert(QStringLiteral("half_open_admitted"), qulonglong(stats.halfOpenAdmitted));
     metrics.insert(QStringLiteral("half_open_admitted_max"), qulonglong(stats.halfOpenAdmittedMax));
-    metrics.insert(QStringLiteral("final_state"), breakerStateName(breaker.state()));
+    metrics.insert(QStringLiteral("final_state"), breakerStateName(breaker->state()));
     metrics.insert(QStringLiteral("elapsed_ms"), msSince(start, runtime.now()));
     co_return metrics;
 }

@@ -6,7 +6,7 @@
 #include "scenarios/simulateddownstream.h"
 #include "time/sleep.h"
 
-#include <optional>
+#include <memory>
 
 namespace taskscope {
 
@@ -20,15 +20,18 @@ struct NumberedResult
     std::int64_t rejected = 0; ///< attempts the breaker refused
 };
 
-Task<NumberedResult> retriedCall(int index, const Retry &retry, SimulatedDownstream &downstream,
-                                 CircuitBreaker *breaker)
+// One call and its retries. It shares the retry policy, the downstream and the breaker (null
+// when off), so a run cancelled half-way (Reset, --duration) can unwind its calls in any order.
+Task<NumberedResult> retriedCall(int index, std::shared_ptr<const Retry> retry,
+                                 std::shared_ptr<SimulatedDownstream> downstream,
+                                 std::shared_ptr<CircuitBreaker> breaker)
 {
     NumberedResult numbered;
     numbered.index = index;
-    numbered.result = co_await retry.run([&]() -> Task<bool> {
+    numbered.result = co_await retry->run([&]() -> Task<bool> {
         if (!breaker)
-            co_return co_await downstream.call();
-        const CallOutcome outcome = co_await breaker->call(downstream.call());
+            co_return co_await downstream->call();
+        const CallOutcome outcome = co_await breaker->call(downstream->call());
         if (outcome == CallOutcome::Rejected)
             ++numbered.rejected; // a refused attempt is a failed one: it is retried like any other
         co_return outcome == CallOutcome::Success;
@@ -94,13 +97,13 @@ Task<QVariantMap> RetryScenario::run(ScenarioContext &context) const
     policy.baseBackoff = ms("base_backoff_ms");
     policy.maxBackoff = ms("max_backoff_ms");
     policy.jitter = values.value(QStringLiteral("jitter")).toString() == QLatin1String("none") ? Jitter::None : Jitter::Full;
-    const Retry retry(policy, QStringLiteral("downstream call"));
+    const auto retry = std::make_shared<const Retry>(policy, QStringLiteral("downstream call"));
     const QString rateName = QStringLiteral("downstream_failure_rate");
-    SimulatedDownstream downstream(context.live->bind(rateName, values.value(rateName).toDouble()),
-                                   ms("downstream_latency_ms"));
-    std::optional<CircuitBreaker> breaker;
+    auto downstream = std::make_shared<SimulatedDownstream>(
+        context.live->bind(rateName, values.value(rateName).toDouble()), ms("downstream_latency_ms"));
+    std::shared_ptr<CircuitBreaker> breaker;
     if (values.value(QStringLiteral("breaker")).toBool())
-        breaker.emplace(runtime, CircuitBreakerOptions{});
+        breaker = std::make_shared<CircuitBreaker>(runtime, CircuitBreakerOptions{});
 
     const int calls = values.value(QStringLiteral("calls")).toInt();
     const Duration interval = ms("call_interval_ms");
@@ -122,7 +125,7 @@ Task<QVariantMap> RetryScenario::run(ScenarioContext &context) const
         };
         for (int index = 0; index < calls; ++index) {
             co_await sleepUntil(start + interval * index);
-            running.spawn(retriedCall(index, retry, downstream, breaker ? &*breaker : nullptr),
+            running.spawn(retriedCall(index, retry, downstream, breaker),
                           QStringLiteral("call-%1").arg(index));
         }
         while (auto finished = co_await running.joinNext())

@@ -202,6 +202,22 @@ private slots:
         QVERIFY(transitions(off).isEmpty());
     }
 
+    void aRunCancelledHalfWayOnFourWorkersUnwindsCleanly_data()
+    {
+        QTest::addColumn<QString>("variant");
+        QTest::newRow("seed") << "seed";
+        QTest::newRow("robust") << "robust";
+    }
+    void aRunCancelledHalfWayOnFourWorkersUnwindsCleanly()
+    {
+        // Forty callers with calls in flight when the run is cancelled: each caller unwinds on
+        // its own worker, after the scenario's frame is gone.
+        QFETCH(QString, variant);
+        CircuitBreakerScenario scenario;
+        QVERIFY(cancelScenarioHalfWay(scenario, {{"callers", 40}, {"call_interval_ms", 1}, {"downstream_latency_ms", 5}},
+                                      variant, 150ms));
+    }
+
     void outOfRangeParametersAreRejectedWithTheirName_data()
     {
         QTest::addColumn<QString>("setting");

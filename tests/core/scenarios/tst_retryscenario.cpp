@@ -141,6 +141,14 @@ private slots:
         QCOMPARE(metric(metrics, "successes"), 12);
     }
 
+    void aRunCancelledHalfWayOnFourWorkersUnwindsCleanly()
+    {
+        // Calls backing off and calls in flight inside the breaker when the run is cancelled.
+        RetryScenario scenario;
+        QVERIFY(cancelScenarioHalfWay(scenario, {{"calls", 200}, {"call_interval_ms", 1}, {"breaker", true}},
+                                      QStringLiteral("robust"), 150ms));
+    }
+
     void outOfRangeParametersAreRejectedWithTheirName_data()
     {
         QTest::addColumn<QString>("setting");
