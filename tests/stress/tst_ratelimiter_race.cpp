@@ -2,7 +2,10 @@
 //
 // Not deterministic by nature: four real workers, real time. The race is a logic race on
 // relaxed atomics (a load, then a separate fetch_sub), not a data race, so ThreadSanitizer
-// has nothing to report and this also runs in the sanitizer builds (label core).
+// has nothing to report and this also runs in the sanitizer builds (label core). Left to
+// chance, the OS preempts a thread between the two steps about once in 170 runs; the seed
+// variant offers the CPU there on multi-worker runtimes (see ratelimiter.cpp), which makes
+// the first run show it nearly always.
 
 #include <QTest>
 
