@@ -135,6 +135,7 @@ QString listScenarios(bool json)
                     {QStringLiteral("default"), QJsonValue::fromVariant(spec.defaultValue)},
                     {QStringLiteral("unit"), spec.unit},
                     {QStringLiteral("help"), spec.help},
+                    {QStringLiteral("live"), spec.live},
                 });
             }
             scenarios.append(QJsonObject{
@@ -152,8 +153,9 @@ QString listScenarios(bool json)
         lines << QStringLiteral("%1  %2").arg(scenario->id(), scenario->title());
         lines << QStringLiteral("    %1").arg(scenario->description());
         for (const ParameterSpec &spec : scenario->parameters())
-            lines << QStringLiteral("    --set %1=VALUE  %2 (default %3). %4")
-                         .arg(spec.name, spec.rangeText(), spec.defaultValue.toString(), spec.help);
+            lines << QStringLiteral("    --set %1=VALUE  %2 (default %3%4). %5")
+                         .arg(spec.name, spec.rangeText(), spec.defaultValue.toString(),
+                              spec.live ? QStringLiteral("; changeable while running") : QString(), spec.help);
     }
     return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }

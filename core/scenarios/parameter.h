@@ -25,6 +25,9 @@ struct ParameterSpec
     QString unit;   ///< "ms", "tasks", …
     QString help;   ///< one sentence
     QStringList choices; ///< Choice only
+    /// True: changeable while a run is going; the scenario reads it from
+    /// ScenarioContext::live on every use (see liveparameters.h). False: applies on the next run.
+    bool live = false;
 
     /// The value @p text means, or nothing with *error naming the parameter and its range.
     [[nodiscard]] std::optional<QVariant> parse(const QString &text, QString *error) const;

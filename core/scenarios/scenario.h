@@ -11,6 +11,7 @@
 /// ScenarioCatalog::all() (scenariocatalog.cpp).
 
 #include "runtime/runtime.h"
+#include "scenarios/liveparameters.h"
 #include "scenarios/parameter.h"
 
 #include <QString>
@@ -23,7 +24,8 @@
 namespace taskscope {
 
 /// What a scenario run gets: its runtime, its parameter values (every parameter present,
-/// validated) and the variant (seed or robust).
+/// validated), the variant (seed or robust), and the store through which its live
+/// parameters change while it runs.
 struct ScenarioContext
 {
     Runtime &runtime;
@@ -31,6 +33,9 @@ struct ScenarioContext
     QString variant = QStringLiteral("robust");
     /// The run's time limit on the runtime clock (0: the scenario's own end).
     Duration duration{};
+    /// Live parameters (ParameterSpec::live): the scenario binds them here, at their value in
+    /// `parameters`; whoever started the run may set() them while it goes.
+    std::shared_ptr<LiveParameters> live = std::make_shared<LiveParameters>();
 };
 
 class Scenario

@@ -8,6 +8,8 @@
 #include "scenarios/joinsetscenario.h"
 #include "scenarios/actorscenario.h"
 #include "scenarios/connectionpoolscenario.h"
+#include "scenarios/circuitbreakerscenario.h"
+#include "scenarios/retryscenario.h"
 
 namespace taskscope {
 
@@ -40,6 +42,8 @@ const std::vector<std::unique_ptr<Scenario>> &ScenarioCatalog::all()
         list.push_back(std::make_unique<StreamPipelineScenario>());
         list.push_back(std::make_unique<RateLimiterScenario>());
         list.push_back(std::make_unique<BackpressureScenario>());
+        list.push_back(std::make_unique<CircuitBreakerScenario>());
+        list.push_back(std::make_unique<RetryScenario>());
         list.push_back(std::make_unique<TracingScenario>());
         return list;
     }();

@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
 
 #include <algorithm>
 #include <thread>
@@ -240,8 +241,12 @@ QString ScenarioRunReport::summary() const
         QString value;
         if (it.value().canConvert<QVariantList>() && it.value().typeId() != QMetaType::QString) {
             QStringList items;
-            for (const QVariant &item : it.value().toList())
-                items << item.toString();
+            for (const QVariant &item : it.value().toList()) {
+                // A record (a breaker transition) reads best as compact JSON.
+                items << (item.typeId() == QMetaType::QVariantMap
+                              ? QString::fromUtf8(QJsonDocument(toJsonObject(item.toMap())).toJson(QJsonDocument::Compact))
+                              : item.toString());
+            }
             value = QStringLiteral("[%1]").arg(items.join(QStringLiteral(", ")));
         } else {
             value = it.value().toString();

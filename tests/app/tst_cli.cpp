@@ -11,7 +11,7 @@ namespace {
 
 const QString s_scenarios =
     QStringLiteral("runtime, join-set, cancellation, actor, connection-pool, stream-pipeline, rate-limiter, "
-                   "backpressure, tracing");
+                   "backpressure, circuit-breaker, retry, tracing");
 
 struct Result
 {
@@ -90,6 +90,33 @@ private slots:
         QCOMPARE(parameters.size(), 3);
         QCOMPARE(parameters.at(0).toObject().value(QStringLiteral("name")).toString(), QStringLiteral("work_ms"));
         QCOMPARE(parameters.at(0).toObject().value(QStringLiteral("default")).toInt(), 3000);
+        QCOMPARE(parameters.at(0).toObject().value(QStringLiteral("live")).toBool(true), false);
+
+        // A parameter that changes while a run goes says so.
+        for (const QJsonValue &scenario : scenarios) {
+            if (scenario.toObject().value(QStringLiteral("id")).toString() != QLatin1String("circuit-breaker"))
+                continue;
+            QStringList live;
+            for (const QJsonValue &parameter : scenario.toObject().value(QStringLiteral("parameters")).toArray()) {
+                if (parameter.toObject().value(QStringLiteral("live")).toBool())
+                    live << parameter.toObject().value(QStringLiteral("name")).toString();
+            }
+            QCOMPARE(live, QStringList{QStringLiteral("downstream_failure_rate")});
+        }
+    }
+
+    void aHeadlessCircuitBreakerRunListsItsTransitions()
+    {
+        const Result result = runTaskscope({"--headless", "--scenario", "circuit-breaker", "--variant", "seed",
+                                            "--deterministic", "--seed", "7", "--set", "downstream_failure_rate=1",
+                                            "--set", "callers=1", "--set", "duration_ms=1000", "--json"});
+        QCOMPARE(result.exitCode, 0);
+        const QJsonObject metrics = QJsonDocument::fromJson(result.out).object().value(QStringLiteral("metrics")).toObject();
+        const QJsonObject first = metrics.value(QStringLiteral("transitions")).toArray().at(0).toObject();
+        QCOMPARE(first.value(QStringLiteral("from")).toString(), QStringLiteral("closed"));
+        QCOMPARE(first.value(QStringLiteral("to")).toString(), QStringLiteral("open"));
+        QCOMPARE(first.value(QStringLiteral("at_ms")).toDouble(), 300.0); // the 5th failure, exactly
+        QCOMPARE(metrics.value(QStringLiteral("failures")).toInt(), 5);
     }
 
     void aHeadlessRunReportsTheScenariosMetricsAsJson()

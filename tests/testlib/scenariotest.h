@@ -4,8 +4,12 @@
 
 #include "runtime/runtime.h"
 #include "scenarios/scenario.h"
+#include "time/sleep.h"
+#include "time/timeout.h"
 
 #include <QVariantMap>
+
+#include <vector>
 
 namespace taskscope::test {
 
@@ -23,6 +27,61 @@ inline QVariantMap runScenario(const Scenario &scenario, const QVariantMap &over
     QVariantMap metrics = runtime.blockOn(scenario.run(context));
     metrics.insert(QStringLiteral("live_after_run"), qulonglong(runtime.liveTasks()));
     return metrics;
+}
+
+/// A live parameter change during a run: at @p at after the start, @p name becomes @p value.
+struct LiveChange
+{
+    Duration at;
+    QString name;
+    double value;
+};
+
+/// Like runScenario, and meanwhile makes @p changes to the run's live parameters at their
+/// times on the runtime clock (virtual by default: the changes land exactly then).
+inline QVariantMap runScenarioWithLiveChanges(const Scenario &scenario, const QVariantMap &overrides,
+                                              const QString &variant, std::vector<LiveChange> changes,
+                                              const RuntimeConfig &config = RuntimeConfig::deterministic(1))
+{
+    Runtime runtime(config);
+    QVariantMap parameters = scenario.defaultParameters();
+    parameters.insert(overrides);
+    ScenarioContext context{runtime, parameters, variant, {}};
+    auto changer = [](std::shared_ptr<LiveParameters> live, std::vector<LiveChange> todo) -> Task<void> {
+        const Instant start = currentRuntime("live changes").now();
+        for (const LiveChange &change : todo) {
+            co_await sleepUntil(start + change.at);
+            live->set(change.name, change.value);
+        }
+    };
+    auto both = [](const Scenario &s, ScenarioContext &c, Task<void> changes) -> Task<QVariantMap> {
+        JoinHandle<void> changing = spawn(std::move(changes), QStringLiteral("live changes"));
+        QVariantMap metrics = co_await s.run(c);
+        co_await changing.join();
+        co_return metrics;
+    };
+    QVariantMap metrics = runtime.blockOn(both(scenario, context, changer(context.live, std::move(changes))));
+    metrics.insert(QStringLiteral("live_after_run"), qulonglong(runtime.liveTasks()));
+    return metrics;
+}
+
+/// Runs @p scenario on four real workers and cancels it after @p after of real time, as Reset
+/// or --duration do; true when it was still running then. Tasks that shared its objects
+/// unwind on other workers meanwhile (the sanitizer builds check they touch nothing freed).
+inline bool cancelScenarioHalfWay(const Scenario &scenario, const QVariantMap &overrides, const QString &variant,
+                                  Duration after)
+{
+    RuntimeConfig config;
+    config.workerThreads = 4;
+    config.clockMode = ClockMode::Real;
+    Runtime runtime(config);
+    QVariantMap parameters = scenario.defaultParameters();
+    parameters.insert(overrides);
+    ScenarioContext context{runtime, parameters, variant, {}};
+    return runtime.blockOn([](const Scenario &s, ScenarioContext &c, Duration limit) -> Task<bool> {
+        auto limited = co_await timeout(limit, s.run(c));
+        co_return limited.timedOut();
+    }(scenario, context, after));
 }
 
 } // namespace taskscope::test

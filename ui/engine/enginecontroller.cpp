@@ -57,6 +57,7 @@ QVariantList EngineController::parameterSchema() const
             {QStringLiteral("unit"), spec.unit},
             {QStringLiteral("help"), QStringLiteral("%1 (%2)").arg(spec.help, spec.rangeText())},
             {QStringLiteral("choices"), spec.choices},
+            {QStringLiteral("live"), spec.live},
         });
     }
     return schema;
@@ -95,6 +96,12 @@ bool EngineController::setParameter(const QString &name, const QVariant &value)
     QVariantMap parameters = m_parameters;
     parameters.insert(name, *valid);
     setParameters(parameters);
+    // A live parameter reaches the running scenario now (the others wait for Reset), so it
+    // is part of what the run is using and does not count as pending.
+    if (spec->live && m_context && m_state != State::Idle) {
+        m_context->live->set(name, valid->toDouble());
+        m_runningParameters.insert(name, *valid);
+    }
     emit parametersPendingChanged();
     return true;
 }

@@ -35,7 +35,7 @@ class EngineController : public QObject
     Q_PROPERTY(bool hasScenario READ hasScenario NOTIFY scenarioIdChanged)
     Q_PROPERTY(QVariantMap parameters READ parameters WRITE setParameters NOTIFY parametersChanged)
     /// The scenario's schema for the parameter panel: a list of {name, label, type, minimum,
-    /// maximum, defaultValue, unit, help, choices}.
+    /// maximum, defaultValue, unit, help, choices, live}.
     Q_PROPERTY(QVariantList parameterSchema READ parameterSchema NOTIFY scenarioIdChanged)
     /// Every parameter's value as the next run will use it (defaults filled in).
     Q_PROPERTY(QVariantMap effectiveParameters READ effectiveParameters NOTIFY parametersChanged)
@@ -76,6 +76,8 @@ public:
     [[nodiscard]] QVariantMap effectiveParameters() const;
     [[nodiscard]] bool parametersPending() const;
     /// Sets one parameter after checking it against the schema; false (and errorText) if invalid.
+    /// A live parameter (ParameterSpec::live) also reaches the running scenario at once; the
+    /// others apply on Reset.
     Q_INVOKABLE bool setParameter(const QString &name, const QVariant &value);
     [[nodiscard]] QString variant() const { return m_variant; }
     void setVariant(const QString &variant);

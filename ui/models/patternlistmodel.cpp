@@ -71,6 +71,12 @@ constexpr std::array s_patterns{
             "again only if they succeed.",
             "Closed, open and half-open states, failures and probes over time.",
             "circuit-breaker"},
+    Pattern{"retry", "Retry with backoff", "Error recovery",
+            "A failed call is tried again after a pause that doubles each time, up to a cap. "
+            "Full jitter draws each pause at random below that bound, so callers that failed "
+            "together do not all come back at the same instant.",
+            "Calls backing off, retries as they start, and the downstream's load.",
+            "retry"},
     Pattern{"tracing", "Timing and tracing", "Performance",
             "Every poll, wake and resource event is recorded cheaply while the program runs, "
             "so slow tasks, blocked workers and busy queues can be found and exported.",

@@ -139,20 +139,26 @@ Pane {
                     spacing: 6
 
                     Label {
-                        text: parameterRow.modelData.label
+                        // A live parameter applies to the running scenario at once.
+                        text: parameterRow.modelData.live ? qsTr("%1 (live)").arg(parameterRow.modelData.label)
+                                                          : parameterRow.modelData.label
                         font.pixelSize: 15
                     }
                     SpinBox {
                         readonly property bool numeric: parameterRow.modelData.type === "int"
                                                         || parameterRow.modelData.type === "double"
+                        // SpinBox counts in integers: a number parameter moves in hundredths.
+                        readonly property int scale: parameterRow.modelData.type === "double" ? 100 : 1
 
                         visible: numeric
-                        from: parameterRow.modelData.minimum
-                        to: parameterRow.modelData.maximum
-                        stepSize: Math.max(1, Math.round((parameterRow.modelData.maximum - parameterRow.modelData.minimum) / 1000))
+                        from: parameterRow.modelData.minimum * scale
+                        to: parameterRow.modelData.maximum * scale
+                        stepSize: Math.max(1, Math.round((parameterRow.modelData.maximum - parameterRow.modelData.minimum) * scale / 1000))
                         editable: true
-                        value: numeric ? root.controller.effectiveParameters[parameterRow.modelData.name] : 0
-                        onValueModified: root.controller.setParameter(parameterRow.modelData.name, value)
+                        value: numeric ? Math.round(root.controller.effectiveParameters[parameterRow.modelData.name] * scale) : 0
+                        textFromValue: (number, locale) => Number(number / scale).toLocaleString(locale, "f", scale > 1 ? 2 : 0)
+                        valueFromText: (text, locale) => Math.round(Number.fromLocaleString(locale, text) * scale)
+                        onValueModified: root.controller.setParameter(parameterRow.modelData.name, value / scale)
                         ToolTip.visible: hovered
                         ToolTip.text: parameterRow.modelData.help
                         Accessible.name: parameterRow.modelData.label

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 
 namespace taskscope::detail {
 
@@ -18,6 +19,15 @@ inline void spinPause() noexcept
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
 #endif
+}
+
+/// Offers the CPU to another thread, without leaving the current poll (not an await: no other
+/// task of this worker runs meanwhile). Marks a point where an OS preemption is worth making
+/// likely, because the code after it assumes nothing changed since the code before; a
+/// model-checking build would explore a thread switch here.
+inline void preemptionPoint() noexcept
+{
+    std::this_thread::yield();
 }
 
 /// A mutex for short critical sections: spins briefly on try_lock before it sleeps in the

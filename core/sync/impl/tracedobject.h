@@ -17,7 +17,7 @@ std::uint64_t nextObjectId() noexcept;
 /// Names of the traced objects alive now, so a recorder can name the ids it sees.
 void registerObjectName(std::uint64_t id, const QString &name);
 void unregisterObjectName(std::uint64_t id) noexcept;
-/// The name of a live object, or a null string.
+/// The name of a live object (or of one among the last few thousand that died), or a null string.
 QString liveObjectName(std::uint64_t id);
 
 class TracedObject

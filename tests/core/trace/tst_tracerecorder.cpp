@@ -133,6 +133,23 @@ private slots:
         QCOMPARE(reused.front().task, 1u);
     }
 
+    void anObjectThatDiedBeforeTheDrainIsStillNamed()
+    {
+        // On the virtual clock a whole run can start and end between two drains: the
+        // counter below is gone when the recorder first sees its events.
+        Runtime runtime(virtualConfig());
+        TraceRecorder recorder(1);
+        runtime.setTraceSink(&recorder);
+        const std::uint64_t counterId = runtime.blockOn([]() -> Task<std::uint64_t> {
+            TraceCounter level(QStringLiteral("short-lived level"));
+            level.set(3);
+            co_return level.objectId();
+        }());
+        runtime.setTraceSink(nullptr);
+        QVERIFY(!recorder.drain().empty());
+        QCOMPARE(recorder.objectName(counterId), QStringLiteral("short-lived level"));
+    }
+
     void aRealRunRecordsSpawnsPollsWakesAndNamedResources()
     {
         Runtime runtime(virtualConfig());

@@ -16,7 +16,7 @@ private slots:
         PatternListModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         const QStringList expected{"runtime", "spawning", "cancellation", "streams", "actor",
-                                   "pool", "ratelimit", "backpressure", "breaker", "tracing"};
+                                   "pool", "ratelimit", "backpressure", "breaker", "retry", "tracing"};
         QCOMPARE(model.rowCount(), expected.size());
         QSet<QString> titles;
         for (int row = 0; row < model.rowCount(); ++row) {
