@@ -8,6 +8,7 @@
 #include "scenarios/joinsetscenario.h"
 #include "scenarios/actorscenario.h"
 #include "scenarios/connectionpoolscenario.h"
+#include "scenarios/fanoutscenario.h"
 
 namespace taskscope {
 
@@ -38,6 +39,7 @@ const std::vector<std::unique_ptr<Scenario>> &ScenarioCatalog::all()
         list.push_back(std::make_unique<ActorScenario>());
         list.push_back(std::make_unique<ConnectionPoolScenario>());
         list.push_back(std::make_unique<StreamPipelineScenario>());
+        list.push_back(std::make_unique<FanOutScenario>());
         list.push_back(std::make_unique<RateLimiterScenario>());
         list.push_back(std::make_unique<BackpressureScenario>());
         list.push_back(std::make_unique<TracingScenario>());
