@@ -153,6 +153,10 @@ IoThread::~IoThread()
     }
     m_thread.quit();
     m_thread.wait();
+    // Qt's hand-offs (the blocking call, the thread's exit) use locks ThreadSanitizer cannot
+    // see; taking the state's own lock once more orders the I/O thread's last writes to it
+    // before whichever thread frees it.
+    detail::LockGuard lock(m_state->mutex);
 }
 
 } // namespace taskscope
