@@ -38,6 +38,7 @@ public:
     /// Starts the server and the I/O thread if they are not running; false (with *error) when
     /// the server cannot listen or the transport was stopped.
     bool start(QString *error = nullptr);
+    bool prepare(QString *error) override { return start(error); }
     /// Stops the I/O thread (requests in flight end with an error) and the server, for good.
     void stop();
     /// http://127.0.0.1:<port> once started; empty before.

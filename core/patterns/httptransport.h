@@ -40,6 +40,15 @@ public:
     virtual ~HttpTransport() = default;
     /// "simulated" or "http": reported by the scenario as its transport metric.
     [[nodiscard]] virtual QString name() const = 0;
+    /// Gets ready for requests (the real transport starts its server and I/O thread here,
+    /// blocking the caller for a few milliseconds once); false with *error when it cannot.
+    /// get() calls it too, so calling it first is optional: it moves the start out of the
+    /// requests.
+    virtual bool prepare(QString *error)
+    {
+        (void)error;
+        return true;
+    }
     /// GETs @p pathAndQuery (such as "/delay/250?status=500"); awaited inside an engine task.
     /// The transport must outlive the returned task. Aborting the task abandons the request.
     [[nodiscard]] virtual Task<HttpResponse> get(QString pathAndQuery) = 0;

@@ -92,8 +92,10 @@ QString FanOutScenario::description() const
                           "handles each answer as it arrives (the seed's FuturesUnordered): completion_order follows "
                           "the delays, not the order the requests were made in. With failure_rate, that share of the "
                           "requests (drawn with the seeded generator) asks for a 500 answer. transport=http goes over "
-                          "real HTTP to an embedded server on 127.0.0.1; transport=simulated (forced on the virtual "
-                          "clock, so deterministic runs stay reproducible) replaces the network with timers.");
+                          "real HTTP to an embedded server on 127.0.0.1 (Qt 6.4's QNetworkAccessManager opens at most 6 "
+                          "connections to it, so beyond 6 requests in flight the others wait for a connection); "
+                          "transport=simulated (forced on the virtual clock, so deterministic runs stay reproducible) "
+                          "replaces the network with timers.");
 }
 
 std::vector<ParameterSpec> FanOutScenario::parameters() const
@@ -140,6 +142,10 @@ Task<QVariantMap> FanOutScenario::run(ScenarioContext &context) const
             throw std::runtime_error("transport=http needs the real HTTP transport, and this program has none "
                                      "installed (taskscope_net's installHttpTransport()); use transport=simulated");
     }
+    // Start the transport's threads here, once, rather than in the first request tasks.
+    QString error;
+    if (!transport->prepare(&error))
+        throw std::runtime_error(QStringLiteral("transport=%1 could not start: %2").arg(transport->name(), error).toStdString());
 
     // Every draw happens here, in request order, before anything runs: the same seed gives
     // the same plan on any number of workers.

@@ -344,6 +344,25 @@ private slots:
         QCOMPARE(failing.value("max_in_flight").toInt(), 1);
     }
 
+    void aStoppedTransportFailsTheRunWithItsReason()
+    {
+        const HttpTransportInstallation http = installHttpTransport();
+        http.transport().stop();
+        QString message;
+        try {
+            (void)runScenario(FanOutScenario(), {{"transport", "http"}, {"base_delay_ms", 10}}, QStringLiteral("robust"),
+                              realConfig());
+        } catch (const std::runtime_error &error) {
+            message = QString::fromUtf8(error.what());
+        }
+        QCOMPARE(message, QStringLiteral("transport=http could not start: the HTTP transport has been stopped"));
+        // A request made through it anyway gets no answer, and says why.
+        Runtime runtime(realConfig());
+        const HttpResponse response = runWithin(runtime, http.transport().get(QStringLiteral("/get")));
+        QCOMPARE(response.status, 0);
+        QCOMPARE(response.error, QStringLiteral("the HTTP transport has been stopped"));
+    }
+
     void theInstallationEndsWithItsGuard()
     {
         {
