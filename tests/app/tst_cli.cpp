@@ -121,13 +121,13 @@ private slots:
     void fanOutGoesOverRealHttpWithNothingElseRunning()
     {
         const Result result = runTaskscope({"--headless", "--scenario", "fan-out", "--set", "transport=http", "--set",
-                                            "base_delay_ms=100", "--set", "delay_order=descending", "--json"});
+                                            "base_delay_ms=200", "--set", "delay_order=descending", "--json"});
         QCOMPARE(result.exitCode, 0);
         const QJsonObject metrics = QJsonDocument::fromJson(result.out).object().value(QStringLiteral("metrics")).toObject();
         QCOMPARE(metrics.value(QStringLiteral("transport")).toString(), QStringLiteral("http"));
         QCOMPARE(metrics.value(QStringLiteral("completion_order")).toArray(), (QJsonArray{2, 1, 0}));
         QCOMPARE(metrics.value(QStringLiteral("statuses")).toArray(), (QJsonArray{200, 200, 200}));
-        QVERIFY(metrics.value(QStringLiteral("total_ms")).toInt() >= 300);
+        QVERIFY(metrics.value(QStringLiteral("total_ms")).toInt() >= 600);
     }
 
     void fanOutInDeterministicModeIsSimulated()
