@@ -1,6 +1,7 @@
 // Taskscope: the desktop visualizer and playground for async concurrency patterns.
 
 #include "commandline.h"
+#include "net/networkhttptransport.h"
 #include "uimodule.h"
 
 #include <QCoreApplication>
@@ -122,9 +123,12 @@ int main(int argc, char *argv[])
     if (command->mode != CommandLine::Mode::Gui) {
         QCoreApplication app(argc, argv);
         setIdentity();
+        // The fan-out scenario's transport=http: its server and I/O thread start on first use.
+        const taskscope::HttpTransportInstallation http = taskscope::installHttpTransport();
         return runWithoutDisplay(*command);
     }
     QGuiApplication app(argc, argv);
     setIdentity();
+    const taskscope::HttpTransportInstallation http = taskscope::installHttpTransport();
     return runGui(app, *command);
 }

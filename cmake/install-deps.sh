@@ -9,6 +9,8 @@ packages=(
   # Qt 6 and QCoro: every find_package in CMakeLists.txt
   qt6-base-dev qt6-declarative-dev qt6-declarative-dev-tools qt6-shadertools-dev
   qcoro-qt6-dev libgl-dev libvulkan-dev libxkbcommon-dev
+  # the embedded HTTP server of core/net (brings its library, libqt6httpserver6)
+  qt6-httpserver-dev
   # QML runtime modules for every import under ui/qml and tests/ui
   qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtqml-workerscript
   qml6-module-qtquick qml6-module-qtquick-window qml6-module-qtquick-controls

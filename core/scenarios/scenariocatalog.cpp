@@ -10,6 +10,7 @@
 #include "scenarios/connectionpoolscenario.h"
 #include "scenarios/circuitbreakerscenario.h"
 #include "scenarios/retryscenario.h"
+#include "scenarios/fanoutscenario.h"
 
 namespace taskscope {
 
@@ -40,6 +41,7 @@ const std::vector<std::unique_ptr<Scenario>> &ScenarioCatalog::all()
         list.push_back(std::make_unique<ActorScenario>());
         list.push_back(std::make_unique<ConnectionPoolScenario>());
         list.push_back(std::make_unique<StreamPipelineScenario>());
+        list.push_back(std::make_unique<FanOutScenario>());
         list.push_back(std::make_unique<RateLimiterScenario>());
         list.push_back(std::make_unique<BackpressureScenario>());
         list.push_back(std::make_unique<CircuitBreakerScenario>());

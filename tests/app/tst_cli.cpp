@@ -10,8 +10,8 @@
 namespace {
 
 const QString s_scenarios =
-    QStringLiteral("runtime, join-set, cancellation, actor, connection-pool, stream-pipeline, rate-limiter, "
-                   "backpressure, circuit-breaker, retry, tracing");
+    QStringLiteral("runtime, join-set, cancellation, actor, connection-pool, stream-pipeline, fan-out, "
+                   "rate-limiter, backpressure, circuit-breaker, retry, tracing");
 
 struct Result
 {
@@ -56,6 +56,9 @@ private slots:
         QTest::newRow("unwritable trace")
             << QStringList{h, s, "runtime", "--trace-out", "/nonexistent/dir/trace.json"}
             << "cannot write the trace to /nonexistent/dir/trace.json: the directory /nonexistent/dir does not exist";
+        QTest::newRow("fan-out failure rate")
+            << QStringList{h, s, "fan-out", "--set", "failure_rate=2"}
+            << "parameter failure_rate = \"2\" is not valid: expected a number 0–1";
         QTest::newRow("workers") << QStringList{h, s, "runtime", "--workers", "0"}
                                  << "--workers 0 is out of range; valid range is 1–64";
         QTest::newRow("variant") << QStringList{h, s, "runtime", "--variant", "fast"}
@@ -140,6 +143,29 @@ private slots:
         QVERIFY(runtime.value(QStringLiteral("polls")).toInt() > 9);
         QVERIFY(runtime.value(QStringLiteral("events_recorded")).toInt() > 0);
         QCOMPARE(runtime.value(QStringLiteral("events_dropped")).toInt(), 0);
+    }
+
+    void fanOutGoesOverRealHttpWithNothingElseRunning()
+    {
+        const Result result = runTaskscope({"--headless", "--scenario", "fan-out", "--set", "transport=http", "--set",
+                                            "base_delay_ms=200", "--set", "delay_order=descending", "--json"});
+        QCOMPARE(result.exitCode, 0);
+        const QJsonObject metrics = QJsonDocument::fromJson(result.out).object().value(QStringLiteral("metrics")).toObject();
+        QCOMPARE(metrics.value(QStringLiteral("transport")).toString(), QStringLiteral("http"));
+        QCOMPARE(metrics.value(QStringLiteral("completion_order")).toArray(), (QJsonArray{2, 1, 0}));
+        QCOMPARE(metrics.value(QStringLiteral("statuses")).toArray(), (QJsonArray{200, 200, 200}));
+        QVERIFY(metrics.value(QStringLiteral("total_ms")).toInt() >= 600);
+    }
+
+    void fanOutInDeterministicModeIsSimulated()
+    {
+        const Result result = runTaskscope(
+            {"--headless", "--scenario", "fan-out", "--deterministic", "--set", "transport=http", "--json"});
+        QCOMPARE(result.exitCode, 0);
+        const QJsonObject metrics = QJsonDocument::fromJson(result.out).object().value(QStringLiteral("metrics")).toObject();
+        QCOMPARE(metrics.value(QStringLiteral("transport")).toString(), QStringLiteral("simulated"));
+        QCOMPARE(metrics.value(QStringLiteral("completion_order")).toArray(), (QJsonArray{0, 1, 2}));
+        QCOMPARE(metrics.value(QStringLiteral("total_ms")).toInt(), 3000); // exactly, on the virtual clock
     }
 
     void deterministicRunsWithTheSameSeedGiveByteIdenticalTraces()

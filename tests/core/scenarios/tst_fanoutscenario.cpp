@@ -1,0 +1,224 @@
+#include <QTest>
+
+#ifndef Q_MOC_RUN // moc cannot parse the C++20 library headers behind the engine
+#include "coretest.h"
+#include "scenariotest.h"
+#include "patterns/httptransport.h"
+#include "runtime/runtime.h"
+#include "scenarios/fanoutscenario.h"
+#include "scenarios/scenariorunner.h"
+#endif
+
+#include <algorithm>
+#include <numeric>
+#include <stdexcept>
+
+using namespace taskscope;
+using namespace taskscope::test;
+
+namespace {
+
+/// Runs fan-out on a deterministic runtime (virtual clock, simulated transport) with @p overrides.
+QVariantMap runFanOut(const QVariantMap &overrides = {}, const RuntimeConfig &config = RuntimeConfig::deterministic(1))
+{
+    return runScenario(FanOutScenario(), overrides, QStringLiteral("robust"), config);
+}
+
+QList<int> ints(const QVariant &list)
+{
+    QList<int> out;
+    for (const QVariant &item : list.toList())
+        out << item.toInt();
+    return out;
+}
+
+/// The request indices sorted by their delay (ties by index): the order answers must arrive in.
+QList<int> byDelay(const QList<int> &delays)
+{
+    QList<int> indices(delays.size());
+    std::iota(indices.begin(), indices.end(), 0);
+    std::stable_sort(indices.begin(), indices.end(), [&](int a, int b) { return delays.at(a) < delays.at(b); });
+    return indices;
+}
+
+} // namespace
+
+class TestFanOutScenario : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void isListedAfterStreamPipelineWithTheIssuesDefaults()
+    {
+        const QStringList ids = ScenarioCatalog::ids();
+        QCOMPARE(ids.indexOf(QStringLiteral("fan-out")), ids.indexOf(QStringLiteral("stream-pipeline")) + 1);
+        const Scenario *scenario = ScenarioCatalog::find(QStringLiteral("fan-out"));
+        QVERIFY(scenario);
+        const QVariantMap defaults = scenario->defaultParameters();
+        QCOMPARE(defaults.value("requests").toInt(), 3);
+        QCOMPARE(defaults.value("base_delay_ms").toInt(), 1000);
+        QCOMPARE(defaults.value("concurrency").toInt(), 0);
+        QCOMPARE(defaults.value("failure_rate").toDouble(), 0.0);
+        QCOMPARE(defaults.value("transport").toString(), QStringLiteral("http"));
+        QCOMPARE(defaults.value("delay_order").toString(), QStringLiteral("ascending"));
+    }
+
+    void defaultsCompleteInDelayOrderAllAtOnce()
+    {
+        const QVariantMap metrics = runFanOut();
+        // Deterministic mode forces the simulated transport, even though the default is http.
+        QCOMPARE(metrics.value("transport").toString(), QStringLiteral("simulated"));
+        QCOMPARE(ints(metrics.value("delays_ms")), (QList<int>{1000, 2000, 3000}));
+        QCOMPARE(ints(metrics.value("completion_order")), (QList<int>{0, 1, 2}));
+        QCOMPARE(ints(metrics.value("statuses")), (QList<int>{200, 200, 200}));
+        // All at once: the run takes as long as the slowest request, not the sum.
+        QCOMPARE(metrics.value("total_ms").toLongLong(), 3000);
+        QCOMPARE(metrics.value("max_in_flight").toInt(), 3);
+        QCOMPARE(metrics.value("errors").toInt(), 0);
+        QCOMPARE(metrics.value("live_after_run").toULongLong(), 0ull);
+    }
+
+    void completionOrderFollowsTheDelaysNotTheRequestOrder()
+    {
+        // Requests go out 0, 1, 2, 3 but the first waits longest.
+        const QVariantMap descending = runFanOut({{"requests", 4}, {"delay_order", "descending"}});
+        QCOMPARE(ints(descending.value("delays_ms")), (QList<int>{4000, 3000, 2000, 1000}));
+        QCOMPARE(ints(descending.value("completion_order")), (QList<int>{3, 2, 1, 0}));
+        QCOMPARE(descending.value("total_ms").toLongLong(), 4000);
+
+        const QVariantMap shuffled = runFanOut({{"requests", 20}, {"delay_order", "shuffled"}, {"base_delay_ms", 10}});
+        const QList<int> delays = ints(shuffled.value("delays_ms"));
+        QVERIFY2(delays != byDelay(delays), "the shuffle left the delays in request order");
+        QCOMPARE(ints(shuffled.value("completion_order")), byDelay(delays));
+        QCOMPARE(shuffled.value("total_ms").toLongLong(), 200);
+    }
+
+    void zeroRequestsFinishAtOnceWithEmptyResults()
+    {
+        const QVariantMap metrics = runFanOut({{"requests", 0}});
+        QVERIFY(metrics.value("completion_order").toList().isEmpty());
+        QVERIFY(metrics.value("statuses").toList().isEmpty());
+        QCOMPARE(metrics.value("total_ms").toLongLong(), 0);
+        QCOMPARE(metrics.value("max_in_flight").toInt(), 0);
+        QCOMPARE(metrics.value("live_after_run").toULongLong(), 0ull);
+    }
+
+    void concurrencyOneRunsThemOneByOneInRequestOrder()
+    {
+        // Descending delays would complete 2, 1, 0 all at once; one at a time they cannot.
+        const QVariantMap metrics = runFanOut({{"concurrency", 1}, {"delay_order", "descending"}});
+        QCOMPARE(ints(metrics.value("completion_order")), (QList<int>{0, 1, 2}));
+        QCOMPARE(metrics.value("total_ms").toLongLong(), 3000 + 2000 + 1000);
+        QCOMPARE(metrics.value("max_in_flight").toInt(), 1);
+        QCOMPARE(ints(metrics.value("statuses")), (QList<int>{200, 200, 200}));
+    }
+
+    void aLimitStartsTheNextRequestWhenOneCompletes()
+    {
+        // Requests 0 (1 s) and 1 (2 s) start; 0 ends at 1 s and 2 (3 s) starts, ending at 4 s.
+        const QVariantMap metrics = runFanOut({{"concurrency", 2}});
+        QCOMPARE(metrics.value("max_in_flight").toInt(), 2);
+        QCOMPARE(metrics.value("total_ms").toLongLong(), 4000);
+        QCOMPARE(ints(metrics.value("completion_order")), (QList<int>{0, 1, 2}));
+        // A limit above the number of requests is no limit.
+        const QVariantMap loose = runFanOut({{"concurrency", 10}});
+        QCOMPARE(loose.value("max_in_flight").toInt(), 3);
+        QCOMPARE(loose.value("total_ms").toLongLong(), 3000);
+    }
+
+    void failureRateOneMakesEveryRequestAFiveHundred()
+    {
+        const QVariantMap metrics = runFanOut({{"failure_rate", 1.0}});
+        QCOMPARE(ints(metrics.value("statuses")), (QList<int>{500, 500, 500}));
+        // Still answers, in delay order: an HTTP error status is not a transport error.
+        QCOMPARE(ints(metrics.value("completion_order")), (QList<int>{0, 1, 2}));
+        QCOMPARE(metrics.value("errors").toInt(), 0);
+    }
+
+    void aFailureRateInBetweenIsDrawnFromTheSeed()
+    {
+        const QVariantMap overrides{{"requests", 200}, {"failure_rate", 0.5}, {"base_delay_ms", 1}};
+        const QList<int> first = ints(runFanOut(overrides, RuntimeConfig::deterministic(5)).value("statuses"));
+        const QList<int> again = ints(runFanOut(overrides, RuntimeConfig::deterministic(5)).value("statuses"));
+        const QList<int> other = ints(runFanOut(overrides, RuntimeConfig::deterministic(6)).value("statuses"));
+        QCOMPARE(again, first);
+        QVERIFY(other != first);
+        const auto failed = std::count(first.begin(), first.end(), 500);
+        QCOMPARE(failed + std::count(first.begin(), first.end(), 200), qsizetype(200));
+        // 200 fair draws: far from all or none (each of those has probability 2^-200).
+        QVERIFY2(failed > 50 && failed < 150, qPrintable(QString::number(failed)));
+    }
+
+    void aZeroBaseDelayAnswersEverythingAtOnce()
+    {
+        const QVariantMap metrics = runFanOut({{"base_delay_ms", 0}, {"requests", 5}});
+        QCOMPARE(metrics.value("total_ms").toLongLong(), 0);
+        QCOMPARE(metrics.value("completion_order").toList().size(), 5);
+        QCOMPARE(ints(metrics.value("statuses")), (QList<int>{200, 200, 200, 200, 200}));
+    }
+
+    void runsOnSeveralWorkersGiveTheSameOrder()
+    {
+        const QVariantMap metrics =
+            runFanOut({{"requests", 8}, {"delay_order", "descending"}, {"base_delay_ms", 5}}, virtualConfig(4));
+        QCOMPARE(ints(metrics.value("completion_order")), (QList<int>{7, 6, 5, 4, 3, 2, 1, 0}));
+        QCOMPARE(metrics.value("total_ms").toLongLong(), 40);
+    }
+
+    void settingsOutsideTheRangeAreRejectedWithTheName_data()
+    {
+        QTest::addColumn<QString>("setting");
+        QTest::addColumn<QString>("range");
+        QTest::newRow("requests below") << "requests=-1" << "0–1000";
+        QTest::newRow("requests above") << "requests=1001" << "0–1000";
+        QTest::newRow("base delay") << "base_delay_ms=60001" << "0–60000 ms";
+        QTest::newRow("concurrency") << "concurrency=-1" << "0–1000";
+        QTest::newRow("failure rate") << "failure_rate=1.5" << "0–1";
+        QTest::newRow("failure rate text") << "failure_rate=often" << "0–1";
+        QTest::newRow("transport") << "transport=carrier-pigeon" << "http, simulated";
+        QTest::newRow("delay order") << "delay_order=random" << "ascending, descending, shuffled";
+    }
+
+    void settingsOutsideTheRangeAreRejectedWithTheName()
+    {
+        QFETCH(QString, setting);
+        QFETCH(QString, range);
+        FanOutScenario scenario;
+        QVariantMap parameters;
+        const QString error = ScenarioRunner::applySetting(scenario, setting, parameters);
+        const QString name = setting.section(QLatin1Char('='), 0, 0);
+        QVERIFY2(error.contains(QStringLiteral("parameter %1 ").arg(name)) && error.contains(range), qPrintable(error));
+        QVERIFY(parameters.isEmpty());
+    }
+
+    void httpWithoutAnInstalledTransportFailsWithAClearError()
+    {
+        QVERIFY(!installedHttpTransport()); // this test program links no network
+        RuntimeConfig config;
+        config.workerThreads = 1; // the real clock: http is not forced to simulated
+        FanOutScenario scenario;
+        Runtime runtime(config);
+        QVariantMap parameters = scenario.defaultParameters();
+        parameters.insert(QStringLiteral("transport"), QStringLiteral("http"));
+        ScenarioContext context{runtime, parameters, QStringLiteral("robust"), {}};
+        QString message;
+        try {
+            (void)runtime.blockOn(scenario.run(context));
+        } catch (const std::runtime_error &error) {
+            message = QString::fromUtf8(error.what());
+        }
+        QVERIFY2(message.contains("transport=http") && message.contains("transport=simulated"), qPrintable(message));
+        QCOMPARE(runtime.liveTasks(), std::size_t(0));
+
+        // The headless runner reports it as the run's error (the command line prints it, status 1).
+        ScenarioRunOptions options;
+        options.scenario = QStringLiteral("fan-out");
+        options.parameters.insert(QStringLiteral("transport"), QStringLiteral("http"));
+        QString error;
+        QVERIFY(!ScenarioRunner::run(options, &error));
+        QVERIFY2(error.startsWith(QStringLiteral("scenario fan-out failed: ")) && error.contains(QStringLiteral("transport=http needs")), qPrintable(error));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFanOutScenario)
+#include "tst_fanoutscenario.moc"
