@@ -73,6 +73,9 @@ Pane {
 
                 clip: true
                 model: listing
+                // No delegates made ahead in the background: a page switch resets the model,
+                // and Qt 6.4 warns when it cancels one still incubating. Lines are cheap.
+                cacheBuffer: 0
                 boundsBehavior: Flickable.StopAtBounds
                 ScrollBar.vertical: ScrollBar {}
                 Accessible.name: qsTr("C++ source")

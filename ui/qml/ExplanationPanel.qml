@@ -22,8 +22,9 @@ ScrollView {
         width: root.availableWidth
         padding: 14
         rightPadding: 20 // room for the scroll bar
-        text: root.available ? root.explanation.text : qsTr("No explanation for this pattern yet.")
-        textFormat: root.available ? Text.MarkdownText : Text.PlainText
+        // The page's header already shows the title: start at the first section.
+        text: root.available ? root.explanation.text.replace(/^# .*\n+/, "") : qsTr("No explanation for this pattern yet.")
+        textFormat: Text.MarkdownText
         wrapMode: Text.Wrap
         font.pixelSize: 16
         lineHeight: 1.15

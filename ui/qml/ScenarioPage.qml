@@ -38,7 +38,8 @@ ColumnLayout {
         compact: root.compact
         title: root.title
         section: root.section
-        summary: root.summary
+        // Above a live run the explanation says it all, and the run needs the room.
+        summary: root.compact && root.panelsShown ? "" : root.summary
         shows: root.shows
         parameters: root.parameters
         bottomPadding: 4
@@ -70,7 +71,7 @@ ColumnLayout {
     SplitView {
         Layout.fillWidth: true
         Layout.fillHeight: !root.compact
-        Layout.preferredHeight: root.compact ? Math.max(200, (root.Window.height - 100) * 0.32) : -1
+        Layout.preferredHeight: root.compact ? Math.max(170, (root.Window.height - 100) * 0.3) : -1
         Layout.leftMargin: 32
         Layout.rightMargin: 32
         Layout.bottomMargin: 8
