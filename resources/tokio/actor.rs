@@ -31,24 +31,17 @@ impl Handle {
         Handle(tx)
     }
 
-    async fn get(&self, key: &str) -> Option<String> {
+    /// Sends the message `make` builds around a fresh reply channel, then awaits the reply.
+    async fn ask<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Message) -> T {
         let (reply, answer) = oneshot::channel();
         // send() waits while the mailbox is full: that is the backpressure.
-        self.0.send(Message::Get { key: key.into(), reply }).await.expect("actor gone");
+        self.0.send(make(reply)).await.expect("actor gone");
         answer.await.expect("actor dropped the reply")
     }
 
-    async fn set(&self, key: &str, value: &str) {
-        let (reply, answer) = oneshot::channel();
-        self.0.send(Message::Set { key: key.into(), value: value.into(), reply }).await.expect("actor gone");
-        answer.await.expect("actor dropped the reply")
-    }
-
-    async fn delete(&self, key: &str) -> bool {
-        let (reply, answer) = oneshot::channel();
-        self.0.send(Message::Delete { key: key.into(), reply }).await.expect("actor gone");
-        answer.await.expect("actor dropped the reply")
-    }
+    async fn get(&self, key: &str) -> Option<String> { self.ask(|reply| Message::Get { key: key.into(), reply }).await }
+    async fn set(&self, key: &str, value: &str) { self.ask(|reply| Message::Set { key: key.into(), value: value.into(), reply }).await }
+    async fn delete(&self, key: &str) -> bool { self.ask(|reply| Message::Delete { key: key.into(), reply }).await }
 }
 
 #[tokio::main]

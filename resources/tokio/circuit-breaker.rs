@@ -14,7 +14,6 @@ pub struct Breaker {
     recovery: Duration, probes: u32,
 }
 
-#[derive(Debug)]
 pub enum CallError<E> { Rejected, Failed(E) }
 
 impl Breaker {
@@ -37,13 +36,11 @@ impl Breaker {
         let mut guard = self.inner.lock().unwrap();
         let (state, outcomes) = &mut *guard;
         match state {
+            // Any failed probe reopens; all probes succeeding closes.
+            State::HalfOpen { .. } if failed => *state = State::Open { since: Instant::now() },
             State::HalfOpen { succeeded, .. } => {
-                if failed {
-                    *state = State::Open { since: Instant::now() }; // any failed probe reopens
-                } else {
-                    *succeeded += 1;
-                    if *succeeded == self.probes { *state = State::Closed; outcomes.clear(); }
-                }
+                *succeeded += 1;
+                if *succeeded == self.probes { *state = State::Closed; outcomes.clear(); }
             }
             State::Closed => {
                 outcomes.push_back(failed);

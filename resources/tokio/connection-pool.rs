@@ -28,7 +28,7 @@ impl Drop for Pooled {
 
 impl Pool {
     fn new(size: usize) -> Arc<Self> {
-        Arc::new(Pool { idle: Mutex::new(Vec::new()), permits: Arc::new(Semaphore::new(size)), created: Mutex::new(0) })
+        Arc::new(Pool { idle: Mutex::default(), permits: Arc::new(Semaphore::new(size)), created: Mutex::default() })
     }
 
     async fn get(self: &Arc<Self>) -> Pooled {
@@ -36,14 +36,16 @@ impl Pool {
         let reused = self.idle.lock().unwrap().pop();
         let connection = match reused {
             Some(connection) => connection,
-            None => {
-                tokio::time::sleep(Duration::from_millis(50)).await; // connect, outside any lock
-                let mut created = self.created.lock().unwrap();
-                *created += 1;
-                Connection(*created)
-            }
+            None => self.connect().await, // outside any lock
         };
         Pooled { connection: Some(connection), pool: self.clone(), _permit: permit }
+    }
+
+    async fn connect(&self) -> Connection {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let mut created = self.created.lock().unwrap();
+        *created += 1;
+        Connection(*created)
     }
 }
 

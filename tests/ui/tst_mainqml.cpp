@@ -155,6 +155,23 @@ private slots:
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
 
+    void thePresetFileDialogOpensWithoutWarnings()
+    {
+        QQmlApplicationEngine engine;
+        auto *window = qobject_cast<QQuickWindow *>(load(engine, {{"initialPatternId", "actor"}}));
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        auto *loader = window->findChild<QObject *>(QStringLiteral("presetDialogLoader"));
+        QVERIFY(loader);
+        QVERIFY(loader->setProperty("active", true));
+        QTRY_VERIFY(loader->property("item").value<QObject *>() != nullptr);
+        QObject *dialog = loader->property("item").value<QObject *>();
+        QTRY_VERIFY(dialog->property("visible").toBool());
+        QMetaObject::invokeMethod(dialog, "reject");
+        QTRY_VERIFY(!loader->property("active").toBool());
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
     void theRuntimeScenarioRunsPausesStepsAndResetsLive()
     {
         QQmlApplicationEngine engine;

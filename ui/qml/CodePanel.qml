@@ -20,6 +20,9 @@ Pane {
 
         scenarioId: root.scenarioId
         awaiting: root.controller.awaitingLines
+        // A new page opens on its C++, or on the Tokio version when no scenario runs it yet.
+        onScenarioIdChanged: tabs.currentIndex = listing.rowCount() > 0 ? 0 : 1
+        Component.onCompleted: tabs.currentIndex = listing.rowCount() > 0 ? 0 : 1
         onFirstAwaitingRowChanged: {
             if (root.follow && listing.firstAwaitingRow >= 0)
                 sourceView.positionViewAtIndex(listing.firstAwaitingRow, ListView.Center)
@@ -177,6 +180,7 @@ Pane {
                     font.family: "monospace"
                     font.pixelSize: 14
                     wrapMode: TextEdit.NoWrap
+                    padding: 10
                     background: null
                     Accessible.name: qsTr("Tokio source")
                 }

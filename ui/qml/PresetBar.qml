@@ -126,6 +126,7 @@ ColumnLayout {
 
         property bool saving: false
 
+        objectName: "presetDialogLoader"
         active: false
         sourceComponent: FileDialog {
             title: dialogLoader.saving ? qsTr("Save preset") : qsTr("Load preset")
