@@ -22,7 +22,7 @@ ColumnLayout {
     function save(fileUrl: url) {
         const problem = root.controller.savePreset(fileUrl)
         root.failed = problem.length > 0
-        root.message = root.failed ? problem : qsTr("Saved %1").arg(decodeURIComponent(fileUrl.toString().replace(/^file:\/\//, "")))
+        root.message = root.failed ? problem : qsTr("Saved %1").arg(decodeURIComponent(String(fileUrl).replace(/^file:\/\//, "")))
     }
 
     spacing: 2
@@ -59,23 +59,25 @@ ColumnLayout {
             ToolTip.text: currentIndex >= 0 ? root.controller.presets[currentIndex].description : ""
 
             delegate: ItemDelegate {
+                id: presetItem
+
                 required property var modelData
                 required property int index
 
                 width: ListView.view.width
-                highlighted: presetBox.highlightedIndex === index
+                highlighted: presetBox.highlightedIndex === presetItem.index
                 contentItem: Column {
                     spacing: 2
 
                     Label {
                         width: parent.width
-                        text: modelData.title
+                        text: presetItem.modelData.title
                         font.pixelSize: 15
                         elide: Text.ElideRight
                     }
                     Label {
                         width: parent.width
-                        text: modelData.description
+                        text: presetItem.modelData.description
                         font.pixelSize: 13
                         opacity: 0.7
                         wrapMode: Text.Wrap
@@ -137,7 +139,7 @@ ColumnLayout {
                 if (dialogLoader.saving)
                     root.save(selectedFile)
                 else
-                    root.apply(selectedFile, decodeURIComponent(selectedFile.toString().split("/").pop()))
+                    root.apply(selectedFile, decodeURIComponent(String(selectedFile).split("/").pop()))
                 dialogLoader.active = false
             }
             onRejected: dialogLoader.active = false
