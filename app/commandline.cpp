@@ -1,5 +1,7 @@
 #include "commandline.h"
 
+#include "scenarios/preset.h"
+
 #include <QCommandLineParser>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -28,6 +30,10 @@ std::optional<CommandLine> parseCommandLine(const QStringList &arguments, QStrin
                                       QStringLiteral("Run a scenario without a window and print a summary."));
     const QCommandLineOption scenario(QStringLiteral("scenario"), QStringLiteral("The scenario to run or open."),
                                       QStringLiteral("id"));
+    const QCommandLineOption preset(QStringLiteral("preset"),
+                                    QStringLiteral("Start from a preset file: its scenario, variant and parameters "
+                                                   "(--set and --variant override it)."),
+                                    QStringLiteral("file"));
     const QCommandLineOption set(QStringLiteral("set"), QStringLiteral("Set a scenario parameter (repeatable)."),
                                  QStringLiteral("name=value"));
     const QCommandLineOption variant(QStringLiteral("variant"), QStringLiteral("seed or robust (default robust)."),
@@ -44,7 +50,7 @@ std::optional<CommandLine> parseCommandLine(const QStringList &arguments, QStrin
     const QCommandLineOption traceOut(QStringLiteral("trace-out"),
                                       QStringLiteral("Write a Chrome/Perfetto trace of the run to <file>."),
                                       QStringLiteral("file"));
-    parser.addOptions({help, version, pattern, screenshot, runNow, list, json, headless, scenario, set, variant, workers,
+    parser.addOptions({help, version, pattern, screenshot, runNow, list, json, headless, scenario, preset, set, variant, workers,
                        deterministic, seed, duration, traceOut});
 
     auto fail = [&](const QString &message) -> std::optional<CommandLine> {
@@ -77,7 +83,7 @@ std::optional<CommandLine> parseCommandLine(const QStringList &arguments, QStrin
     command.pattern = parser.value(pattern);
     command.screenshot = parser.value(screenshot);
     command.runAtStart = parser.isSet(runNow);
-    command.hasScenario = parser.isSet(scenario);
+    command.hasScenario = parser.isSet(scenario) || parser.isSet(preset);
     if (command.mode == CommandLine::Mode::Headless && !command.hasScenario)
         return fail(QStringLiteral("--headless needs --scenario ID; valid scenarios are: %1")
                         .arg(ScenarioCatalog::ids().join(QStringLiteral(", "))));
@@ -91,6 +97,18 @@ std::optional<CommandLine> parseCommandLine(const QStringList &arguments, QStrin
 
     ScenarioRunOptions &run = command.run;
     run.scenario = parser.value(scenario);
+    std::optional<Preset> loaded;
+    if (parser.isSet(preset)) {
+        QString problem;
+        loaded = loadPreset(parser.value(preset), &problem);
+        if (!loaded)
+            return fail(problem);
+        if (parser.isSet(scenario) && run.scenario != loaded->scenario)
+            return fail(QStringLiteral("preset %1 is for scenario %2, not %3")
+                            .arg(parser.value(preset), loaded->scenario, run.scenario));
+        run.scenario = loaded->scenario;
+        run.parameters = loaded->parameters;
+    }
     const Scenario *found = ScenarioCatalog::find(run.scenario);
     if (!found)
         return fail(QStringLiteral("unknown scenario \"%1\"; valid scenarios are: %2")
@@ -100,7 +118,7 @@ std::optional<CommandLine> parseCommandLine(const QStringList &arguments, QStrin
         if (!problem.isEmpty())
             return fail(problem);
     }
-    run.variant = parser.value(variant);
+    run.variant = loaded && !parser.isSet(variant) ? loaded->variant : parser.value(variant);
     bool ok = false;
     run.workers = parser.value(workers).toInt(&ok);
     if (!ok)

@@ -16,6 +16,7 @@ packages=(
   qml6-module-qtquick qml6-module-qtquick-window qml6-module-qtquick-controls
   qml6-module-qtquick-templates qml6-module-qtquick-layouts qml6-module-qtquick-shapes
   qml6-module-qt-labs-settings qml6-module-qtcore qml6-module-qttest
+  qml6-module-qtquick-dialogs qml6-module-qt-labs-folderlistmodel
   # the sanitizer builds use clang's runtimes
   clang libclang-rt-14-dev
   # headless and windowed runs: Xvfb, Mesa's software OpenGL, screenshots

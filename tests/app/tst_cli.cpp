@@ -20,6 +20,16 @@ struct Result
     QByteArray err;
 };
 
+/// Writes @p json to a file named @p name in @p directory; its path.
+QString writeFile(const QTemporaryDir &directory, const QString &name, const QByteArray &json)
+{
+    const QString path = directory.filePath(name);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(json) != json.size())
+        return {};
+    return path;
+}
+
 Result runTaskscope(const QStringList &arguments)
 {
     QProcess process;
@@ -186,6 +196,65 @@ private slots:
         QVERIFY(traces[0] == traces[1]);
         const QJsonObject trace = QJsonDocument::fromJson(traces[0]).object();
         QVERIFY(trace.value(QStringLiteral("traceEvents")).toArray().size() > 50);
+    }
+
+    void aPresetSetsScenarioVariantAndParametersAndSetOverridesIt()
+    {
+        QTemporaryDir directory;
+        const QString path = writeFile(directory, QStringLiteral("slow.json"), R"({
+            "scenario": "runtime", "variant": "seed",
+            "parameters": { "work_ms": 900, "timeout_ms": 400, "background_tasks": 2 } })");
+        QVERIFY(!path.isEmpty());
+        const Result fromPreset = runTaskscope({"--headless", "--preset", path, "--deterministic", "--json"});
+        QCOMPARE(fromPreset.exitCode, 0);
+        QJsonObject report = QJsonDocument::fromJson(fromPreset.out).object();
+        QCOMPARE(report.value(QStringLiteral("scenario")).toString(), QStringLiteral("runtime"));
+        QCOMPARE(report.value(QStringLiteral("variant")).toString(), QStringLiteral("seed"));
+        QJsonObject params = report.value(QStringLiteral("params")).toObject();
+        QCOMPARE(params.value(QStringLiteral("work_ms")).toInt(), 900);
+        QCOMPARE(params.value(QStringLiteral("background_tasks")).toInt(), 2);
+        QCOMPARE(report.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("elapsed_ms")).toInt(), 400);
+
+        // --set and --variant come after the preset and win; the rest of the preset stays.
+        const Result overridden = runTaskscope({"--headless", "--preset", path, "--scenario", "runtime", "--set",
+                                                "timeout_ms=2000", "--variant", "robust", "--deterministic", "--json"});
+        QCOMPARE(overridden.exitCode, 0);
+        report = QJsonDocument::fromJson(overridden.out).object();
+        QCOMPARE(report.value(QStringLiteral("variant")).toString(), QStringLiteral("robust"));
+        params = report.value(QStringLiteral("params")).toObject();
+        QCOMPARE(params.value(QStringLiteral("timeout_ms")).toInt(), 2000);
+        QCOMPARE(params.value(QStringLiteral("work_ms")).toInt(), 900);
+        QCOMPARE(report.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("elapsed_ms")).toInt(), 900);
+    }
+
+    void aBadPresetExitsWithTwoAndNamesTheField_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QStringList>("extra");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("out of range") << QByteArray(R"({"scenario": "actor", "parameters": {"clients": 0}})")
+                                      << QStringList()
+                                      << "preset bad.json: parameter clients = \"0\" is not valid: expected an "
+                                         "integer 1–10000 tasks";
+        QTest::newRow("not JSON") << QByteArray("{\"scenario\": ") << QStringList()
+                                  << "preset bad.json: not JSON: unterminated object at offset 13";
+        QTest::newRow("other scenario") << QByteArray(R"({"scenario": "actor"})")
+                                        << QStringList{"--scenario", "runtime"}
+                                        << "preset %1 is for scenario actor, not runtime";
+    }
+
+    void aBadPresetExitsWithTwoAndNamesTheField()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QStringList, extra);
+        QFETCH(QString, message);
+        QTemporaryDir directory;
+        const QString path = writeFile(directory, QStringLiteral("bad.json"), json);
+        QVERIFY(!path.isEmpty());
+        const Result result = runTaskscope(QStringList{"--headless", "--preset", path} + extra);
+        QCOMPARE(result.exitCode, 2);
+        QCOMPARE(QString::fromUtf8(result.err), QStringLiteral("taskscope: %1\n").arg(message.contains(QLatin1String("%1")) ? message.arg(path) : message));
+        QVERIFY(result.out.isEmpty());
     }
 
     void aTraceThatCannotBeWrittenLeavesNoFileBehind()

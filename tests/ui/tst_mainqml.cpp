@@ -13,6 +13,9 @@
 #ifndef Q_MOC_RUN // moc cannot parse the C++20 library headers behind the engine
 #include "engine/enginecontroller.h"
 #include "items/timelineitem.h"
+#include "models/patternlistmodel.h"
+#include "models/resourcetext.h"
+#include "models/sourcelisting.h"
 #endif
 
 namespace {
@@ -101,6 +104,71 @@ private slots:
         auto *window = qobject_cast<QQuickWindow *>(load(engine));
         QVERIFY(window);
         QTRY_COMPARE(window->title(), QStringLiteral("Taskscope — Cancellation tokens"));
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
+    /// Each pattern's page: its explanation and Tokio version, its real C++ where a scenario
+    /// runs it, and its shipped presets, with no QML warning on the way.
+    void everyPatternPageShowsItsExplanationCodeAndPresets()
+    {
+        QQmlApplicationEngine engine;
+        auto *window = qobject_cast<QQuickWindow *>(load(engine));
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        auto *controller = window->findChild<taskscope::EngineController *>();
+        auto *listing = window->findChild<taskscope::SourceListing *>();
+        const auto texts = window->findChildren<taskscope::ResourceText *>();
+        QVERIFY(controller && listing);
+        QCOMPARE(texts.size(), 2); // the explanation and the Tokio version
+        const taskscope::PatternListModel patterns;
+        for (int row = 0; row < patterns.rowCount(); ++row) {
+            const QModelIndex index = patterns.index(row);
+            const QString title = index.data(taskscope::PatternListModel::TitleRole).toString();
+            QTRY_COMPARE(window->title(), QStringLiteral("Taskscope — %1").arg(title));
+            const QString scenario = index.data(taskscope::PatternListModel::ScenarioRole).toString();
+            QCOMPARE(controller->scenarioId(), scenario);
+            QCOMPARE(listing->scenarioId(), scenario);
+            for (taskscope::ResourceText *text : texts) {
+                QVERIFY2(text->exists(), qPrintable(text->source().toString()));
+                QVERIFY(text->source().toString().contains(scenario));
+            }
+            QCOMPARE(listing->rowCount() > 0, controller->hasScenario());
+            QCOMPARE(controller->presets().size() >= 2, controller->hasScenario());
+            QTest::keyClick(window, Qt::Key_Down, Qt::AltModifier);
+        }
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
+    void loadingAPresetOfAnotherScenarioTurnsToItsPage()
+    {
+        QQmlApplicationEngine engine;
+        auto *window = qobject_cast<QQuickWindow *>(load(engine));
+        QVERIFY(window);
+        auto *controller = window->findChild<taskscope::EngineController *>();
+        QVERIFY(controller);
+        QTRY_COMPARE(window->title(), QStringLiteral("Taskscope — Runtime configuration"));
+        QCOMPARE(controller->loadPreset(QUrl(QStringLiteral("qrc:/Taskscope/presets/actor/mailbox-too-small.json"))),
+                 QString());
+        QTRY_COMPARE(window->title(), QStringLiteral("Taskscope — Actor with a mailbox"));
+        QCOMPARE(controller->scenarioId(), QStringLiteral("actor"));
+        QCOMPARE(controller->effectiveParameters().value(QStringLiteral("mailbox_capacity")).toInt(), 1);
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
+    void thePresetFileDialogOpensWithoutWarnings()
+    {
+        QQmlApplicationEngine engine;
+        auto *window = qobject_cast<QQuickWindow *>(load(engine, {{"initialPatternId", "actor"}}));
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        auto *loader = window->findChild<QObject *>(QStringLiteral("presetDialogLoader"));
+        QVERIFY(loader);
+        QVERIFY(loader->setProperty("active", true));
+        QTRY_VERIFY(loader->property("item").value<QObject *>() != nullptr);
+        QObject *dialog = loader->property("item").value<QObject *>();
+        QTRY_VERIFY(dialog->property("visible").toBool());
+        QMetaObject::invokeMethod(dialog, "reject");
+        QTRY_VERIFY(!loader->property("active").toBool());
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
 

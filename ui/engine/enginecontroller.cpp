@@ -1,6 +1,10 @@
 #include "engine/enginecontroller.h"
 
+#include "scenarios/preset.h"
+
 #include <QDateTime>
+#include <QDirIterator>
+#include <QFileInfo>
 #include <QDir>
 #include <QLoggingCategory>
 #include <QStandardPaths>
@@ -284,6 +288,7 @@ void EngineController::reset()
         emit metricsChanged();
     }
     setState(State::Idle);
+    updateAwaitingLines();
     emit frameUpdated();
 }
 
@@ -338,7 +343,90 @@ void EngineController::drain()
         setState(State::Finished);
         m_run.reset();
     }
+    updateAwaitingLines();
     emit frameUpdated();
+}
+
+// Pattern pages: where tasks wait now, and presets.
+
+void EngineController::updateAwaitingLines()
+{
+    QHash<QString, int> counts;
+    for (const TaskInfo *task : m_registry.tasks()) {
+        if (task->state != TaskState::Idle || task->awaitingAt.isEmpty())
+            continue;
+        // source_location gives the path the compiler saw; the code panel knows bare names.
+        const qsizetype colon = task->awaitingAt.lastIndexOf(QLatin1Char(':'));
+        const qsizetype slash = task->awaitingAt.lastIndexOf(QLatin1Char('/'), colon);
+        ++counts[task->awaitingAt.mid(slash + 1)];
+    }
+    QVariantMap lines;
+    for (auto it = counts.begin(); it != counts.end(); ++it)
+        lines.insert(it.key(), it.value());
+    m_awaitingLines = lines;
+}
+
+QVariantList EngineController::presets() const
+{
+    // Read once per scenario: QML bindings ask for the list more than once.
+    if (m_presetsFor == m_scenarioId)
+        return m_presets;
+    m_presetsFor = m_scenarioId;
+    m_presets.clear();
+    if (!hasScenario()) // presets for a scenario still to come wait for it
+        return m_presets;
+    QVariantList &list = m_presets;
+    QDirIterator files(QStringLiteral(":/Taskscope/presets/") + m_scenarioId, {QStringLiteral("*.json")}, QDir::Files);
+    QStringList paths;
+    while (files.hasNext())
+        paths << files.next();
+    paths.sort();
+    for (const QString &path : std::as_const(paths)) {
+        QString error;
+        const auto preset = taskscope::loadPreset(path, &error);
+        if (!preset) {
+            qCWarning(lcUi) << "shipped preset rejected:" << error;
+            continue;
+        }
+        list.append(QVariantMap{{QStringLiteral("title"), preset->title.isEmpty() ? QFileInfo(path).baseName() : preset->title},
+                                {QStringLiteral("description"), preset->description},
+                                {QStringLiteral("url"), QUrl(QStringLiteral("qrc") + path)}});
+    }
+    return m_presets;
+}
+
+namespace {
+
+/// A file path QFile opens: local files as they are, qrc:/x as :/x.
+QString presetPath(const QUrl &url)
+{
+    if (url.scheme() == QLatin1String("qrc"))
+        return QLatin1Char(':') + url.path();
+    return url.isLocalFile() ? url.toLocalFile() : url.toString();
+}
+
+} // namespace
+
+QString EngineController::loadPreset(const QUrl &url)
+{
+    QString error;
+    const auto preset = taskscope::loadPreset(presetPath(url), &error);
+    if (!preset)
+        return error;
+    setScenarioId(preset->scenario);
+    setVariant(preset->variant);
+    setParameters(preset->parameters); // left-out parameters take their defaults
+    setErrorText({});
+    emit parametersPendingChanged();
+    emit presetApplied(preset->scenario);
+    return {};
+}
+
+QString EngineController::savePreset(const QUrl &url) const
+{
+    const QStringList offered = variants();
+    const QString variant = offered.contains(m_variant) || offered.isEmpty() ? m_variant : offered.constLast();
+    return taskscope::savePreset(presetPath(url), m_scenarioId, variant, effectiveParameters());
 }
 
 } // namespace taskscope

@@ -18,6 +18,7 @@
 #include <QQuickWindow>
 #include <QStringList>
 #include <QTimer>
+#include <QUrl>
 #include <QVariantMap>
 #include <QtQml/qqmlregistration.h>
 
@@ -56,6 +57,12 @@ class EngineController : public QObject
     Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
     Q_PROPERTY(TaskTableModel *taskModel READ taskModel CONSTANT)
     Q_PROPERTY(EventLogModel *eventLog READ eventLog CONSTANT)
+
+    // Pattern pages: where tasks wait now, and presets.
+    /// "file:line" → how many live tasks are suspended at that await now (updated each drain).
+    Q_PROPERTY(QVariantMap awaitingLines READ awaitingLines NOTIFY frameUpdated)
+    /// The presets shipped for this scenario: a list of {title, description, url}.
+    Q_PROPERTY(QVariantList presets READ presets NOTIFY scenarioIdChanged)
 
 public:
     enum class State { Idle, Running, Paused, Finished };
@@ -98,6 +105,16 @@ public:
     [[nodiscard]] QString errorText() const { return m_errorText; }
     [[nodiscard]] TaskTableModel *taskModel() { return &m_taskModel; }
     [[nodiscard]] EventLogModel *eventLog() { return &m_eventLog; }
+    // Pattern pages: where tasks wait now, and presets.
+    [[nodiscard]] QVariantMap awaitingLines() const { return m_awaitingLines; }
+    [[nodiscard]] QVariantList presets() const;
+    /// Applies the preset at @p url (a file, or a qrc: one shipped with the app): its scenario,
+    /// variant and parameters, as the parameter panel would set them. Returns "" on success,
+    /// else one line naming the field at fault; on failure nothing changes.
+    Q_INVOKABLE QString loadPreset(const QUrl &url);
+    /// Saves the scenario, variant and every parameter's value to @p url; "" or the problem.
+    Q_INVOKABLE QString savePreset(const QUrl &url) const;
+
     /// The polls drained so far (the timeline item reads it on the GUI thread).
     [[nodiscard]] const TimelineData &timeline() const { return m_timeline; }
 
@@ -131,12 +148,15 @@ signals:
     void parametersPendingChanged();
     /// New events were drained: the timeline and the table have changed.
     void frameUpdated();
+    /// A preset was applied; @p scenarioId may differ from the page's (the sidebar follows).
+    void presetApplied(const QString &scenarioId);
 
 private:
     void setState(State state);
     void setErrorText(const QString &text);
     void startRun();
     void stopRun();
+    void updateAwaitingLines();
 
     QString m_scenarioId;
     QVariantMap m_parameters;
@@ -162,6 +182,9 @@ private:
     EventLogModel m_eventLog;
     QHash<std::uint64_t, QString> m_taskNames; // for the event log
     QTimer m_frameTimer;
+    QVariantMap m_awaitingLines; // "file:line" → tasks idle there
+    mutable QString m_presetsFor = QStringLiteral("\n"); // the scenario m_presets was read for
+    mutable QVariantList m_presets;
 };
 
 } // namespace taskscope

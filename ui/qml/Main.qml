@@ -162,9 +162,11 @@ ApplicationWindow {
             spacing: 0
             clip: true
 
-            PatternOverview {
+            ScenarioPage {
                 id: overview
 
+                controller: engine
+                onScenarioRequested: id => sidebar.selectRelative(patterns.indexOf(id) - patterns.indexOf(sidebar.currentId))
                 Layout.fillWidth: true
                 Layout.fillHeight: !engine.hasScenario
                 compact: engine.hasScenario

@@ -40,6 +40,7 @@ Pane {
         Label {
             Layout.fillWidth: true
             Layout.maximumWidth: 860
+            visible: root.summary.length > 0
             text: root.summary
             font.pixelSize: root.compact ? 16 : 20
             lineHeight: 1.25

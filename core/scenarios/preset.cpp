@@ -1,0 +1,185 @@
+#include "scenarios/preset.h"
+
+#include "scenarios/scenario.h"
+#include "scenarios/scenariorunner.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLocale>
+#include <QSaveFile>
+
+#include <cmath>
+
+namespace taskscope {
+
+namespace {
+
+const QStringList s_fields = {QStringLiteral("scenario"), QStringLiteral("variant"), QStringLiteral("title"),
+                              QStringLiteral("description"), QStringLiteral("parameters")};
+
+QString defaultVariant(const Scenario &scenario)
+{
+    const QStringList offered = scenario.variants();
+    return offered.contains(QStringLiteral("robust")) ? QStringLiteral("robust") : offered.constLast();
+}
+
+/// The JSON type a parameter's value must have; the range is ParameterSpec's business.
+bool hasSchemaType(const ParameterSpec &spec, const QJsonValue &value)
+{
+    switch (spec.type) {
+    case ParameterSpec::Type::Int:
+    case ParameterSpec::Type::Double:
+        return value.isDouble();
+    case ParameterSpec::Type::Bool:
+        return value.isBool();
+    case ParameterSpec::Type::Choice:
+        return value.isString();
+    }
+    return false;
+}
+
+QString jsonTypeName(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Null: return QStringLiteral("null");
+    case QJsonValue::Bool: return QStringLiteral("a boolean");
+    case QJsonValue::Double: return QStringLiteral("a number");
+    case QJsonValue::String: return QStringLiteral("a string");
+    case QJsonValue::Array: return QStringLiteral("an array");
+    case QJsonValue::Object: return QStringLiteral("an object");
+    case QJsonValue::Undefined: break;
+    }
+    return QStringLiteral("undefined");
+}
+
+/// The value as `--set` would spell it, so the command line's parser checks it.
+QString settingText(const QJsonValue &value)
+{
+    if (value.isBool())
+        return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    if (value.isDouble()) {
+        // Whole numbers as integers ("1000000", not "1e+06"), so an integer parameter parses.
+        const double number = value.toDouble();
+        if (std::abs(number) < 9.0e15 && number == std::trunc(number))
+            return QString::number(qint64(number));
+        return QString::number(number, 'g', QLocale::FloatingPointShortest);
+    }
+    return value.toString();
+}
+
+/// Checks @p values against @p scenario: every name known, every value in range.
+/// Returns the typed values, or nothing with *error (no prefix).
+std::optional<QVariantMap> validateParameters(const Scenario &scenario, const QJsonObject &values, QString *error)
+{
+    QVariantMap typed;
+    for (auto it = values.begin(); it != values.end(); ++it) {
+        const auto spec = scenario.parameter(it.key());
+        if (spec && !hasSchemaType(*spec, it.value())) {
+            *error = QStringLiteral("parameter %1 is %2; expected %3")
+                         .arg(it.key(), jsonTypeName(it.value()), spec->rangeText());
+            return std::nullopt;
+        }
+        // The same check as --set NAME=VALUE, message included.
+        const QString problem =
+            ScenarioRunner::applySetting(scenario, it.key() + QLatin1Char('=') + settingText(it.value()), typed);
+        if (!problem.isEmpty()) {
+            *error = problem;
+            return std::nullopt;
+        }
+    }
+    return typed;
+}
+
+} // namespace
+
+std::optional<Preset> parsePreset(const QByteArray &json, const QString &name, QString *error)
+{
+    auto fail = [&](const QString &message) -> std::optional<Preset> {
+        if (error)
+            *error = QStringLiteral("preset %1: %2").arg(name, message);
+        return std::nullopt;
+    };
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return fail(QStringLiteral("not JSON: %1 at offset %2").arg(parseError.errorString()).arg(parseError.offset));
+    if (!document.isObject())
+        return fail(QStringLiteral("not a JSON object"));
+    const QJsonObject root = document.object();
+    for (auto it = root.begin(); it != root.end(); ++it) {
+        if (!s_fields.contains(it.key()))
+            return fail(QStringLiteral("unknown field %1 (valid: %2)").arg(it.key(), s_fields.join(QStringLiteral(", "))));
+    }
+    for (const QString &field : {QStringLiteral("scenario"), QStringLiteral("variant"), QStringLiteral("title"),
+                                 QStringLiteral("description")}) {
+        if (root.contains(field) && !root.value(field).isString())
+            return fail(QStringLiteral("field %1 is %2; expected a string").arg(field, jsonTypeName(root.value(field))));
+    }
+    if (!root.contains(QStringLiteral("scenario")))
+        return fail(QStringLiteral("field scenario is missing (valid scenarios: %1)")
+                        .arg(ScenarioCatalog::ids().join(QStringLiteral(", "))));
+
+    Preset preset;
+    preset.scenario = root.value(QStringLiteral("scenario")).toString();
+    const Scenario *scenario = ScenarioCatalog::find(preset.scenario);
+    if (!scenario)
+        return fail(QStringLiteral("scenario %1 is not a Taskscope scenario (valid: %2)")
+                        .arg(preset.scenario, ScenarioCatalog::ids().join(QStringLiteral(", "))));
+    preset.variant = root.value(QStringLiteral("variant")).toString(defaultVariant(*scenario));
+    if (!scenario->variants().contains(preset.variant))
+        return fail(QStringLiteral("variant %1 is not one of %2's (valid: %3)")
+                        .arg(preset.variant, preset.scenario, scenario->variants().join(QStringLiteral(", "))));
+    preset.title = root.value(QStringLiteral("title")).toString();
+    preset.description = root.value(QStringLiteral("description")).toString();
+
+    const QJsonValue parameters = root.value(QStringLiteral("parameters"));
+    if (!parameters.isUndefined() && !parameters.isObject())
+        return fail(QStringLiteral("field parameters is %1; expected an object of name: value").arg(jsonTypeName(parameters)));
+    QString problem;
+    const auto typed = validateParameters(*scenario, parameters.toObject(), &problem);
+    if (!typed)
+        return fail(problem);
+    preset.parameters = *typed;
+    return preset;
+}
+
+std::optional<Preset> loadPreset(const QString &path, QString *error)
+{
+    const QString name = QFileInfo(path).fileName();
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = QStringLiteral("preset %1: cannot read it: %2").arg(name, file.errorString());
+        return std::nullopt;
+    }
+    return parsePreset(file.readAll(), name, error);
+}
+
+QString savePreset(const QString &path, const QString &scenarioId, const QString &variant,
+                   const QVariantMap &parameters, const QString &title, const QString &description)
+{
+    const QString name = QFileInfo(path).fileName();
+    QJsonObject root{{QStringLiteral("scenario"), scenarioId}, {QStringLiteral("variant"), variant}};
+    if (!title.isEmpty())
+        root.insert(QStringLiteral("title"), title);
+    if (!description.isEmpty())
+        root.insert(QStringLiteral("description"), description);
+    root.insert(QStringLiteral("parameters"), QJsonObject::fromVariantMap(parameters));
+    const QByteArray bytes = QJsonDocument(root).toJson(QJsonDocument::Indented);
+
+    // What we write must load back: check it the same way before touching the file.
+    QString problem;
+    if (!parsePreset(bytes, name, &problem))
+        return problem;
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return QStringLiteral("preset %1: cannot write it: %2").arg(name, file.errorString());
+    file.write(bytes);
+    if (!file.commit())
+        return QStringLiteral("preset %1: cannot write it: %2").arg(name, file.errorString());
+    return {};
+}
+
+} // namespace taskscope
