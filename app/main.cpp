@@ -1,5 +1,6 @@
 // Taskscope: the desktop visualizer and playground for async concurrency patterns.
 
+#include "benchui.h"
 #include "commandline.h"
 #include "uimodule.h"
 
@@ -66,6 +67,7 @@ int runWithoutDisplay(const CommandLine &command)
         return 0;
     }
     case CommandLine::Mode::Gui:
+    case CommandLine::Mode::BenchUi:
         break;
     }
     return 1;
@@ -92,6 +94,10 @@ int runGui(QGuiApplication &app, const CommandLine &command)
     engine.load(QUrl(QString::fromLatin1(taskscope::mainQmlUrl)));
     if (engine.rootObjects().isEmpty())
         return 1;
+    if (command.windowSize.isValid()) {
+        if (auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst()))
+            window->resize(command.windowSize);
+    }
     if (!command.screenshot.isEmpty()) {
         auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst());
         if (!window) {
@@ -119,12 +125,14 @@ int main(int argc, char *argv[])
         return s_badInput;
     }
     // Headless runs and listings need no display: a plain QCoreApplication.
-    if (command->mode != CommandLine::Mode::Gui) {
+    if (command->mode != CommandLine::Mode::Gui && command->mode != CommandLine::Mode::BenchUi) {
         QCoreApplication app(argc, argv);
         setIdentity();
         return runWithoutDisplay(*command);
     }
     QGuiApplication app(argc, argv);
     setIdentity();
+    if (command->mode == CommandLine::Mode::BenchUi)
+        return runUiBenchmark(app, command->benchSeconds);
     return runGui(app, *command);
 }

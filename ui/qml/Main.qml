@@ -18,6 +18,14 @@ ApplicationWindow {
     property string initialVariant: ""
     /// A one-line notice in the footer (a saved screenshot).
     property string statusMessage: ""
+    /// "system" (follow the desktop), "light" or "dark"; toggled in the toolbar, remembered.
+    property string themeChoice: "system"
+    /// The timeline item, for tests and the benchmark.
+    readonly property alias timeline: timelinePane.item
+
+    function setFontScale(scale: real) {
+        Theme.fontScale = Math.max(0.6, Math.min(3.0, scale))
+    }
 
     width: 1280
     height: 800
@@ -25,9 +33,17 @@ ApplicationWindow {
     minimumHeight: 560
     visible: true
     title: overview.title.length > 0 ? qsTr("Taskscope — %1").arg(overview.title) : qsTr("Taskscope")
+    font.pixelSize: Theme.px(14)
 
-    Material.theme: Material.Dark
+    Material.theme: root.themeChoice === "dark" ? Material.Dark : root.themeChoice === "light" ? Material.Light : Material.System
     Material.accent: Material.Cyan
+
+    // Theme colours follow whichever Material theme is in effect (System resolves to one).
+    Binding {
+        target: Theme
+        property: "dark"
+        value: root.Material.background.hslLightness < 0.5
+    }
 
     PatternListModel {
         id: patterns
@@ -39,11 +55,22 @@ ApplicationWindow {
         scenarioId: sidebar.currentScenarioId
         parameters: root.initialParameters
 
+        property bool startedAtLaunch: false
+
+        // --run: start once the sidebar has put the scenario on screen (its list may create
+        // the current item after the window completes).
+        function runIfAsked() {
+            if (root.runAtStart && !engine.startedAtLaunch && engine.hasScenario) {
+                engine.startedAtLaunch = true
+                Qt.callLater(engine.run)
+            }
+        }
+
+        onScenarioIdChanged: engine.runIfAsked()
         Component.onCompleted: {
             if (root.initialVariant.length > 0)
                 engine.variant = root.initialVariant
-            if (root.runAtStart)
-                Qt.callLater(engine.run)
+            engine.runIfAsked()
         }
     }
 
@@ -57,6 +84,16 @@ ApplicationWindow {
         property alias height: root.height
         property alias sidebarWidth: sidebar.width
         property string patternId: "runtime"
+        property alias theme: root.themeChoice
+        property real fontScale: 1.0
+
+        Component.onCompleted: root.setFontScale(settings.fontScale)
+    }
+    Connections {
+        target: Theme
+        function onFontScaleChanged() {
+            settings.fontScale = Theme.fontScale
+        }
     }
 
     Settings {
@@ -100,6 +137,18 @@ ApplicationWindow {
         }
     }
     Shortcut {
+        sequences: [StandardKey.ZoomIn, "Ctrl+=", "Ctrl++"]
+        onActivated: root.setFontScale(Theme.fontScale * 1.15)
+    }
+    Shortcut {
+        sequences: [StandardKey.ZoomOut, "Ctrl+-"]
+        onActivated: root.setFontScale(Theme.fontScale / 1.15)
+    }
+    Shortcut {
+        sequence: "Ctrl+0"
+        onActivated: root.setFontScale(1.0)
+    }
+    Shortcut {
         sequence: "Alt+Down"
         onActivated: sidebar.selectRelative(1)
     }
@@ -108,32 +157,11 @@ ApplicationWindow {
         onActivated: sidebar.selectRelative(-1)
     }
 
-    header: ToolBar {
-        RowLayout {
-            anchors.fill: parent
-            anchors.leftMargin: 16
-            anchors.rightMargin: 16
-            spacing: 12
-
-            Label {
-                text: qsTr("Taskscope")
-                font.pixelSize: 22
-                font.bold: true
-            }
-            Label {
-                Layout.fillWidth: true
-                text: qsTr("async concurrency patterns, live")
-                opacity: 0.7
-                font.pixelSize: 16
-                elide: Text.ElideRight
-            }
-            Label {
-                text: engine.hasScenario ? qsTr("Space run/pause · → step · R reset · Alt+↑/↓ pattern · F11 · Ctrl+Q")
-                                         : qsTr("Alt+↑/↓ pattern · F11 full screen · Ctrl+Q quit")
-                opacity: 0.6
-                font.pixelSize: 14
-            }
-        }
+    header: RunToolBar {
+        controller: engine
+        theme: root.themeChoice
+        onThemeRequested: theme => root.themeChoice = theme
+        onFontScaleRequested: scale => root.setFontScale(scale)
     }
 
     footer: Label {
@@ -141,7 +169,7 @@ ApplicationWindow {
         text: root.statusMessage
         padding: 6
         leftPadding: 16
-        font.pixelSize: 14
+        elide: Text.ElideMiddle
     }
 
     SplitView {
@@ -150,39 +178,104 @@ ApplicationWindow {
         PatternSidebar {
             id: sidebar
 
-            SplitView.preferredWidth: 300
-            SplitView.minimumWidth: 220
+            SplitView.preferredWidth: Theme.px(270)
+            SplitView.minimumWidth: 200
             model: patterns
             initialId: root.initialPatternId.length > 0 ? root.initialPatternId : settings.patternId
             onCurrentIdChanged: settings.patternId = currentId
         }
 
-        ColumnLayout {
+        // The scenario's page and its parameters above, the live views below.
+        SplitView {
             SplitView.fillWidth: true
-            spacing: 0
-            clip: true
+            orientation: Qt.Vertical
 
-            PatternOverview {
-                id: overview
+            RowLayout {
+                SplitView.preferredHeight: engine.hasScenario ? Math.min(root.height * 0.36, Theme.px(300)) : root.height
+                SplitView.minimumHeight: Theme.px(120)
+                SplitView.fillHeight: !engine.hasScenario
+                spacing: 0
 
-                Layout.fillWidth: true
-                Layout.fillHeight: !engine.hasScenario
-                compact: engine.hasScenario
-                title: sidebar.currentTitle
-                section: sidebar.currentSection
-                summary: sidebar.currentSummary
-                shows: sidebar.currentShows
-                parameters: sidebar.currentId === root.initialPatternId || sidebar.currentScenarioId === root.initialPatternId
-                        ? root.initialParameters : ({})
+                ColumnLayout {
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    spacing: 4
+                    clip: true
+
+                    PatternOverview {
+                        id: overview
+
+                        Layout.fillWidth: true
+                        Layout.fillHeight: !engine.hasScenario
+                        compact: engine.hasScenario
+                        title: sidebar.currentTitle
+                        section: sidebar.currentSection
+                        summary: sidebar.currentSummary
+                        shows: sidebar.currentShows
+                        parameters: sidebar.currentId === root.initialPatternId || sidebar.currentScenarioId === root.initialPatternId
+                                ? root.initialParameters : ({})
+                    }
+                    ScenarioStatus {
+                        Layout.fillWidth: true
+                        Layout.fillHeight: true
+                        Layout.leftMargin: 16
+                        Layout.rightMargin: 16
+                        visible: engine.hasScenario
+                        controller: engine
+                    }
+                }
+                ParameterPanel {
+                    Layout.preferredWidth: Theme.px(300)
+                    Layout.fillHeight: true
+                    visible: engine.hasScenario
+                    controller: engine
+                }
             }
-            ScenarioPanel {
-                Layout.fillWidth: true
-                Layout.fillHeight: true
-                Layout.leftMargin: 32
-                Layout.rightMargin: 32
-                Layout.bottomMargin: 16
+
+            ColumnLayout {
+                SplitView.fillHeight: true
+                SplitView.minimumHeight: Theme.px(200)
                 visible: engine.hasScenario
-                controller: engine
+                spacing: 4
+
+                TimelinePane {
+                    id: timelinePane
+
+                    Layout.fillWidth: true
+                    Layout.fillHeight: false
+                    Layout.leftMargin: 12
+                    Layout.rightMargin: 12
+                    Layout.topMargin: 6
+                    controller: engine
+                }
+                TabBar {
+                    id: bottomTabs
+
+                    Layout.fillWidth: true
+
+                    TabButton {
+                        text: qsTr("Tasks (%1)").arg(taskPane.table.rows)
+                    }
+                    TabButton {
+                        text: qsTr("Events")
+                    }
+                }
+                StackLayout {
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    Layout.leftMargin: 12
+                    Layout.rightMargin: 12
+                    currentIndex: bottomTabs.currentIndex
+
+                    TaskTablePane {
+                        id: taskPane
+
+                        controller: engine
+                    }
+                    EventLogPane {
+                        controller: engine
+                    }
+                }
             }
         }
     }
