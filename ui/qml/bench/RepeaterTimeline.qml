@@ -7,7 +7,7 @@ import QtQuick
 Rectangle {
     id: root
 
-    /// A list model with the roles left, top, sliceWidth and sliceColor.
+    /// A list model with the roles sliceLeft, sliceTop, sliceWidth and sliceColor.
     required property var sliceModel
     /// The content x at the left edge of the view.
     property real contentX: 0
@@ -23,13 +23,13 @@ Rectangle {
             model: root.sliceModel
 
             Rectangle {
-                required property real left
-                required property real top
+                required property real sliceLeft
+                required property real sliceTop
                 required property real sliceWidth
                 required property color sliceColor
 
-                x: left
-                y: top
+                x: sliceLeft
+                y: sliceTop
                 width: sliceWidth
                 height: root.laneHeight
                 color: sliceColor
