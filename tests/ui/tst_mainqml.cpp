@@ -13,7 +13,11 @@
 #ifndef Q_MOC_RUN // moc cannot parse the C++20 library headers behind the engine
 #include "engine/enginecontroller.h"
 #include "items/timelineitem.h"
+#include "models/patternlistmodel.h"
+#include "models/taskfilterproxymodel.h"
 #endif
+
+#include <QQmlEngine>
 
 namespace {
 
@@ -146,6 +150,117 @@ private slots:
         QCOMPARE(controller->taskModel()->rowCount(), 0);
         QCOMPARE(controller->eventLog()->rowCount(), 0);
         QTRY_COMPARE(timeline->sliceCount(), 0);
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
+    void everyScenarioRunsPausesStepsAndResetsFromTheWindow()
+    {
+        QQmlApplicationEngine engine;
+        auto *window = qobject_cast<QQuickWindow *>(load(engine));
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        auto *controller = window->findChild<taskscope::EngineController *>();
+        auto *timeline = window->findChild<taskscope::TimelineItem *>();
+        auto *patterns = window->findChild<taskscope::PatternListModel *>();
+        QVERIFY(controller && timeline && patterns);
+
+        // Walk the sidebar from the top with the window-wide shortcut.
+        for (int i = 0; i < patterns->rowCount(); ++i)
+            QTest::keyClick(window, Qt::Key_Up, Qt::AltModifier);
+        QStringList ran;
+        for (int row = 0; row < patterns->rowCount(); ++row) {
+            if (row > 0)
+                QTest::keyClick(window, Qt::Key_Down, Qt::AltModifier);
+            const QString title = patterns->data(patterns->index(row), taskscope::PatternListModel::TitleRole).toString();
+            QTRY_COMPARE(window->title(), QStringLiteral("Taskscope — %1").arg(title));
+            if (!controller->hasScenario())
+                continue;
+            ran << controller->scenarioId();
+            QTest::keyClick(window, Qt::Key_Space); // run
+            QTRY_VERIFY2(controller->taskModel()->rowCount() > 0, qPrintable(controller->scenarioId()));
+            QTRY_VERIFY2(timeline->sliceCount() > 0, qPrintable(controller->scenarioId()));
+            if (controller->state() == taskscope::EngineController::State::Running) {
+                QTest::keyClick(window, Qt::Key_Space); // pause
+                QCOMPARE(controller->state(), taskscope::EngineController::State::Paused);
+                QTest::qWait(20);
+                controller->drain(); // what ran up to the pause
+                const double pausedAt = controller->elapsedMs();
+                QTest::qWait(100);
+                controller->drain();
+                QCOMPARE(controller->elapsedMs(), pausedAt); // the clock is frozen
+                QTest::keyClick(window, Qt::Key_Right); // step
+                QCOMPARE(controller->state(), taskscope::EngineController::State::Paused);
+            }
+            QTest::keyClick(window, Qt::Key_R); // reset
+            QCOMPARE(controller->state(), taskscope::EngineController::State::Idle);
+            QCOMPARE(controller->taskModel()->rowCount(), 0);
+            QTRY_COMPARE(timeline->sliceCount(), 0);
+        }
+        QCOMPARE(ran.size(), int(taskscope::ScenarioCatalog::ids().size()));
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
+    void aTaskClickedInTheTableFillsTheDetailPane()
+    {
+        QQmlApplicationEngine engine;
+        auto *window = qobject_cast<QQuickWindow *>(load(engine, {{"initialPatternId", "actor"}}));
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        auto *controller = window->findChild<taskscope::EngineController *>();
+        auto *proxy = window->findChild<taskscope::TaskFilterProxyModel *>();
+        QVERIFY(controller && proxy);
+        controller->run();
+        QTRY_COMPARE(controller->state(), taskscope::EngineController::State::Finished);
+        QTRY_VERIFY(proxy->rowCount() > 0);
+        proxy->sortBy(taskscope::TaskTableModel::Polls);
+        proxy->sortBy(taskscope::TaskTableModel::Polls); // most polls first
+        controller->setSelectedTask(proxy->taskIdAt(0));
+        const QVariantMap detail = controller->taskDetail();
+        QVERIFY(detail.value(QStringLiteral("polls")).toInt() > 0);
+        QCOMPARE(detail.value(QStringLiteral("pollHistogram")).toList().size(),
+                 taskscope::EngineController::histogramLabels().size());
+        auto *timeline = window->findChild<taskscope::TimelineItem *>();
+        QTRY_COMPARE(timeline->selectedTask(), controller->selectedTask()); // outlined on the timeline too
+        QTest::qWait(100);
+        QVERIFY(!window->grabWindow().isNull());
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
+    void fontScaleAndThemeChangeFromTheKeyboardAndTheToolbarAndPersist()
+    {
+        {
+            QQmlApplicationEngine engine;
+            auto *window = qobject_cast<QQuickWindow *>(load(engine));
+            QVERIFY(window);
+            QVERIFY(QTest::qWaitForWindowExposed(window));
+            QObject *theme = window->property("theme").value<QObject *>();
+            QVERIFY(theme);
+            QCOMPARE(theme->property("fontScale").toDouble(), 1.0);
+            QTest::keyClick(window, Qt::Key_Plus, Qt::ControlModifier);
+            QTest::keyClick(window, Qt::Key_Equal, Qt::ControlModifier); // the same key without Shift
+            QVERIFY(qAbs(theme->property("fontScale").toDouble() - 1.15 * 1.15) < 1e-6);
+            QTest::keyClick(window, Qt::Key_Minus, Qt::ControlModifier);
+            QVERIFY(qAbs(theme->property("fontScale").toDouble() - 1.15) < 1e-6);
+            QCOMPARE(window->property("themeChoice").toString(), QStringLiteral("system"));
+            window->setProperty("themeChoice", QStringLiteral("dark"));
+            QTRY_VERIFY(theme->property("dark").toBool());
+            window->setProperty("themeChoice", QStringLiteral("light"));
+            QTRY_VERIFY(!theme->property("dark").toBool());
+            QTest::qWait(50);
+            QVERIFY(!window->grabWindow().isNull());
+        }
+        QQmlApplicationEngine engine;
+        auto *window = qobject_cast<QQuickWindow *>(load(engine));
+        QVERIFY(window);
+        QObject *theme = window->property("theme").value<QObject *>();
+        QVERIFY(qAbs(theme->property("fontScale").toDouble() - 1.15) < 1e-6);
+        QCOMPARE(window->property("themeChoice").toString(), QStringLiteral("light"));
+        QTest::keyClick(window, Qt::Key_0, Qt::ControlModifier);
+        QCOMPARE(theme->property("fontScale").toDouble(), 1.0);
+        QTest::keyClick(window, Qt::Key_F11);
+        QTRY_COMPARE(window->visibility(), QWindow::FullScreen);
+        QTest::keyClick(window, Qt::Key_F11);
+        QTRY_VERIFY(window->visibility() != QWindow::FullScreen);
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
 };

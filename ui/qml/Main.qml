@@ -20,6 +20,8 @@ ApplicationWindow {
     property string statusMessage: ""
     /// "system" (follow the desktop), "light" or "dark"; toggled in the toolbar, remembered.
     property string themeChoice: "system"
+    /// The Theme singleton (font scale, colours), for tests.
+    readonly property QtObject theme: Theme
     /// The timeline item, for tests and the benchmark.
     readonly property alias timeline: timelinePane.item
 
@@ -39,6 +41,9 @@ ApplicationWindow {
     Material.accent: Material.Cyan
 
     // Theme colours follow whichever Material theme is in effect (System resolves to one).
+    // The settings have been read by now (they load as their own component completes).
+    Component.onCompleted: root.setFontScale(settings.fontScale)
+
     Binding {
         target: Theme
         property: "dark"
@@ -86,8 +91,6 @@ ApplicationWindow {
         property string patternId: "runtime"
         property alias theme: root.themeChoice
         property real fontScale: 1.0
-
-        Component.onCompleted: root.setFontScale(settings.fontScale)
     }
     Connections {
         target: Theme
@@ -110,7 +113,7 @@ ApplicationWindow {
         onActivated: Qt.quit()
     }
     Shortcut {
-        sequences: [StandardKey.FullScreen, "F11"]
+        sequence: "F11" // not with StandardKey.FullScreen, which is F11 too: ambiguous
         onActivated: root.visibility = root.visibility === Window.FullScreen ? Window.Windowed : Window.FullScreen
     }
     Shortcut {
@@ -137,11 +140,13 @@ ApplicationWindow {
         }
     }
     Shortcut {
-        sequences: [StandardKey.ZoomIn, "Ctrl+=", "Ctrl++"]
+        // Explicit sequences only: the same key listed twice (StandardKey.ZoomIn is Ctrl++ here)
+        // would make the shortcut ambiguous, and an ambiguous shortcut does not fire.
+        sequences: ["Ctrl++", "Ctrl+="]
         onActivated: root.setFontScale(Theme.fontScale * 1.15)
     }
     Shortcut {
-        sequences: [StandardKey.ZoomOut, "Ctrl+-"]
+        sequence: "Ctrl+-"
         onActivated: root.setFontScale(Theme.fontScale / 1.15)
     }
     Shortcut {
