@@ -41,7 +41,7 @@ bench-ui: deps build/release/build.ninja
 
 # A screenshot of the real window under Xvfb, for README and for looking at changes.
 screenshot: build
-	xvfb-run -a -s "-screen 0 1600x1000x24" ./build/dev/app/taskscope --screenshot docs/screenshot.png $(ARGS)
+	xvfb-run -a -s "-screen 0 1600x1000x24" ./build/dev/app/taskscope --size 1600x1000 --screenshot docs/screenshot.png $(ARGS)
 
 clean:
 	rm -rf build

@@ -306,7 +306,7 @@ QSGNode *TimelineItem::updatePaintNode(QSGNode *oldNode, UpdatePaintNodeData *)
             } else {
                 shapes.rect(rect, m_stealColor);
                 const QPointF top(rect.center().x(), rect.top());
-                shapes.triangle(top, top + QPointF(6, 0), top + QPointF(0, 5), m_stealColor);
+                shapes.triangle(top, top + QPointF(5, 0), top + QPointF(0, 4), m_stealColor);
             }
         }
         const auto &openParks = data.openParks();

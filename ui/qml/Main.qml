@@ -183,7 +183,7 @@ ApplicationWindow {
         PatternSidebar {
             id: sidebar
 
-            SplitView.preferredWidth: Theme.px(270)
+            SplitView.preferredWidth: Math.min(Theme.px(270), root.width * 0.22)
             SplitView.minimumWidth: 200
             model: patterns
             initialId: root.initialPatternId.length > 0 ? root.initialPatternId : settings.patternId

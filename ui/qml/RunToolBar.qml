@@ -79,28 +79,31 @@ ToolBar {
             text: qsTr("%1 · %2 s").arg(root.stateName(root.controller.state)).arg((root.controller.elapsedMs / 1000).toFixed(2))
             font.family: "monospace"
             // Wide enough for "finished · 1234.56 s", so the controls after it do not jump.
-            width: Math.max(implicitWidth, Theme.px(190))
+            width: Math.max(implicitWidth, Theme.px(165))
         }
-        Label {
-            height: runButton.height
-            leftPadding: 8
-            verticalAlignment: Text.AlignVCenter
-            text: qsTr("Speed %1×").arg(root.controller.speed.toFixed(2))
-            width: Math.max(implicitWidth, Theme.px(105))
-        }
-        Slider {
-            width: Theme.px(130)
-            height: runButton.height
-            from: Math.log(0.05)
-            to: Math.log(4)
-            value: Math.log(root.controller.speed)
-            onMoved: root.controller.speed = Math.exp(value)
-            ToolTip.visible: hovered
-            ToolTip.text: qsTr("0.05×–4× runtime time per wall second; applies live")
-            Accessible.name: qsTr("Speed")
+        // Each label travels with its control when the bar wraps.
+        Row {
+            Label {
+                height: runButton.height
+                leftPadding: 8
+                verticalAlignment: Text.AlignVCenter
+                text: qsTr("Speed %1×").arg(root.controller.speed.toFixed(2))
+                width: Math.max(implicitWidth, Theme.px(105))
+            }
+            Slider {
+                width: Theme.px(110)
+                height: runButton.height
+                from: Math.log(0.05)
+                to: Math.log(4)
+                value: Math.log(root.controller.speed)
+                onMoved: root.controller.speed = Math.exp(value)
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("0.05×–4× runtime time per wall second; applies live")
+                Accessible.name: qsTr("Speed")
+            }
         }
         ComboBox {
-            width: Math.max(implicitWidth, Theme.px(170))
+            implicitContentWidthPolicy: ComboBox.WidestText
             model: [qsTr("Real threads"), qsTr("Deterministic")]
             currentIndex: root.controller.deterministic ? 1 : 0
             onActivated: index => root.controller.deterministic = index === 1
@@ -108,38 +111,44 @@ ToolBar {
             ToolTip.text: qsTr("Real worker threads, or one worker on a virtual clock paced by the speed, seeded; applies on Reset")
             Accessible.name: qsTr("Mode")
         }
-        Label {
-            height: runButton.height
-            leftPadding: 4
-            verticalAlignment: Text.AlignVCenter
-            text: qsTr("Workers")
+        Row {
+            Label {
+                height: runButton.height
+                leftPadding: 4
+                verticalAlignment: Text.AlignVCenter
+                text: qsTr("Workers")
+            }
+            SpinBox {
+                width: Theme.px(125)
+                from: 1
+                to: 64
+                editable: true
+                value: root.controller.workers
+                enabled: !root.controller.deterministic
+                onValueModified: root.controller.workers = value
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Worker threads, 1–64; applies on Reset")
+                Accessible.name: qsTr("Workers")
+            }
         }
-        SpinBox {
-            from: 1
-            to: 64
-            editable: true
-            value: root.controller.workers
-            enabled: !root.controller.deterministic
-            onValueModified: root.controller.workers = value
-            ToolTip.visible: hovered
-            ToolTip.text: qsTr("Worker threads, 1–64; applies on Reset")
-            Accessible.name: qsTr("Workers")
-        }
-        Label {
-            height: runButton.height
-            leftPadding: 4
-            verticalAlignment: Text.AlignVCenter
-            text: qsTr("Seed")
-        }
-        SpinBox {
-            from: 0
-            to: 999999
-            editable: true
-            value: root.controller.seed
-            onValueModified: root.controller.seed = value
-            ToolTip.visible: hovered
-            ToolTip.text: qsTr("Seed of the runtime's random numbers; applies on Reset")
-            Accessible.name: qsTr("Seed")
+        Row {
+            Label {
+                height: runButton.height
+                leftPadding: 4
+                verticalAlignment: Text.AlignVCenter
+                text: qsTr("Seed")
+            }
+            SpinBox {
+                width: Theme.px(150)
+                from: 0
+                to: 999999
+                editable: true
+                value: root.controller.seed
+                onValueModified: root.controller.seed = value
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Seed of the runtime's random numbers; applies on Reset")
+                Accessible.name: qsTr("Seed")
+            }
         }
         ComboBox {
             visible: root.controller.variants.length > 1

@@ -10,6 +10,11 @@ ScrollView {
 
     required property EngineController controller
 
+    /// A metric as a person reads it: integers as they are, other numbers to two decimals.
+    function formatted(value: var): string {
+        return typeof value === "number" && !Number.isInteger(value) ? value.toFixed(2) : String(value)
+    }
+
     contentWidth: availableWidth
     clip: true
 
@@ -38,7 +43,7 @@ ScrollView {
                     padding: 4
                     leftPadding: 8
                     rightPadding: 8
-                    text: modelData.replace(/_/g, " ") + ": <b>" + root.controller.metrics[modelData] + "</b>"
+                    text: modelData.replace(/_/g, " ") + ": <b>" + root.formatted(root.controller.metrics[modelData]) + "</b>"
                     textFormat: Text.StyledText
                     background: Rectangle {
                         color: Theme.laneBackground

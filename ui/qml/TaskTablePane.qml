@@ -32,6 +32,7 @@ SplitView {
             ComboBox {
                 id: showFilter
 
+                implicitContentWidthPolicy: ComboBox.WidestText
                 model: [qsTr("All tasks"), qsTr("Live"), qsTr("Finished")]
                 onActivated: index => tasks.show = [TaskFilterProxyModel.All, TaskFilterProxyModel.Live,
                                                     TaskFilterProxyModel.Finished][index]
@@ -136,7 +137,7 @@ SplitView {
         }
     }
     TaskDetail {
-        SplitView.preferredWidth: Theme.px(330)
+        SplitView.preferredWidth: Math.min(Theme.px(330), root.width * 0.34)
         SplitView.minimumWidth: 200
         controller: root.controller
     }
