@@ -221,8 +221,23 @@ private slots:
                  taskscope::EngineController::histogramLabels().size());
         auto *timeline = window->findChild<taskscope::TimelineItem *>();
         QTRY_COMPARE(timeline->selectedTask(), controller->selectedTask()); // outlined on the timeline too
+
+        // The polls are painted (the software backend draws no geometry nodes: the item falls
+        // back to QPainter there): zoomed to the run, the timeline shows the tasks' colours.
+        timeline->setWindowSeconds(controller->elapsedMs() / 1000.0);
         QTest::qWait(100);
-        QVERIFY(!window->grabWindow().isNull());
+        const QImage frame = window->grabWindow();
+        QVERIFY(!frame.isNull());
+        const QRect area = timeline->mapRectToScene(QRectF(0, 0, timeline->width(), timeline->height())).toRect();
+        QSet<QRgb> taskColours;
+        for (std::uint64_t task = 1; task <= 16; ++task)
+            taskColours.insert(taskscope::TimelineData::colorOf(task).rgb());
+        int painted = 0;
+        for (int y = area.top(); y < area.bottom(); y += 2) {
+            for (int x = area.left(); x < area.right(); x += 2)
+                painted += taskColours.contains(frame.pixel(x * frame.width() / window->width(), y * frame.height() / window->height()) | 0xff000000u);
+        }
+        QVERIFY2(painted > 100, qPrintable(QString::number(painted)));
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
 

@@ -1,8 +1,12 @@
 #include "items/timelineitem.h"
 
 #include "engine/enginecontroller.h"
+#include "items/timelineshapes.h"
+#include "items/timelinesoftwarenode.h"
 
+#include <QQuickWindow>
 #include <QSGGeometryNode>
+#include <QSGRendererInterface>
 #include <QSGVertexColorMaterial>
 
 #include <algorithm>
@@ -19,43 +23,6 @@ constexpr double s_outline = 2.0;
 constexpr double s_arrowWidth = 1.5;
 constexpr double s_arrowHead = 7.0;
 constexpr std::size_t s_maxArrows = 400;
-
-/// Vertices of filled shapes, two triangles per rectangle, appended before the node is sized.
-class Triangles
-{
-public:
-    void rect(const QRectF &rect, const QColor &color)
-    {
-        const QPointF a = rect.topLeft(), b = rect.topRight(), c = rect.bottomRight(), d = rect.bottomLeft();
-        triangle(a, b, d, color);
-        triangle(b, c, d, color);
-    }
-    void triangle(QPointF a, QPointF b, QPointF c, const QColor &color)
-    {
-        for (const QPointF &p : {a, b, c})
-            m_vertices.push_back({float(p.x()), float(p.y()), uchar(color.red()), uchar(color.green()),
-                                  uchar(color.blue()), 255});
-    }
-    /// A line from @p from to @p to with an arrowhead at @p to.
-    void arrow(QPointF from, QPointF to, const QColor &color)
-    {
-        const QPointF delta = to - from;
-        const double length = std::hypot(delta.x(), delta.y());
-        if (length < 1.0)
-            return;
-        const QPointF along = delta / length;
-        const QPointF across(-along.y(), along.x());
-        const QPointF base = to - along * s_arrowHead;
-        const QPointF half = across * (s_arrowWidth / 2);
-        triangle(from + half, base + half, from - half, color);
-        triangle(base + half, base - half, from - half, color);
-        triangle(to, base + across * (s_arrowHead / 2), base - across * (s_arrowHead / 2), color);
-    }
-    [[nodiscard]] const std::vector<QSGGeometry::ColoredPoint2D> &vertices() const { return m_vertices; }
-
-private:
-    std::vector<QSGGeometry::ColoredPoint2D> m_vertices;
-};
 
 double laneTop(int worker, double laneHeight)
 {
@@ -227,19 +194,8 @@ qint64 TimelineItem::taskAt(const QPointF &position) const
 
 QSGNode *TimelineItem::updatePaintNode(QSGNode *oldNode, UpdatePaintNodeData *)
 {
-    auto *node = static_cast<QSGGeometryNode *>(oldNode);
-    if (!node) {
-        node = new QSGGeometryNode;
-        auto *geometry = new QSGGeometry(QSGGeometry::defaultAttributes_ColoredPoint2D(), 0);
-        geometry->setDrawingMode(QSGGeometry::DrawTriangles);
-        node->setGeometry(geometry);
-        node->setFlag(QSGNode::OwnsGeometry);
-        node->setMaterial(new QSGVertexColorMaterial);
-        node->setFlag(QSGNode::OwnsMaterial);
-    }
-    QSGGeometry *geometry = node->geometry();
     int count = 0;
-    Triangles shapes;
+    TimelineShapes shapes;
     if (m_controller && width() > 0) {
         const TimelineData &data = m_controller->timeline();
         const std::int64_t latest = data.latestNs();
@@ -253,11 +209,6 @@ QSGNode *TimelineItem::updatePaintNode(QSGNode *oldNode, UpdatePaintNodeData *)
         auto last = m_panSeconds > 0
             ? std::partition_point(first, slices.end(), [endNs](const TimelineSlice &s) { return s.startNs <= endNs; })
             : slices.end();
-        std::vector<TimelineSlice> visible(first, last);
-        for (const TimelineSlice &open : data.openSlices()) {
-            if (open.task != 0 && open.startNs <= endNs)
-                visible.push_back(TimelineSlice{open.startNs, latest, open.task, open.worker});
-        }
         // Level of detail: polls that touch within a pixel on the same lane merge into one
         // rectangle (coloured by the first), so 100k polls in view cost a few thousand
         // rectangles, not 100k.
@@ -271,9 +222,9 @@ QSGNode *TimelineItem::updatePaintNode(QSGNode *oldNode, UpdatePaintNodeData *)
         const qint64 focus = m_hoveredTask != 0 ? m_hoveredTask : m_selectedTask;
         std::vector<QRectF> selectedRects;
         std::vector<TimelineSlice> focusSlices;
-        for (const TimelineSlice &slice : visible) {
+        const auto draw = [&](const TimelineSlice &slice) {
             if (slice.endNs < windowStart || slice.startNs > endNs)
-                continue;
+                return;
             ++count;
             const QRectF rect = sliceRect(slice, endNs, m_windowSeconds, w, m_laneHeight);
             if (qint64(slice.task) == m_selectedTask)
@@ -285,11 +236,18 @@ QSGNode *TimelineItem::updatePaintNode(QSGNode *oldNode, UpdatePaintNodeData *)
             Pending &lane = lanes[std::size_t(slice.worker)];
             if (lane.open && rect.left() <= lane.rect.right() + 1.0) {
                 lane.rect.setRight(std::max(lane.rect.right(), rect.right()));
-                continue;
+                return;
             }
             if (lane.open)
                 shapes.rect(lane.rect, lane.color);
             lane = {rect, TimelineData::colorOf(slice.task), true};
+        };
+        // Walk the stored slices in place (no copy: there can be 200k of them).
+        for (auto it = first; it != last; ++it)
+            draw(*it);
+        for (const TimelineSlice &open : data.openSlices()) {
+            if (open.task != 0)
+                draw(TimelineSlice{open.startNs, latest, open.task, open.worker});
         }
         for (const Pending &lane : lanes) {
             if (lane.open)
@@ -348,16 +306,36 @@ QSGNode *TimelineItem::updatePaintNode(QSGNode *oldNode, UpdatePaintNodeData *)
                 QPointF to(target.left(), target.center().y());
                 if (std::abs(to.y() - from.y()) < 1.0)
                     to.setY(target.top()); // same lane: point at the slice's top corner
-                shapes.arrow(from, to, m_highlightColor);
+                shapes.arrow(from, to, s_arrowWidth, s_arrowHead, m_highlightColor);
                 ++drawn;
             }
         }
     }
-    const auto &vertices = shapes.vertices();
-    geometry->allocate(int(vertices.size()));
-    if (!vertices.empty())
-        std::copy(vertices.begin(), vertices.end(), geometry->vertexDataAsColoredPoint2D());
-    node->markDirty(QSGNode::DirtyGeometry);
+    QSGNode *node = nullptr;
+    if (window() && window()->rendererInterface()->graphicsApi() == QSGRendererInterface::Software) {
+        // The software backend draws no geometry nodes: paint the same shapes with QPainter.
+        auto *painted = static_cast<TimelineSoftwareNode *>(oldNode);
+        if (!painted)
+            painted = new TimelineSoftwareNode(window());
+        painted->setShapes(std::move(shapes), size());
+        node = painted;
+    } else {
+        auto *geometryNode = static_cast<QSGGeometryNode *>(oldNode);
+        if (!geometryNode) {
+            geometryNode = new QSGGeometryNode;
+            auto *geometry = new QSGGeometry(QSGGeometry::defaultAttributes_ColoredPoint2D(), 0);
+            geometry->setDrawingMode(QSGGeometry::DrawTriangles);
+            geometryNode->setGeometry(geometry);
+            geometryNode->setFlag(QSGNode::OwnsGeometry);
+            geometryNode->setMaterial(new QSGVertexColorMaterial);
+            geometryNode->setFlag(QSGNode::OwnsMaterial);
+        }
+        QSGGeometry *geometry = geometryNode->geometry();
+        geometry->allocate(shapes.vertexCount());
+        shapes.toVertices(geometry->vertexDataAsColoredPoint2D());
+        geometryNode->markDirty(QSGNode::DirtyGeometry);
+        node = geometryNode;
+    }
     if (count != m_sliceCount) {
         m_sliceCount = count;
         QMetaObject::invokeMethod(this, &TimelineItem::sliceCountChanged, Qt::QueuedConnection);
