@@ -35,13 +35,15 @@ ColumnLayout {
             model: root.groups
 
             CheckBox {
+                id: group
+
                 required property var modelData
 
-                text: modelData.label
-                checked: !modelData.kinds.every(kind => root.controller.eventLog.hiddenKinds.includes(kind))
+                text: group.modelData.label
+                checked: !group.modelData.kinds.every(kind => root.controller.eventLog.hiddenKinds.includes(kind))
                 onToggled: {
-                    const others = root.controller.eventLog.hiddenKinds.filter(kind => !modelData.kinds.includes(kind))
-                    root.controller.eventLog.hiddenKinds = checked ? others : others.concat(modelData.kinds)
+                    const others = root.controller.eventLog.hiddenKinds.filter(kind => !group.modelData.kinds.includes(kind))
+                    root.controller.eventLog.hiddenKinds = group.checked ? others : others.concat(group.modelData.kinds)
                 }
             }
         }
@@ -55,10 +57,12 @@ ColumnLayout {
         ScrollBar.vertical: ScrollBar {}
 
         delegate: Label {
+            id: line
+
             required property string text
 
             width: ListView.view.width
-            text: text
+            text: line.text
             font.pixelSize: Theme.px(13)
             font.family: "monospace"
             elide: Text.ElideRight

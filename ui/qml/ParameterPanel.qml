@@ -48,7 +48,7 @@ Pane {
                     readonly property bool numeric: type === "int" || type === "double"
                     /// Doubles go through the integer SpinBox in hundredths.
                     readonly property real scale: type === "double" ? 100 : 1
-                    readonly property var value: root.controller.effectiveParameters[modelData.name]
+                    readonly property var value: root.controller.effectiveParameters[parameter.modelData.name]
 
                     Layout.fillWidth: true
                     spacing: 2
@@ -84,6 +84,8 @@ Pane {
                         spacing: 6
 
                         Slider {
+                            id: slider
+
                             Layout.fillWidth: true
                             visible: parameter.type === "int"
                                      && parameter.modelData.maximum - parameter.modelData.minimum <= 1000
@@ -92,7 +94,7 @@ Pane {
                             stepSize: 1
                             snapMode: Slider.SnapAlways
                             value: parameter.numeric ? parameter.value : 0
-                            onMoved: root.controller.setParameter(parameter.modelData.name, Math.round(value))
+                            onMoved: root.controller.setParameter(parameter.modelData.name, Math.round(slider.value))
                             ToolTip.visible: hovered
                             ToolTip.text: parameter.modelData.help
                             Accessible.name: parameter.modelData.label
@@ -114,7 +116,7 @@ Pane {
                                            : Number(value).toLocaleString(locale, 'f', 0)
                             valueFromText: (text, locale) => Math.round(Number.fromLocaleString(locale, text) * parameter.scale)
                             onValueModified: root.controller.setParameter(parameter.modelData.name,
-                                                                          parameter.type === "double" ? value / 100 : value)
+                                                                          parameter.type === "double" ? spin.value / 100 : spin.value)
                             ToolTip.visible: hovered
                             ToolTip.text: parameter.modelData.help
                             Accessible.name: parameter.modelData.label
@@ -147,9 +149,11 @@ Pane {
                         Accessible.name: parameter.modelData.label
                     }
                     Switch {
+                        id: toggle
+
                         visible: parameter.type === "bool"
                         checked: visible && parameter.value === true
-                        onToggled: root.controller.setParameter(parameter.modelData.name, checked)
+                        onToggled: root.controller.setParameter(parameter.modelData.name, toggle.checked)
                         ToolTip.visible: hovered
                         ToolTip.text: parameter.modelData.help
                         Accessible.name: parameter.modelData.label

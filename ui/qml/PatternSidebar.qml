@@ -71,7 +71,7 @@ Pane {
             ToolTip.delay: 600
             ToolTip.text: entry.summary
             onClicked: {
-                list.currentIndex = index
+                list.currentIndex = entry.index
                 list.forceActiveFocus()
             }
 

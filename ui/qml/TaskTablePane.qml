@@ -68,7 +68,7 @@ SplitView {
 
                 topPadding: 6
                 bottomPadding: 6
-                text: display + (tasks.sortColumn === column ? (tasks.descending ? " ▼" : " ▲") : "")
+                text: headerCell.display + (tasks.sortColumn === headerCell.column ? (tasks.descending ? " ▼" : " ▲") : "")
                 font.pixelSize: Theme.px(13)
                 font.bold: true
                 leftPadding: 4

@@ -26,11 +26,13 @@ ColumnLayout {
                 model: root.controller.workerNames
 
                 Label {
+                    id: laneName
+
                     required property string modelData
 
                     height: timeline.laneHeight
                     verticalAlignment: Text.AlignVCenter
-                    text: modelData
+                    text: laneName.modelData
                     font.pixelSize: Theme.px(13)
                     font.family: "monospace"
                 }

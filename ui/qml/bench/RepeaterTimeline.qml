@@ -23,16 +23,18 @@ Rectangle {
             model: root.sliceModel
 
             Rectangle {
+                id: slice
+
                 required property real sliceLeft
                 required property real sliceTop
                 required property real sliceWidth
                 required property color sliceColor
 
-                x: sliceLeft
-                y: sliceTop
-                width: sliceWidth
+                x: slice.sliceLeft
+                y: slice.sliceTop
+                width: slice.sliceWidth
                 height: root.laneHeight
-                color: sliceColor
+                color: slice.sliceColor
             }
         }
     }
