@@ -241,6 +241,38 @@ private slots:
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
 
+    void aDeterministicRunIsPacedAndWatchable()
+    {
+        QQmlApplicationEngine engine;
+        auto *window = qobject_cast<QQuickWindow *>(load(engine, {{"initialPatternId", "tracing"}}));
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        auto *controller = window->findChild<taskscope::EngineController *>();
+        auto *timeline = window->findChild<taskscope::TimelineItem *>();
+        QVERIFY(controller && timeline);
+        controller->setDeterministic(true);
+        controller->setSpeed(0.05); // 100 ms of virtual time take 2 s to watch
+        controller->run();
+        QCOMPARE(controller->workerNames().size(), 1); // one worker
+        QTRY_VERIFY(timeline->sliceCount() > 0); // the tasks' first polls, at virtual t = 0
+        // Paced by the speed: the clock waits 2 s of wall time before it jumps to the tasks'
+        // 100 ms timers, instead of jumping at once.
+        QTest::qWait(200);
+        QCOMPARE(controller->state(), taskscope::EngineController::State::Running);
+        QCOMPARE(controller->elapsedMs(), 0.0);
+        controller->pause();
+        // Stepping runs the remaining polls one by one, then advances to the next timer.
+        for (int i = 0; i < 500 && controller->elapsedMs() < 100; ++i) {
+            controller->step();
+            QTest::qWait(2);
+            controller->drain();
+        }
+        QCOMPARE(controller->elapsedMs(), 100.0);
+        QCOMPARE(controller->state(), taskscope::EngineController::State::Paused);
+        controller->reset();
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
     void fontScaleAndThemeChangeFromTheKeyboardAndTheToolbarAndPersist()
     {
         {
