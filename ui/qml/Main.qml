@@ -38,7 +38,9 @@ ApplicationWindow {
     font.pixelSize: Theme.px(14)
 
     Material.theme: root.themeChoice === "dark" ? Material.Dark : root.themeChoice === "light" ? Material.Light : Material.System
-    Material.accent: Material.Cyan
+    // Cyan 700 in both themes: Material's own dark-theme cyan is too light for the white text
+    // of a highlighted button (Run/Pause).
+    Material.accent: "#0097a7"
 
     // Theme colours follow whichever Material theme is in effect (System resolves to one).
     // The settings have been read by now (they load as their own component completes).
