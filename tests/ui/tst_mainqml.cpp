@@ -245,6 +245,29 @@ private slots:
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
 
+    void parameterValuesAreRememberedPerScenario()
+    {
+        {
+            QQmlApplicationEngine engine;
+            auto *window = qobject_cast<QQuickWindow *>(load(engine, {{"initialPatternId", "actor"}}));
+            QVERIFY(window);
+            auto *controller = window->findChild<taskscope::EngineController *>();
+            QVERIFY(controller);
+            QTRY_COMPARE(controller->scenarioId(), QStringLiteral("actor"));
+            QVERIFY(controller->setParameter(QStringLiteral("clients"), 3));
+            QTest::keyClick(window, Qt::Key_Down, Qt::AltModifier); // the next scenario starts clean
+            QTRY_VERIFY(controller->scenarioId() != QStringLiteral("actor"));
+            QVERIFY(!controller->parameters().contains(QStringLiteral("clients")));
+        }
+        QQmlApplicationEngine engine;
+        auto *window = qobject_cast<QQuickWindow *>(load(engine, {{"initialPatternId", "actor"}}));
+        QVERIFY(window);
+        auto *controller = window->findChild<taskscope::EngineController *>();
+        QTRY_COMPARE(controller->scenarioId(), QStringLiteral("actor"));
+        QCOMPARE(controller->effectiveParameters().value(QStringLiteral("clients")).toInt(), 3);
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
     void aDeterministicRunIsPacedAndWatchable()
     {
         QQmlApplicationEngine engine;

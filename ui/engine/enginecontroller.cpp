@@ -49,6 +49,11 @@ void EngineController::setScenarioId(const QString &id)
         return;
     reset();
     m_scenarioId = id;
+    // Another scenario's values mean nothing here (and would fail its validation).
+    if (!m_parameters.isEmpty()) {
+        m_parameters.clear();
+        emit parametersChanged();
+    }
     emit scenarioIdChanged();
 }
 

@@ -31,6 +31,7 @@ class EngineController : public QObject
     Q_OBJECT
     QML_ELEMENT
 
+    /// The scenario on screen; changing it resets the run and forgets the parameter values.
     Q_PROPERTY(QString scenarioId READ scenarioId WRITE setScenarioId NOTIFY scenarioIdChanged)
     Q_PROPERTY(bool hasScenario READ hasScenario NOTIFY scenarioIdChanged)
     Q_PROPERTY(QVariantMap parameters READ parameters WRITE setParameters NOTIFY parametersChanged)

@@ -18,6 +18,7 @@ namespace {
 
 constexpr double s_minimumSliceWidth = 1.0; // a very short poll is still visible
 constexpr double s_stealWidth = 2.0;
+constexpr double s_mergeWidth = 2.0; // polls of different tasks merge up to this width
 constexpr double s_parkThickness = 2.0;
 constexpr double s_outline = 2.0;
 constexpr double s_arrowWidth = 1.5;
@@ -210,12 +211,15 @@ QSGNode *TimelineItem::updatePaintNode(QSGNode *oldNode, UpdatePaintNodeData *)
             ? std::partition_point(first, slices.end(), [endNs](const TimelineSlice &s) { return s.startNs <= endNs; })
             : slices.end();
         // Level of detail: polls that touch within a pixel on the same lane merge into one
-        // rectangle (coloured by the first), so 100k polls in view cost a few thousand
-        // rectangles, not 100k.
+        // rectangle, so 100k polls in view cost a few thousand rectangles, not 100k. A merged
+        // rectangle keeps growing while it is the same task's, or for up to two pixels (then
+        // it takes its first poll's colour), so a stretch of many tasks' tiny polls still
+        // shows their mix of colours.
         struct Pending
         {
             QRectF rect;
             QColor color;
+            std::uint64_t task = 0;
             bool open = false;
         };
         std::vector<Pending> lanes;
@@ -234,13 +238,14 @@ QSGNode *TimelineItem::updatePaintNode(QSGNode *oldNode, UpdatePaintNodeData *)
             if (std::size_t(slice.worker) >= lanes.size())
                 lanes.resize(std::size_t(slice.worker) + 1);
             Pending &lane = lanes[std::size_t(slice.worker)];
-            if (lane.open && rect.left() <= lane.rect.right() + 1.0) {
+            if (lane.open && rect.left() <= lane.rect.right() + 1.0
+                && (lane.task == slice.task || lane.rect.width() < s_mergeWidth)) {
                 lane.rect.setRight(std::max(lane.rect.right(), rect.right()));
                 return;
             }
             if (lane.open)
                 shapes.rect(lane.rect, lane.color);
-            lane = {rect, TimelineData::colorOf(slice.task), true};
+            lane = {rect, TimelineData::colorOf(slice.task), slice.task, true};
         };
         // Walk the stored slices in place (no copy: there can be 200k of them).
         for (auto it = first; it != last; ++it)

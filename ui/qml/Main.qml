@@ -20,10 +20,32 @@ ApplicationWindow {
     property string statusMessage: ""
     /// "system" (follow the desktop), "light" or "dark"; toggled in the toolbar, remembered.
     property string themeChoice: "system"
+    property bool restoring: false
     /// The Theme singleton (font scale, colours), for tests.
     readonly property QtObject theme: Theme
     /// The timeline item, for tests and the benchmark.
     readonly property alias timeline: timelinePane.item
+
+    /// The parameter values for the scenario on screen: the command line's for the scenario it
+    /// named, otherwise the ones last used with that scenario.
+    function restoreParameters() {
+        if (engine.scenarioId.length === 0)
+            return
+        const fromCommandLine = Object.keys(root.initialParameters).length > 0
+                              && (engine.scenarioId === root.initialPatternId || sidebar.currentId === root.initialPatternId)
+        const saved = JSON.parse(parameterSettings.values)
+        root.restoring = true
+        engine.parameters = fromCommandLine ? root.initialParameters : (saved[engine.scenarioId] ?? {})
+        root.restoring = false
+    }
+
+    function saveParameters() {
+        if (root.restoring || engine.scenarioId.length === 0)
+            return
+        const saved = JSON.parse(parameterSettings.values)
+        saved[engine.scenarioId] = engine.parameters
+        parameterSettings.values = JSON.stringify(saved)
+    }
 
     function setFontScale(scale: real) {
         Theme.fontScale = Math.max(0.6, Math.min(3.0, scale))
@@ -44,7 +66,10 @@ ApplicationWindow {
 
     // Theme colours follow whichever Material theme is in effect (System resolves to one).
     // The settings have been read by now (they load as their own component completes).
-    Component.onCompleted: root.setFontScale(settings.fontScale)
+    Component.onCompleted: {
+        root.setFontScale(settings.fontScale)
+        root.restoreParameters()
+    }
 
     Binding {
         target: Theme
@@ -60,7 +85,6 @@ ApplicationWindow {
         id: engine
 
         scenarioId: sidebar.currentScenarioId
-        parameters: root.initialParameters
 
         property bool startedAtLaunch: false
 
@@ -73,7 +97,11 @@ ApplicationWindow {
             }
         }
 
-        onScenarioIdChanged: engine.runIfAsked()
+        onScenarioIdChanged: {
+            root.restoreParameters()
+            engine.runIfAsked()
+        }
+        onParametersChanged: root.saveParameters()
         Component.onCompleted: {
             if (root.initialVariant.length > 0)
                 engine.variant = root.initialVariant
@@ -99,6 +127,14 @@ ApplicationWindow {
         function onFontScaleChanged() {
             settings.fontScale = Theme.fontScale
         }
+    }
+
+    Settings {
+        id: parameterSettings
+
+        category: "parameters"
+        /// JSON: {scenarioId: {name: value}}, the values last used with each scenario.
+        property string values: "{}"
     }
 
     Settings {

@@ -48,7 +48,8 @@ Pane {
                     readonly property bool numeric: type === "int" || type === "double"
                     /// Doubles go through the integer SpinBox in hundredths.
                     readonly property real scale: type === "double" ? 100 : 1
-                    readonly property var value: root.controller.effectiveParameters[parameter.modelData.name]
+                    /// Undefined for a moment while the panel switches to another scenario's schema.
+                    readonly property var value: root.controller.effectiveParameters[parameter.modelData.name] ?? parameter.modelData.defaultValue
 
                     Layout.fillWidth: true
                     spacing: 2
@@ -93,7 +94,7 @@ Pane {
                             to: parameter.modelData.maximum
                             stepSize: 1
                             snapMode: Slider.SnapAlways
-                            value: parameter.numeric ? parameter.value : 0
+                            value: parameter.numeric ? Number(parameter.value ?? 0) : 0
                             onMoved: root.controller.setParameter(parameter.modelData.name, Math.round(slider.value))
                             ToolTip.visible: hovered
                             ToolTip.text: parameter.modelData.help
@@ -109,7 +110,7 @@ Pane {
                             stepSize: parameter.type === "double" ? 100 : Math.max(1, Math.pow(10, Math.floor(
                                           Math.log10(Math.max(1, (parameter.modelData.maximum - parameter.modelData.minimum) / 100)))))
                             editable: true
-                            value: parameter.numeric ? Math.round(parameter.value * parameter.scale) : 0
+                            value: parameter.numeric ? Math.round(Number(parameter.value ?? 0) * parameter.scale) : 0
                             validator: parameter.type === "double" ? doubleValidator : intValidator
                             textFromValue: (value, locale) => parameter.type === "double"
                                            ? Number(value / 100).toLocaleString(locale, 'f', 2)

@@ -54,6 +54,9 @@ ToolBar {
             enabled: root.controller.hasScenario
             text: root.controller.state === EngineController.Running ? qsTr("Pause") : qsTr("Run")
             highlighted: true
+            // Flat: the raised look is a shader effect the software backend cannot draw, and
+            // there the button would lose its background.
+            Material.elevation: 0
             ToolTip.visible: hovered
             ToolTip.text: qsTr("Run or pause (Space)")
             onClicked: root.controller.state === EngineController.Running ? root.controller.pause() : root.controller.run()

@@ -9,8 +9,28 @@ ColumnLayout {
 
     required property EngineController controller
     readonly property alias item: timeline
+    /// The window the user chose, while a finished short run is shown zoomed to fit.
+    property real chosenWindowSeconds: 0
 
     spacing: 4
+
+    // A run shorter than a quarter of the window would end as a sliver at the right edge:
+    // when it finishes, zoom to show all of it; Reset goes back to the chosen window.
+    Connections {
+        target: root.controller
+
+        function onStateChanged() {
+            const seconds = root.controller.elapsedMs / 1000
+            if (root.controller.state === EngineController.Finished && seconds > 0
+                    && seconds < timeline.windowSeconds / 4 && timeline.panSeconds === 0) {
+                root.chosenWindowSeconds = timeline.windowSeconds
+                timeline.windowSeconds = seconds * 1.05
+            } else if (root.controller.state === EngineController.Idle && root.chosenWindowSeconds > 0) {
+                timeline.windowSeconds = root.chosenWindowSeconds
+                root.chosenWindowSeconds = 0
+            }
+        }
+    }
 
     RowLayout {
         Layout.fillWidth: true

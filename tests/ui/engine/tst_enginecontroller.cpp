@@ -59,6 +59,18 @@ private slots:
         QVERIFY(!controller.errorText().isEmpty());
     }
 
+    void anotherScenarioStartsWithoutThePreviousOnesValues()
+    {
+        EngineController controller;
+        controller.setScenarioId(QStringLiteral("actor"));
+        QVERIFY(controller.setParameter(QStringLiteral("clients"), 2));
+        QSignalSpy parametersChanged(&controller, &EngineController::parametersChanged);
+        controller.setScenarioId(QStringLiteral("tracing"));
+        QCOMPARE(parametersChanged.count(), 1);
+        QVERIFY(controller.parameters().isEmpty());
+        QVERIFY(!controller.effectiveParameters().contains(QStringLiteral("clients")));
+    }
+
     void stealsParksAndWakesReachTheTimeline()
     {
         EngineController controller;
