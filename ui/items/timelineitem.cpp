@@ -18,7 +18,9 @@ namespace {
 
 constexpr double s_minimumSliceWidth = 1.0; // a very short poll is still visible
 constexpr double s_stealWidth = 2.0;
-constexpr double s_mergeWidth = 2.0; // polls of different tasks merge up to this width
+// Polls of different tasks merge up to this width: finer shows the mix of tasks better, but
+// every rectangle is two triangles, and a software rasteriser (llvmpipe) pays per triangle.
+constexpr double s_mergeWidth = 4.0;
 constexpr double s_parkThickness = 2.0;
 constexpr double s_outline = 2.0;
 constexpr double s_arrowWidth = 1.5;
@@ -212,7 +214,7 @@ QSGNode *TimelineItem::updatePaintNode(QSGNode *oldNode, UpdatePaintNodeData *)
             : slices.end();
         // Level of detail: polls that touch within a pixel on the same lane merge into one
         // rectangle, so 100k polls in view cost a few thousand rectangles, not 100k. A merged
-        // rectangle keeps growing while it is the same task's, or for up to two pixels (then
+        // rectangle keeps growing while it is the same task's, or for up to four pixels (then
         // it takes its first poll's colour), so a stretch of many tasks' tiny polls still
         // shows their mix of colours.
         struct Pending
