@@ -6,6 +6,7 @@
 #include "items/timelineitem.h"
 #endif
 
+#include <QQuickWindow>
 #include <QSignalSpy>
 
 using namespace taskscope;
@@ -110,6 +111,53 @@ private slots:
         QCOMPARE(clipped.right(), 100.0);
         const QRectF tiny = TimelineItem::sliceRect({1'500'000'000, 1'500'000'100, 1, 1}, end, 1.0, 1000, 20);
         QCOMPARE(tiny.width(), 1.0);
+    }
+
+    void aSelectedTaskShowsItsWakeArrowAndStealsAreFlagged()
+    {
+        // Task 3 polls on lane 0 at 100–200 ms and wakes task 5 at 150 ms; task 5 polls on lane 1
+        // at 300–400 ms; worker 1 steals at 600 ms. A 1 s window, 1000 px: 1 px per ms.
+        EngineController controller;
+        const auto ms = [](std::int64_t t) { return t * 1'000'000; };
+        controller.applyEvents({{ms(100), 3, 0, 0, 0, TraceKind::PollStart}, {ms(150), 5, 3, 0, 0, TraceKind::Wake},
+                                {ms(200), 3, 0, 0, 0, TraceKind::PollEnd}, {ms(300), 5, 0, 0, 1, TraceKind::PollStart},
+                                {ms(400), 5, 0, 0, 1, TraceKind::PollEnd}, {ms(600), 7, 0, 1, 1, TraceKind::Steal},
+                                {ms(1000), 0, 0, 0, -1, TraceKind::TimerFire}},
+                               {});
+        QQuickWindow window;
+        window.resize(1000, 60);
+        window.setColor(Qt::black);
+        TimelineItem item(window.contentItem());
+        item.setSize(QSizeF(1000, 60));
+        item.setLaneHeight(20);
+        item.setWindowSeconds(1.0);
+        item.setProperty("highlightColor", QColor(Qt::magenta));
+        item.setProperty("stealColor", QColor(Qt::green));
+        item.setController(&controller);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+        const auto colourNear = [](const QImage &image, QPoint at, QColor colour) {
+            for (int dy = -2; dy <= 2; ++dy) {
+                for (int dx = -2; dx <= 2; ++dx) {
+                    if (image.pixelColor(at + QPoint(dx, dy)).rgb() == colour.rgb())
+                        return true;
+                }
+            }
+            return false;
+        };
+        // The arrow runs from (150, 10), the wake on lane 0, to task 5's poll at (300, 34).
+        const QPoint midArrow(225, 22); // in the gap between the lanes
+        QImage frame = window.grabWindow();
+        QVERIFY(!colourNear(frame, midArrow, Qt::magenta));
+        QVERIFY(colourNear(frame, QPoint(600, 26), Qt::green)); // the steal's flag on lane 1
+
+        item.setSelectedTask(5);
+        QTest::qWait(50);
+        frame = window.grabWindow();
+        QVERIFY(colourNear(frame, midArrow, Qt::magenta));
+        QVERIFY(colourNear(frame, QPoint(350, 24), Qt::magenta)); // the outline of task 5's poll
+        QVERIFY(!colourNear(frame, QPoint(500, 10), Qt::magenta));
     }
 
     void dataKeepsOpenPollsApartAndCapsItsMemory()
