@@ -242,6 +242,16 @@ private slots:
                 painted += taskColours.contains(frame.pixel(x * frame.width() / window->width(), y * frame.height() / window->height()) | 0xff000000u);
         }
         QVERIFY2(painted > area.width() * area.height() / 50, qPrintable(QString::number(painted)));
+
+        // The Events tab shows the log in words.
+        window->findChild<QObject *>("bottomTabs")->setProperty("currentIndex", 1);
+        QTRY_VERIFY([window] {
+            for (QQuickItem *item : window->findChildren<QQuickItem *>()) {
+                if (item->isVisible() && item->property("text").toString().contains(QStringLiteral(" completed")))
+                    return true;
+            }
+            return false;
+        }());
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
 

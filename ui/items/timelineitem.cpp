@@ -23,6 +23,7 @@ constexpr double s_stealWidth = 2.0;
 constexpr double s_mergeWidth = 4.0;
 constexpr double s_parkThickness = 2.0;
 constexpr double s_outline = 2.0;
+constexpr double s_minimumOutlinedWidth = 8.0;
 constexpr double s_arrowWidth = 1.5;
 constexpr double s_arrowHead = 7.0;
 constexpr std::size_t s_maxArrows = 400;
@@ -282,8 +283,14 @@ QSGNode *TimelineItem::updatePaintNode(QSGNode *oldNode, UpdatePaintNodeData *)
             shapes.rect(markRect(open, endNs, m_windowSeconds, w, m_laneHeight), m_parkColor);
         }
 
-        // The selected task: an outline around each of its polls.
+        // The selected task: an outline around each of its polls wide enough to show one, a
+        // bar under the narrow ones (outlines of tiny polls would only paint the lane over).
         for (const QRectF &rect : selectedRects) {
+            if (rect.width() < s_minimumOutlinedWidth) {
+                shapes.rect(QRectF(rect.left(), rect.bottom() - 2 * s_outline, std::max(rect.width(), 1.0), 2 * s_outline),
+                            m_highlightColor);
+                continue;
+            }
             const QRectF r = rect.adjusted(-1, -1, 1, 1);
             shapes.rect(QRectF(r.left(), r.top(), r.width(), s_outline), m_highlightColor);
             shapes.rect(QRectF(r.left(), r.bottom() - s_outline, r.width(), s_outline), m_highlightColor);

@@ -56,13 +56,15 @@ ColumnLayout {
         boundsBehavior: Flickable.StopAtBounds
         ScrollBar.vertical: ScrollBar {}
 
+        // Not `required property string text`: that would declare a second `text` beside the
+        // Label's own, and the label would show nothing.
         delegate: Label {
             id: line
 
-            required property string text
+            required property var model
 
             width: ListView.view.width
-            text: line.text
+            text: line.model.text
             font.pixelSize: Theme.px(13)
             font.family: "monospace"
             elide: Text.ElideRight

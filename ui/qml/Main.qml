@@ -294,6 +294,7 @@ ApplicationWindow {
                 TabBar {
                     id: bottomTabs
 
+                    objectName: "bottomTabs"
                     Layout.fillWidth: true
 
                     TabButton {
