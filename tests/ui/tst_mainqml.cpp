@@ -40,7 +40,9 @@ static bool showsText(QQuickItem *item, const QString &text)
 {
     if (!item->isVisible())
         return false;
-    if (item->property("text").toString().contains(text))
+    // contentWidth comes from the laid-out text: a QML property that merely shadows `text` has
+    // the words but draws nothing.
+    if (item->property("text").toString().contains(text) && item->property("contentWidth").toDouble() > 0)
         return true;
     const QList<QQuickItem *> children = item->childItems();
     return std::any_of(children.begin(), children.end(), [&text](QQuickItem *child) { return showsText(child, text); });
