@@ -106,6 +106,8 @@ ToolBar {
             }
         }
         ComboBox {
+            // WidestText is measured once, before a restored font scale applies: size by the font.
+            width: Math.max(implicitWidth, Theme.px(180))
             implicitContentWidthPolicy: ComboBox.WidestText
             model: [qsTr("Real threads"), qsTr("Deterministic")]
             currentIndex: root.controller.deterministic ? 1 : 0

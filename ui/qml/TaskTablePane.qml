@@ -32,6 +32,7 @@ SplitView {
             ComboBox {
                 id: showFilter
 
+                Layout.preferredWidth: Math.max(implicitWidth, Theme.px(140))
                 implicitContentWidthPolicy: ComboBox.WidestText
                 model: [qsTr("All tasks"), qsTr("Live"), qsTr("Finished")]
                 onActivated: index => tasks.show = [TaskFilterProxyModel.All, TaskFilterProxyModel.Live,
