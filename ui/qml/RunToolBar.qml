@@ -106,9 +106,8 @@ ToolBar {
             }
         }
         ComboBox {
-            // WidestText is measured once, before a restored font scale applies: size by the font.
-            width: Math.max(implicitWidth, Theme.px(180))
-            implicitContentWidthPolicy: ComboBox.WidestText
+            // Sized by the font scale: WidestText is measured once, before a restored scale applies.
+            width: Theme.px(165)
             model: [qsTr("Real threads"), qsTr("Deterministic")]
             currentIndex: root.controller.deterministic ? 1 : 0
             onActivated: index => root.controller.deterministic = index === 1
