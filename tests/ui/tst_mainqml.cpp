@@ -1,5 +1,6 @@
 // Smoke test: Main.qml loads from the module headless, renders, and prints no QML warning.
 
+#include <QFile>
 #include <QGuiApplication>
 #include <algorithm>
 #include <QQmlApplicationEngine>
@@ -159,6 +160,19 @@ private slots:
         QCOMPARE(controller->saveWindowImage(window, png), png);
         QImage saved(png);
         QVERIFY(!saved.isNull() && saved.width() >= 900);
+
+        // Ctrl+Shift+S asks where, then saves there.
+        QTest::keyClick(window, Qt::Key_S, Qt::ControlModifier | Qt::ShiftModifier);
+        auto *pathField = window->findChild<QObject *>(QStringLiteral("screenshotPath"));
+        QVERIFY(pathField);
+        QTRY_VERIFY(pathField->property("text").toString().endsWith(QStringLiteral(".png")));
+        const QString chosen = pictures.filePath(QStringLiteral("chosen.png"));
+        pathField->setProperty("text", chosen);
+        QTest::keyClick(window, Qt::Key_Return);
+        QTRY_VERIFY(QFile::exists(chosen));
+        QVERIFY(QImage(chosen).width() >= 900);
+        QTRY_COMPARE(window->property("statusMessage").toString(), QStringLiteral("Saved %1").arg(chosen));
+        QTRY_VERIFY(!window->findChild<QObject *>(QStringLiteral("screenshotDialog"))->property("visible").toBool());
 
         QTest::keyClick(window, Qt::Key_R); // reset
         QCOMPARE(controller->state(), taskscope::EngineController::State::Idle);

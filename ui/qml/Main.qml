@@ -171,8 +171,47 @@ ApplicationWindow {
     }
     Shortcut {
         sequence: "Ctrl+Shift+S"
-        onActivated: {
-            const path = engine.screenshotPath()
+        onActivated: screenshotDialog.ask()
+    }
+
+    // Where to save the window's PNG: a path to edit (the Pictures folder and a timestamp to
+    // start with). The window is grabbed once the dialog has closed, so it is not in the image.
+    Dialog {
+        id: screenshotDialog
+
+        function ask() {
+            pathField.text = engine.screenshotPath()
+            screenshotDialog.open()
+            pathField.forceActiveFocus()
+            pathField.selectAll()
+        }
+
+        objectName: "screenshotDialog"
+        title: qsTr("Save a PNG of the window")
+        anchors.centerIn: parent
+        width: Math.min(root.width * 0.8, Theme.px(640))
+        modal: true
+        standardButtons: Dialog.Save | Dialog.Cancel
+        onAccepted: saveTimer.start()
+        // Give the keys back to the window: a focused text field would swallow Space, R and N.
+        onClosed: sidebar.selectRelative(0)
+
+        TextField {
+            id: pathField
+
+            objectName: "screenshotPath"
+            width: parent.width
+            selectByMouse: true
+            Accessible.name: qsTr("File")
+            onAccepted: screenshotDialog.accept()
+        }
+    }
+    Timer {
+        id: saveTimer
+
+        interval: 100 // a frame or two without the dialog
+        onTriggered: {
+            const path = pathField.text
             root.statusMessage = engine.saveWindowImage(root, path).length > 0 ? qsTr("Saved %1").arg(path)
                                                                               : qsTr("Could not save %1").arg(path)
         }
