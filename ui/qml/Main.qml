@@ -192,6 +192,12 @@ ApplicationWindow {
         width: Math.min(root.width * 0.8, Theme.px(640))
         modal: true
         standardButtons: Dialog.Save | Dialog.Cancel
+        // A plain background: the raised one is a shader effect the software backend drops.
+        background: Rectangle {
+            color: root.Material.dialogColor
+            border.color: Theme.selection
+            radius: 4
+        }
         onAccepted: saveTimer.start()
         // Give the keys back to the window: a focused text field would swallow Space, R and N.
         onClosed: sidebar.selectRelative(0)
