@@ -37,6 +37,20 @@ void recordMessage(QtMsgType type, const QMessageLogContext &context, const QStr
 
 /// Whether a visible item under @p item (in the visual tree: views' delegates have no QObject
 /// parent) shows text containing @p text.
+/// The visible item under @p item whose text is exactly @p text, or nothing.
+static QQuickItem *itemWithText(QQuickItem *item, const QString &text)
+{
+    if (!item->isVisible())
+        return nullptr;
+    if (item->property("text").toString() == text && item->property("checkable").isValid())
+        return item;
+    for (QQuickItem *child : item->childItems()) {
+        if (QQuickItem *found = itemWithText(child, text))
+            return found;
+    }
+    return nullptr;
+}
+
 static bool showsText(QQuickItem *item, const QString &text)
 {
     if (!item->isVisible())
@@ -275,6 +289,15 @@ private slots:
         // The Events tab shows the log in words.
         window->findChild<QObject *>("bottomTabs")->setProperty("currentIndex", 1);
         QTRY_VERIFY(showsText(window->contentItem(), QStringLiteral(" completed")));
+
+        // Unticking "Polls" hides both poll kinds from the log.
+        QQuickItem *polls = nullptr;
+        QTRY_VERIFY((polls = itemWithText(window->contentItem(), QStringLiteral("Polls"))));
+        QTest::mouseClick(window, Qt::LeftButton, {}, polls->mapToScene(QPointF(polls->width() / 2, polls->height() / 2)).toPoint());
+        const QStringList hidden = controller->eventLog()->hiddenKinds();
+        QVERIFY2(hidden.contains(QStringLiteral("poll-start")) && hidden.contains(QStringLiteral("poll-end")),
+                 qPrintable(hidden.join(QLatin1Char(','))));
+        QVERIFY(!hidden.contains(QStringLiteral("wake")));
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
 
