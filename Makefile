@@ -1,5 +1,5 @@
 # Taskscope: the commands README gives a user. Each target installs what is missing first.
-.PHONY: deps run build test test-asan test-tsan bench screenshot clean
+.PHONY: deps run build test test-asan test-tsan bench bench-ui screenshot clean
 
 CMAKE_BUILD = cmake --build --preset
 HEADLESS = QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software
@@ -30,10 +30,18 @@ test-tsan: deps build/tsan/build.ninja
 bench: deps build/release/build.ninja
 	$(CMAKE_BUILD) release
 	@for b in $$(find build/release/tests/bench -maxdepth 1 -name 'bench_*' -type f -executable | sort); do "$$b" || exit 1; done
+	$(MAKE) --no-print-directory bench-ui
+
+# The window's frame times under Xvfb, with the software and the OpenGL (llvmpipe) backends.
+BENCH_UI_SECONDS ?= 2
+bench-ui: deps build/release/build.ninja
+	$(CMAKE_BUILD) release
+	QT_QUICK_BACKEND=software xvfb-run -a -s "-screen 0 1600x1000x24" ./build/release/app/taskscope --bench-ui $(BENCH_UI_SECONDS)
+	QT_QUICK_BACKEND= QSG_RHI_BACKEND=opengl LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s "-screen 0 1600x1000x24" ./build/release/app/taskscope --bench-ui $(BENCH_UI_SECONDS)
 
 # A screenshot of the real window under Xvfb, for README and for looking at changes.
 screenshot: build
-	xvfb-run -a -s "-screen 0 1600x1000x24" ./build/dev/app/taskscope --screenshot docs/screenshot.png $(ARGS)
+	xvfb-run -a -s "-screen 0 1600x1000x24" ./build/dev/app/taskscope --size 1600x1000 --screenshot docs/screenshot.png $(ARGS)
 
 clean:
 	rm -rf build

@@ -22,6 +22,8 @@ std::optional<CommandLine> parseCommandLine(const QStringList &arguments, QStrin
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                         QStringLiteral("Save a PNG of the window to <file> and quit."),
                                         QStringLiteral("file"));
+    const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window: open at this size, e.g. 1280x720."),
+                                  QStringLiteral("WIDTHxHEIGHT"));
     const QCommandLineOption runNow(QStringLiteral("run"),
                                     QStringLiteral("Window: start the scenario at once (for a demo)."));
     const QCommandLineOption list(QStringLiteral("list-scenarios"), QStringLiteral("List the scenarios and quit."));
@@ -50,8 +52,12 @@ std::optional<CommandLine> parseCommandLine(const QStringList &arguments, QStrin
     const QCommandLineOption traceOut(QStringLiteral("trace-out"),
                                       QStringLiteral("Write a Chrome/Perfetto trace of the run to <file>."),
                                       QStringLiteral("file"));
+    const QCommandLineOption benchUi(QStringLiteral("bench-ui"),
+                                     QStringLiteral("Measure the window's frame times and the timeline under load for about "
+                                                    "<seconds> per phase; print JSON lines and quit."),
+                                     QStringLiteral("seconds"));
     parser.addOptions({help, version, pattern, screenshot, runNow, list, json, headless, scenario, preset, set, variant, workers,
-                       deterministic, seed, duration, traceOut});
+                       deterministic, seed, duration, traceOut, benchUi, size});
 
     auto fail = [&](const QString &message) -> std::optional<CommandLine> {
         if (error)
@@ -79,8 +85,26 @@ std::optional<CommandLine> parseCommandLine(const QStringList &arguments, QStrin
         return command;
     }
 
+    if (parser.isSet(benchUi)) {
+        bool ok = false;
+        command.benchSeconds = parser.value(benchUi).toDouble(&ok);
+        if (!ok || command.benchSeconds < 0.5 || command.benchSeconds > 600)
+            return fail(QStringLiteral("--bench-ui \"%1\" is not a number of seconds; valid range is 0.5–600")
+                            .arg(parser.value(benchUi)));
+        command.mode = CommandLine::Mode::BenchUi;
+        return command;
+    }
     command.mode = parser.isSet(headless) ? CommandLine::Mode::Headless : CommandLine::Mode::Gui;
     command.pattern = parser.value(pattern);
+    if (parser.isSet(size)) {
+        const QStringList parts = parser.value(size).split(QLatin1Char('x'));
+        bool widthOk = false, heightOk = false;
+        const int width = parts.value(0).toInt(&widthOk), height = parts.value(1).toInt(&heightOk);
+        if (parts.size() != 2 || !widthOk || !heightOk || width < 640 || height < 480 || width > 8192 || height > 8192)
+            return fail(QStringLiteral("--size \"%1\" is not WIDTHxHEIGHT between 640x480 and 8192x8192")
+                            .arg(parser.value(size)));
+        command.windowSize = QSize(width, height);
+    }
     command.screenshot = parser.value(screenshot);
     command.runAtStart = parser.isSet(runNow);
     command.hasScenario = parser.isSet(scenario) || parser.isSet(preset);

@@ -4,6 +4,7 @@
 
 #include "scenarios/scenariorunner.h"
 
+#include <QSize>
 #include <QString>
 #include <QStringList>
 
@@ -12,14 +13,16 @@
 /// What the command line asks for.
 struct CommandLine
 {
-    enum class Mode { Gui, Headless, ListScenarios, Help, Version };
+    enum class Mode { Gui, Headless, ListScenarios, Help, Version, BenchUi };
 
     Mode mode = Mode::Gui;
     bool json = false;
     QString pattern;    ///< GUI: the page to open (--pattern, or the scenario's id)
     QString screenshot; ///< GUI: save a PNG and quit
+    QSize windowSize;   ///< GUI: --size WIDTHxHEIGHT, or invalid for the remembered size
     bool runAtStart = false; ///< GUI: start the scenario at once
     bool hasScenario = false;
+    double benchSeconds = 0; ///< --bench-ui: how long the scenario phase runs
     taskscope::ScenarioRunOptions run;
     QString helpText;
 };

@@ -1,5 +1,6 @@
 // Taskscope: the desktop visualizer and playground for async concurrency patterns.
 
+#include "benchui.h"
 #include "commandline.h"
 #include "net/networkhttptransport.h"
 #include "uimodule.h"
@@ -67,6 +68,7 @@ int runWithoutDisplay(const CommandLine &command)
         return 0;
     }
     case CommandLine::Mode::Gui:
+    case CommandLine::Mode::BenchUi:
         break;
     }
     return 1;
@@ -93,6 +95,10 @@ int runGui(QGuiApplication &app, const CommandLine &command)
     engine.load(QUrl(QString::fromLatin1(taskscope::mainQmlUrl)));
     if (engine.rootObjects().isEmpty())
         return 1;
+    if (command.windowSize.isValid()) {
+        if (auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst()))
+            window->resize(command.windowSize);
+    }
     if (!command.screenshot.isEmpty()) {
         auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst());
         if (!window) {
@@ -120,7 +126,7 @@ int main(int argc, char *argv[])
         return s_badInput;
     }
     // Headless runs and listings need no display: a plain QCoreApplication.
-    if (command->mode != CommandLine::Mode::Gui) {
+    if (command->mode != CommandLine::Mode::Gui && command->mode != CommandLine::Mode::BenchUi) {
         QCoreApplication app(argc, argv);
         setIdentity();
         // The fan-out scenario's transport=http: its server and I/O thread start on first use.
@@ -129,6 +135,8 @@ int main(int argc, char *argv[])
     }
     QGuiApplication app(argc, argv);
     setIdentity();
+    if (command->mode == CommandLine::Mode::BenchUi)
+        return runUiBenchmark(app, command->benchSeconds);
     const taskscope::HttpTransportInstallation http = taskscope::installHttpTransport();
     return runGui(app, *command);
 }

@@ -76,6 +76,10 @@ private slots:
         QTest::newRow("headless without scenario") << QStringList{h}
                                                    << "--headless needs --scenario ID; valid scenarios are: " + s_scenarios;
         QTest::newRow("unknown option") << QStringList{"--frobnicate"} << "Unknown option 'frobnicate'. (see --help)";
+        QTest::newRow("bench-ui seconds") << QStringList{"--bench-ui", "soon"}
+                                          << "--bench-ui \"soon\" is not a number of seconds; valid range is 0.5–600";
+        QTest::newRow("window size") << QStringList{"--size", "100x100"}
+                                     << "--size \"100x100\" is not WIDTHxHEIGHT between 640x480 and 8192x8192";
     }
 
     void badInputExitsWithTwoAndOneClearLine()

@@ -1,6 +1,8 @@
 // Smoke test: Main.qml loads from the module headless, renders, and prints no QML warning.
 
+#include <QFile>
 #include <QGuiApplication>
+#include <algorithm>
 #include <QQmlApplicationEngine>
 #include <QQuickWindow>
 #include <QSettings>
@@ -16,7 +18,10 @@
 #include "models/patternlistmodel.h"
 #include "models/resourcetext.h"
 #include "models/sourcelisting.h"
+#include "models/taskfilterproxymodel.h"
 #endif
+
+#include <QQmlEngine>
 
 namespace {
 
@@ -31,6 +36,34 @@ void recordMessage(QtMsgType type, const QMessageLogContext &context, const QStr
 }
 
 } // namespace
+
+/// Whether a visible item under @p item (in the visual tree: views' delegates have no QObject
+/// parent) shows text containing @p text.
+/// The visible item under @p item whose text is exactly @p text, or nothing.
+static QQuickItem *itemWithText(QQuickItem *item, const QString &text)
+{
+    if (!item->isVisible())
+        return nullptr;
+    if (item->property("text").toString() == text && item->property("checkable").isValid())
+        return item;
+    for (QQuickItem *child : item->childItems()) {
+        if (QQuickItem *found = itemWithText(child, text))
+            return found;
+    }
+    return nullptr;
+}
+
+static bool showsText(QQuickItem *item, const QString &text)
+{
+    if (!item->isVisible())
+        return false;
+    // contentWidth comes from the laid-out text: a QML property that merely shadows `text` has
+    // the words but draws nothing.
+    if (item->property("text").toString().contains(text) && item->property("contentWidth").toDouble() > 0)
+        return true;
+    const QList<QQuickItem *> children = item->childItems();
+    return std::any_of(children.begin(), children.end(), [&text](QQuickItem *child) { return showsText(child, text); });
+}
 
 class TestMainQml : public QObject
 {
@@ -209,11 +242,222 @@ private slots:
         QImage saved(png);
         QVERIFY(!saved.isNull() && saved.width() >= 900);
 
+        // Ctrl+Shift+S asks where, then saves there.
+        QTest::keyClick(window, Qt::Key_S, Qt::ControlModifier | Qt::ShiftModifier);
+        auto *pathField = window->findChild<QObject *>(QStringLiteral("screenshotPath"));
+        QVERIFY(pathField);
+        QTRY_VERIFY(pathField->property("text").toString().endsWith(QStringLiteral(".png")));
+        const QString chosen = pictures.filePath(QStringLiteral("chosen.png"));
+        pathField->setProperty("text", chosen);
+        QTest::keyClick(window, Qt::Key_Return);
+        QTRY_VERIFY(QFile::exists(chosen));
+        QVERIFY(QImage(chosen).width() >= 900);
+        QTRY_COMPARE(window->property("statusMessage").toString(), QStringLiteral("Saved %1").arg(chosen));
+        QTRY_VERIFY(!window->findChild<QObject *>(QStringLiteral("screenshotDialog"))->property("visible").toBool());
+
         QTest::keyClick(window, Qt::Key_R); // reset
         QCOMPARE(controller->state(), taskscope::EngineController::State::Idle);
         QCOMPARE(controller->taskModel()->rowCount(), 0);
         QCOMPARE(controller->eventLog()->rowCount(), 0);
         QTRY_COMPARE(timeline->sliceCount(), 0);
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
+    void everyScenarioRunsPausesStepsAndResetsFromTheWindow()
+    {
+        QQmlApplicationEngine engine;
+        auto *window = qobject_cast<QQuickWindow *>(load(engine));
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        auto *controller = window->findChild<taskscope::EngineController *>();
+        auto *timeline = window->findChild<taskscope::TimelineItem *>();
+        auto *patterns = window->findChild<taskscope::PatternListModel *>();
+        QVERIFY(controller && timeline && patterns);
+
+        // Walk the sidebar from the top with the window-wide shortcut.
+        for (int i = 0; i < patterns->rowCount(); ++i)
+            QTest::keyClick(window, Qt::Key_Up, Qt::AltModifier);
+        QStringList ran;
+        for (int row = 0; row < patterns->rowCount(); ++row) {
+            if (row > 0)
+                QTest::keyClick(window, Qt::Key_Down, Qt::AltModifier);
+            const QString title = patterns->data(patterns->index(row), taskscope::PatternListModel::TitleRole).toString();
+            QTRY_COMPARE(window->title(), QStringLiteral("Taskscope — %1").arg(title));
+            if (!controller->hasScenario())
+                continue;
+            ran << controller->scenarioId();
+            QTest::keyClick(window, Qt::Key_Space); // run
+            QTRY_VERIFY2(controller->taskModel()->rowCount() > 0, qPrintable(controller->scenarioId()));
+            QTRY_VERIFY2(timeline->sliceCount() > 0, qPrintable(controller->scenarioId()));
+            if (controller->state() == taskscope::EngineController::State::Running) {
+                QTest::keyClick(window, Qt::Key_Space); // pause
+                QCOMPARE(controller->state(), taskscope::EngineController::State::Paused);
+                QTest::qWait(20);
+                controller->drain(); // what ran up to the pause
+                const double pausedAt = controller->elapsedMs();
+                QTest::qWait(100);
+                controller->drain();
+                QCOMPARE(controller->elapsedMs(), pausedAt); // the clock is frozen
+                QTest::keyClick(window, Qt::Key_Right); // step
+                QCOMPARE(controller->state(), taskscope::EngineController::State::Paused);
+            }
+            QTest::keyClick(window, Qt::Key_R); // reset
+            QCOMPARE(controller->state(), taskscope::EngineController::State::Idle);
+            QCOMPARE(controller->taskModel()->rowCount(), 0);
+            QTRY_COMPARE(timeline->sliceCount(), 0);
+        }
+        QCOMPARE(ran.size(), int(taskscope::ScenarioCatalog::ids().size()));
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
+    void aTaskClickedInTheTableFillsTheDetailPane()
+    {
+        QQmlApplicationEngine engine;
+        auto *window = qobject_cast<QQuickWindow *>(load(engine, {{"initialPatternId", "actor"}}));
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        auto *controller = window->findChild<taskscope::EngineController *>();
+        auto *proxy = window->findChild<taskscope::TaskFilterProxyModel *>();
+        QVERIFY(controller && proxy);
+        controller->run();
+        QTRY_COMPARE(controller->state(), taskscope::EngineController::State::Finished);
+        QTRY_VERIFY(proxy->rowCount() > 0);
+        proxy->sortBy(taskscope::TaskTableModel::Polls);
+        proxy->sortBy(taskscope::TaskTableModel::Polls); // most polls first
+        controller->setSelectedTask(proxy->taskIdAt(0));
+        const QVariantMap detail = controller->taskDetail();
+        QVERIFY(detail.value(QStringLiteral("polls")).toInt() > 0);
+        QCOMPARE(detail.value(QStringLiteral("pollHistogram")).toList().size(),
+                 taskscope::EngineController::histogramLabels().size());
+        auto *timeline = window->findChild<taskscope::TimelineItem *>();
+        QTRY_COMPARE(timeline->selectedTask(), controller->selectedTask()); // outlined on the timeline too
+
+        // The polls are painted (the software backend draws no geometry nodes: the item falls
+        // back to QPainter there): zoomed to the run, the timeline shows the tasks' colours.
+        const auto &slices = controller->timeline().slices();
+        QVERIFY(!slices.empty());
+        const std::int64_t firstStart = slices.front().startNs, lastEnd = slices.back().endNs;
+        timeline->setWindowSeconds(double(lastEnd - firstStart) / 1e9);
+        timeline->setPanSeconds(double(controller->timeline().latestNs() - lastEnd) / 1e9);
+        QTest::qWait(100);
+        const QImage frame = window->grabWindow();
+        QVERIFY(!frame.isNull());
+        const QRect area = timeline->mapRectToScene(QRectF(0, 0, timeline->width(), timeline->height())).toRect();
+        QSet<QRgb> taskColours;
+        for (std::uint64_t task = 1; task <= 16; ++task)
+            taskColours.insert(taskscope::TimelineData::colorOf(task).rgb());
+        int painted = 0;
+        for (int y = area.top(); y < area.bottom(); ++y) {
+            for (int x = area.left(); x < area.right(); ++x)
+                painted += taskColours.contains(frame.pixel(x * frame.width() / window->width(), y * frame.height() / window->height()) | 0xff000000u);
+        }
+        QVERIFY2(painted > area.width() * area.height() / 50, qPrintable(QString::number(painted)));
+
+        // The Events tab shows the log in words.
+        window->findChild<QObject *>("bottomTabs")->setProperty("currentIndex", 1);
+        QTRY_VERIFY(showsText(window->contentItem(), QStringLiteral(" completed")));
+
+        // Unticking "Polls" hides both poll kinds from the log.
+        QQuickItem *polls = nullptr;
+        QTRY_VERIFY((polls = itemWithText(window->contentItem(), QStringLiteral("Polls"))));
+        QTest::mouseClick(window, Qt::LeftButton, {}, polls->mapToScene(QPointF(polls->width() / 2, polls->height() / 2)).toPoint());
+        const QStringList hidden = controller->eventLog()->hiddenKinds();
+        QVERIFY2(hidden.contains(QStringLiteral("poll-start")) && hidden.contains(QStringLiteral("poll-end")),
+                 qPrintable(hidden.join(QLatin1Char(','))));
+        QVERIFY(!hidden.contains(QStringLiteral("wake")));
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
+    void parameterValuesAreRememberedPerScenario()
+    {
+        {
+            QQmlApplicationEngine engine;
+            auto *window = qobject_cast<QQuickWindow *>(load(engine, {{"initialPatternId", "actor"}}));
+            QVERIFY(window);
+            auto *controller = window->findChild<taskscope::EngineController *>();
+            QVERIFY(controller);
+            QTRY_COMPARE(controller->scenarioId(), QStringLiteral("actor"));
+            QVERIFY(controller->setParameter(QStringLiteral("clients"), 3));
+            QTest::keyClick(window, Qt::Key_Down, Qt::AltModifier); // the next scenario starts clean
+            QTRY_VERIFY(controller->scenarioId() != QStringLiteral("actor"));
+            QVERIFY(!controller->parameters().contains(QStringLiteral("clients")));
+        }
+        QQmlApplicationEngine engine;
+        auto *window = qobject_cast<QQuickWindow *>(load(engine, {{"initialPatternId", "actor"}}));
+        QVERIFY(window);
+        auto *controller = window->findChild<taskscope::EngineController *>();
+        QTRY_COMPARE(controller->scenarioId(), QStringLiteral("actor"));
+        QCOMPARE(controller->effectiveParameters().value(QStringLiteral("clients")).toInt(), 3);
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
+    void aDeterministicRunIsPacedAndWatchable()
+    {
+        QQmlApplicationEngine engine;
+        auto *window = qobject_cast<QQuickWindow *>(load(engine, {{"initialPatternId", "tracing"}}));
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        auto *controller = window->findChild<taskscope::EngineController *>();
+        auto *timeline = window->findChild<taskscope::TimelineItem *>();
+        QVERIFY(controller && timeline);
+        controller->setDeterministic(true);
+        controller->setSpeed(0.05); // 100 ms of virtual time take 2 s to watch
+        controller->run();
+        QCOMPARE(controller->workerNames().size(), 1); // one worker
+        QTRY_VERIFY(timeline->sliceCount() > 0); // the tasks' first polls, at virtual t = 0
+        // Paced by the speed: the clock waits 2 s of wall time before it jumps to the tasks'
+        // 100 ms timers, instead of jumping at once.
+        QTest::qWait(200);
+        QCOMPARE(controller->state(), taskscope::EngineController::State::Running);
+        QCOMPARE(controller->elapsedMs(), 0.0);
+        controller->pause();
+        // Stepping runs the remaining polls one by one, then advances to the next timer.
+        for (int i = 0; i < 500 && controller->elapsedMs() < 100; ++i) {
+            controller->step();
+            QTest::qWait(2);
+            controller->drain();
+        }
+        QCOMPARE(controller->elapsedMs(), 100.0);
+        QCOMPARE(controller->state(), taskscope::EngineController::State::Paused);
+        controller->reset();
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
+    void fontScaleAndThemeChangeFromTheKeyboardAndTheToolbarAndPersist()
+    {
+        {
+            QQmlApplicationEngine engine;
+            auto *window = qobject_cast<QQuickWindow *>(load(engine));
+            QVERIFY(window);
+            QVERIFY(QTest::qWaitForWindowExposed(window));
+            QObject *theme = window->property("theme").value<QObject *>();
+            QVERIFY(theme);
+            QCOMPARE(theme->property("fontScale").toDouble(), 1.0);
+            QTest::keyClick(window, Qt::Key_Plus, Qt::ControlModifier);
+            QTest::keyClick(window, Qt::Key_Equal, Qt::ControlModifier); // the same key without Shift
+            QVERIFY(qAbs(theme->property("fontScale").toDouble() - 1.15 * 1.15) < 1e-6);
+            QTest::keyClick(window, Qt::Key_Minus, Qt::ControlModifier);
+            QVERIFY(qAbs(theme->property("fontScale").toDouble() - 1.15) < 1e-6);
+            QCOMPARE(window->property("themeChoice").toString(), QStringLiteral("system"));
+            window->setProperty("themeChoice", QStringLiteral("dark"));
+            QTRY_VERIFY(theme->property("dark").toBool());
+            window->setProperty("themeChoice", QStringLiteral("light"));
+            QTRY_VERIFY(!theme->property("dark").toBool());
+            QTest::qWait(50);
+            QVERIFY(!window->grabWindow().isNull());
+        }
+        QQmlApplicationEngine engine;
+        auto *window = qobject_cast<QQuickWindow *>(load(engine));
+        QVERIFY(window);
+        QObject *theme = window->property("theme").value<QObject *>();
+        QVERIFY(qAbs(theme->property("fontScale").toDouble() - 1.15) < 1e-6);
+        QCOMPARE(window->property("themeChoice").toString(), QStringLiteral("light"));
+        QTest::keyClick(window, Qt::Key_0, Qt::ControlModifier);
+        QCOMPARE(theme->property("fontScale").toDouble(), 1.0);
+        QTest::keyClick(window, Qt::Key_F11);
+        QTRY_COMPARE(window->visibility(), QWindow::FullScreen);
+        QTest::keyClick(window, Qt::Key_F11);
+        QTRY_VERIFY(window->visibility() != QWindow::FullScreen);
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
 };

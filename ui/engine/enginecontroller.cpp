@@ -6,12 +6,33 @@
 #include <QDirIterator>
 #include <QFileInfo>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QLoggingCategory>
 #include <QStandardPaths>
+
+#include <cmath>
 
 Q_LOGGING_CATEGORY(lcUi, "taskscope.ui")
 
 namespace taskscope {
+
+namespace {
+
+/// QML hands numbers over as doubles, and a double's text can be "1e+05": give the schema an
+/// integer parameter's value as an integer, so validation reads "100000".
+QVariant asSpecType(const ParameterSpec &spec, const QVariant &value)
+{
+    if (spec.type == ParameterSpec::Type::Int && value.typeId() == QMetaType::Double) {
+        const double number = value.toDouble();
+        if (std::isfinite(number) && number == std::floor(number) && std::abs(number) < 9e15)
+            return QVariant(qlonglong(number));
+    }
+    if (spec.type == ParameterSpec::Type::Double && value.typeId() == QMetaType::Double)
+        return QString::number(value.toDouble(), 'f', 6);
+    return value;
+}
+
+} // namespace
 
 EngineController::EngineController(QObject *parent)
     : QObject(parent)
@@ -32,6 +53,11 @@ void EngineController::setScenarioId(const QString &id)
         return;
     reset();
     m_scenarioId = id;
+    // Another scenario's values mean nothing here (and would fail its validation).
+    if (!m_parameters.isEmpty()) {
+        m_parameters.clear();
+        emit parametersChanged();
+    }
     emit scenarioIdChanged();
 }
 
@@ -67,6 +93,11 @@ QVariantList EngineController::parameterSchema() const
     return schema;
 }
 
+bool EngineController::isLiveParameter(const ParameterSpec &spec)
+{
+    return spec.live;
+}
+
 QVariantMap EngineController::effectiveParameters() const
 {
     const Scenario *scenario = ScenarioCatalog::find(m_scenarioId);
@@ -91,7 +122,7 @@ bool EngineController::setParameter(const QString &name, const QVariant &value)
         return false;
     }
     QString error;
-    const auto valid = spec->validate(value, &error);
+    const auto valid = spec->validate(asSpecType(*spec, value), &error);
     if (!valid) {
         setErrorText(error);
         return false;
@@ -206,11 +237,12 @@ void EngineController::startRun()
     for (auto it = m_parameters.begin(); it != m_parameters.end(); ++it) {
         const auto spec = scenario->parameter(it.key());
         QString error;
-        if (!spec || !spec->validate(it.value(), &error)) {
+        const auto valid = spec ? spec->validate(asSpecType(*spec, it.value()), &error) : std::nullopt;
+        if (!valid) {
             setErrorText(spec ? error : tr("Unknown parameter %1").arg(it.key()));
             return;
         }
-        values.insert(it.key(), spec->validate(it.value(), nullptr).value());
+        values.insert(it.key(), *valid);
     }
     RuntimeConfig config;
     if (m_deterministic) {
@@ -283,6 +315,7 @@ void EngineController::reset()
     m_eventLog.clear();
     m_taskNames.clear();
     m_warnings.clear();
+    updateTaskDetail();
     if (!m_metrics.isEmpty()) {
         m_metrics.clear();
         emit metricsChanged();
@@ -313,25 +346,13 @@ void EngineController::drain()
 {
     if (!m_recorder)
         return;
-    const std::vector<TraceEvent> events = m_recorder->drain();
-    const auto descriptions = m_recorder->takeTaskDescriptions();
-    for (auto it = descriptions.begin(); it != descriptions.end(); ++it)
-        m_taskNames.insert(it.key(), it->name);
-    m_registry.apply(events, descriptions);
-    m_eventLog.append(events, m_taskNames, m_recorder->objectNames());
-    for (const TraceEvent &event : events) {
-        if (event.kind == TraceKind::PollStart)
-            m_timeline.pollStarted(event.worker, event.task, event.timeNs);
-        else if (event.kind == TraceKind::PollEnd)
-            m_timeline.pollEnded(event.worker, event.timeNs);
-        else
-            m_timeline.advance(event.timeNs);
-    }
-    m_registry.prune(m_registry.lastEventTime());
-    m_taskModel.refresh();
-    m_warnings.clear();
-    for (const TaskWarning &warning : m_registry.warnings())
-        m_warnings << warning.message;
+    QElapsedTimer cost;
+    cost.start();
+    applyEvents(m_recorder->drain(), m_recorder->takeTaskDescriptions());
+    // The timeline scrolls with the runtime's clock even when nothing happens, and stops
+    // when the clock is paused.
+    if (m_runtime && m_state == State::Running)
+        m_timeline.advance(m_runtime->now().time_since_epoch().count());
     if (m_run && m_run->isFinished() && m_state != State::Finished) {
         JoinResult<QVariantMap> result = m_run->result();
         if (result.isOk()) {
@@ -344,7 +365,119 @@ void EngineController::drain()
         m_run.reset();
     }
     updateAwaitingLines();
+    m_lastDrainMs = double(cost.nsecsElapsed()) / 1e6;
     emit frameUpdated();
+}
+
+void EngineController::applyEvents(const std::vector<TraceEvent> &events,
+                                   const QHash<std::uint64_t, TraceRecorder::TaskDescription> &descriptions)
+{
+    for (auto it = descriptions.begin(); it != descriptions.end(); ++it)
+        m_taskNames.insert(it.key(), it->name);
+    m_registry.apply(events, descriptions);
+    m_eventLog.append(events, m_taskNames, m_recorder ? m_recorder->objectNames() : QHash<std::uint64_t, QString>());
+    for (const TraceEvent &event : events) {
+        switch (event.kind) {
+        case TraceKind::PollStart: m_timeline.pollStarted(event.worker, event.task, event.timeNs); break;
+        case TraceKind::PollEnd: m_timeline.pollEnded(event.worker, event.timeNs); break;
+        case TraceKind::Steal: m_timeline.stole(event.worker, int(event.object), event.task, event.timeNs); break;
+        case TraceKind::Park: m_timeline.parked(event.worker, event.timeNs); break;
+        case TraceKind::Unpark: m_timeline.unparked(event.worker, event.timeNs); break;
+        case TraceKind::Wake:
+            m_timeline.woken(event.task, event.object, event.worker, event.value == 1, event.timeNs);
+            break;
+        default: m_timeline.advance(event.timeNs); break;
+        }
+    }
+    m_registry.prune(m_registry.lastEventTime());
+    m_taskModel.refresh();
+    m_warnings.clear();
+    for (const TaskWarning &warning : m_registry.warnings())
+        m_warnings << warning.message;
+    if (m_selectedTask != 0)
+        updateTaskDetail();
+}
+
+void EngineController::setSelectedTask(qint64 task)
+{
+    if (task == m_selectedTask)
+        return;
+    m_selectedTask = task;
+    emit selectedTaskChanged();
+    updateTaskDetail();
+}
+
+QStringList EngineController::histogramLabels()
+{
+    static const QStringList labels = [] {
+        QStringList out;
+        for (int bucket = 0; bucket < 21; ++bucket) {
+            const double us = std::ldexp(1.0, bucket);
+            out << (us < 1000 ? QStringLiteral("%1µs").arg(us) : us < 1e6 ? QStringLiteral("%1ms").arg(us / 1000, 0, 'g', 3)
+                                                                       : QStringLiteral("%1s").arg(us / 1e6, 0, 'g', 3));
+        }
+        return out;
+    }();
+    return labels;
+}
+
+QVariantList EngineController::histogram(const std::vector<std::int64_t> &samplesNs)
+{
+    const int buckets = int(histogramLabels().size());
+    std::vector<int> counts(std::size_t(buckets), 0);
+    for (const std::int64_t ns : samplesNs) {
+        // Bucket b holds [2^b µs, 2^(b+1) µs); below 1 µs goes to the first, above to the last.
+        const double us = double(ns) / 1000.0;
+        const int bucket = us < 1.0 ? 0 : std::min(buckets - 1, int(std::floor(std::log2(us))));
+        ++counts[std::size_t(bucket)];
+    }
+    QVariantList out;
+    for (const int count : counts)
+        out << count;
+    return out;
+}
+
+void EngineController::updateTaskDetail()
+{
+    QVariantMap detail;
+    const TaskInfo *task = m_selectedTask > 0 ? m_registry.task(TaskId(m_selectedTask)) : nullptr;
+    if (task) {
+        const auto ms = [](Duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
+        QStringList warnings;
+        for (const TaskWarning &warning : m_registry.warnings()) {
+            if (warning.task == task->id)
+                warnings << warning.message;
+        }
+        detail = QVariantMap{
+            {QStringLiteral("id"), quint64(task->id)},
+            {QStringLiteral("name"), task->name.isEmpty() ? QStringLiteral("task %1").arg(task->id) : task->name},
+            {QStringLiteral("state"), taskStateName(task->state)},
+            {QStringLiteral("color"), TimelineData::colorOf(task->id)},
+            {QStringLiteral("worker"), task->worker},
+            {QStringLiteral("polls"), quint64(task->polls)},
+            {QStringLiteral("wakes"), quint64(task->wakes)},
+            {QStringLiteral("selfWakes"), quint64(task->selfWakes)},
+            {QStringLiteral("busyMs"), ms(task->busy)},
+            {QStringLiteral("scheduledMs"), ms(task->scheduled)},
+            {QStringLiteral("idleMs"), ms(task->idle)},
+            {QStringLiteral("longestPollMs"), ms(task->longestPoll)},
+            {QStringLiteral("pollP50Ms"), ms(task->pollPercentile(50))},
+            {QStringLiteral("pollP99Ms"), ms(task->pollPercentile(99))},
+            {QStringLiteral("scheduledP50Ms"), ms(task->scheduledPercentile(50))},
+            {QStringLiteral("scheduledP99Ms"), ms(task->scheduledPercentile(99))},
+            {QStringLiteral("spawnedAt"), task->spawnedAt},
+            {QStringLiteral("awaitingAt"), task->awaitingAt},
+            {QStringLiteral("parent"), quint64(task->parent)},
+            {QStringLiteral("pollHistogram"), histogram(task->pollSamples)},
+            {QStringLiteral("scheduledHistogram"), histogram(task->scheduledSamples)},
+            {QStringLiteral("histogramLabels"), histogramLabels()},
+            {QStringLiteral("warnings"), warnings},
+        };
+    }
+    if (detail == m_taskDetail)
+        return;
+    m_taskDetail = detail;
+    emit taskDetailChanged();
 }
 
 // Pattern pages: where tasks wait now, and presets.

@@ -32,6 +32,7 @@ class EngineController : public QObject
     Q_OBJECT
     QML_ELEMENT
 
+    /// The scenario on screen; changing it resets the run and forgets the parameter values.
     Q_PROPERTY(QString scenarioId READ scenarioId WRITE setScenarioId NOTIFY scenarioIdChanged)
     Q_PROPERTY(bool hasScenario READ hasScenario NOTIFY scenarioIdChanged)
     Q_PROPERTY(QVariantMap parameters READ parameters WRITE setParameters NOTIFY parametersChanged)
@@ -57,6 +58,11 @@ class EngineController : public QObject
     Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
     Q_PROPERTY(TaskTableModel *taskModel READ taskModel CONSTANT)
     Q_PROPERTY(EventLogModel *eventLog READ eventLog CONSTANT)
+    /// The task shown in the detail pane and outlined on the timeline (0: none).
+    Q_PROPERTY(qint64 selectedTask READ selectedTask WRITE setSelectedTask NOTIFY selectedTaskChanged)
+    /// The selected task's details: the table's fields, wakes, percentiles, warnings and two
+    /// histograms (pollHistogram, scheduledHistogram: counts per histogramLabels bucket).
+    Q_PROPERTY(QVariantMap taskDetail READ taskDetail NOTIFY taskDetailChanged)
 
     // Pattern pages: where tasks wait now, and presets.
     /// "file:line" → how many live tasks are suspended at that await now (updated each drain).
@@ -115,6 +121,17 @@ public:
     /// Saves the scenario, variant and every parameter's value to @p url; "" or the problem.
     Q_INVOKABLE QString savePreset(const QUrl &url) const;
 
+    [[nodiscard]] qint64 selectedTask() const { return m_selectedTask; }
+    void setSelectedTask(qint64 task);
+    [[nodiscard]] QVariantMap taskDetail() const { return m_taskDetail; }
+    /// How long the last drain took (trace → registry, table, log, timeline), for the benchmark.
+    [[nodiscard]] double lastDrainMs() const { return m_lastDrainMs; }
+    /// Whether a parameter applies while the scenario runs; the others apply on Reset.
+    [[nodiscard]] static bool isLiveParameter(const ParameterSpec &spec);
+    /// Bucket edges of the detail histograms: powers of two from 1 µs; the last is open.
+    [[nodiscard]] static QStringList histogramLabels();
+    /// Counts of @p samplesNs (ns) per histogramLabels() bucket.
+    [[nodiscard]] static QVariantList histogram(const std::vector<std::int64_t> &samplesNs);
     /// The polls drained so far (the timeline item reads it on the GUI thread).
     [[nodiscard]] const TimelineData &timeline() const { return m_timeline; }
 
@@ -128,6 +145,11 @@ public:
     Q_INVOKABLE void reset();
     /// Drains the trace into the views now (the timer does this at display rate).
     Q_INVOKABLE void drain();
+    /// Feeds @p events (and the task descriptions they refer to) into the registry, the table,
+    /// the event log and the timeline, as drain() does with what the trace recorder holds.
+    /// The UI benchmark calls it with a synthetic trace.
+    void applyEvents(const std::vector<TraceEvent> &events,
+                     const QHash<std::uint64_t, TraceRecorder::TaskDescription> &descriptions);
     /// Where Ctrl+Shift+S saves the window: the Pictures folder, a timestamped name.
     Q_INVOKABLE QString screenshotPath() const;
     /// Saves @p window as a PNG at @p path; the path on success, an empty string on failure.
@@ -146,6 +168,8 @@ signals:
     void workerNamesChanged();
     void errorTextChanged();
     void parametersPendingChanged();
+    void selectedTaskChanged();
+    void taskDetailChanged();
     /// New events were drained: the timeline and the table have changed.
     void frameUpdated();
     /// A preset was applied; @p scenarioId may differ from the page's (the sidebar follows).
@@ -157,6 +181,7 @@ private:
     void startRun();
     void stopRun();
     void updateAwaitingLines();
+    void updateTaskDetail();
 
     QString m_scenarioId;
     QVariantMap m_parameters;
@@ -185,6 +210,9 @@ private:
     QVariantMap m_awaitingLines; // "file:line" → tasks idle there
     mutable QString m_presetsFor = QStringLiteral("\n"); // the scenario m_presets was read for
     mutable QVariantList m_presets;
+    qint64 m_selectedTask = 0;
+    double m_lastDrainMs = 0;
+    QVariantMap m_taskDetail;
 };
 
 } // namespace taskscope

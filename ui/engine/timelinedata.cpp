@@ -9,6 +9,9 @@ void TimelineData::clear()
 {
     m_slices.clear();
     m_open.clear();
+    m_marks.clear();
+    m_openParks.clear();
+    m_wakes.clear();
     m_latestNs = 0;
     ++m_revision;
 }
@@ -32,8 +35,48 @@ void TimelineData::pollEnded(int worker, std::int64_t timeNs)
     slice.endNs = timeNs;
     m_open[std::size_t(worker)].task = 0;
     m_slices.push_back(slice);
-    if (m_slices.size() > capacity)
-        m_slices.erase(m_slices.begin(), m_slices.begin() + std::ptrdiff_t(capacity / 4));
+    keepBounded(m_slices, capacity);
+    advance(timeNs);
+    ++m_revision;
+}
+
+void TimelineData::stole(int worker, int victim, std::uint64_t task, std::int64_t timeNs)
+{
+    if (worker < 0)
+        return;
+    m_marks.push_back(TimelineMark{timeNs, timeNs, worker, victim, task, TimelineMark::Kind::Steal});
+    keepBounded(m_marks, markCapacity);
+    advance(timeNs);
+    ++m_revision;
+}
+
+void TimelineData::parked(int worker, std::int64_t timeNs)
+{
+    if (worker < 0)
+        return;
+    if (std::size_t(worker) >= m_openParks.size())
+        m_openParks.resize(std::size_t(worker) + 1, -1);
+    m_openParks[std::size_t(worker)] = timeNs;
+    advance(timeNs);
+    ++m_revision;
+}
+
+void TimelineData::unparked(int worker, std::int64_t timeNs)
+{
+    if (worker < 0 || std::size_t(worker) >= m_openParks.size() || m_openParks[std::size_t(worker)] < 0)
+        return;
+    const std::int64_t start = m_openParks[std::size_t(worker)];
+    m_openParks[std::size_t(worker)] = -1;
+    m_marks.push_back(TimelineMark{start, timeNs, worker, -1, 0, TimelineMark::Kind::Park});
+    keepBounded(m_marks, markCapacity);
+    advance(timeNs);
+    ++m_revision;
+}
+
+void TimelineData::woken(std::uint64_t task, std::uint64_t waker, int worker, bool byTimer, std::int64_t timeNs)
+{
+    m_wakes.push_back(TimelineWake{timeNs, task, waker, worker, byTimer});
+    keepBounded(m_wakes, capacity);
     advance(timeNs);
     ++m_revision;
 }

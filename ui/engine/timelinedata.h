@@ -2,6 +2,7 @@
 
 #include <QColor>
 #include <QString>
+#include <QStringList>
 
 #include <cstdint>
 #include <vector>
@@ -17,12 +18,37 @@ struct TimelineSlice
     int worker;
 };
 
+/// Something that happened on a worker lane at one instant, or over a span: a steal (worker
+/// took tasks from `fromWorker`) or a park (the worker slept from startNs to endNs).
+struct TimelineMark
+{
+    enum class Kind : std::uint8_t { Steal, Park };
+    std::int64_t startNs;
+    std::int64_t endNs; ///< = startNs for a steal
+    int worker;
+    int fromWorker;     ///< steals: the victim
+    std::uint64_t task; ///< steals: the first task stolen
+    Kind kind;
+};
+
+/// One wake: @p task was scheduled at @p timeNs by @p waker (0: a timer or outside), on
+/// @p worker (-1: not on a worker). The timeline draws it as an arrow to the next poll.
+struct TimelineWake
+{
+    std::int64_t timeNs;
+    std::uint64_t task;
+    std::uint64_t waker;
+    int worker;
+    bool byTimer;
+};
+
 /// The polls drained so far, for the timeline item (GUI thread only). Slices arrive in time
 /// order per worker; old ones are dropped past `capacity` so memory stays bounded.
 class TimelineData
 {
 public:
     static constexpr std::size_t capacity = 200000;
+    static constexpr std::size_t markCapacity = 50000;
 
     void clear();
     void setWorkerNames(const QStringList &names) { m_workerNames = names; }
@@ -32,12 +58,24 @@ public:
     void pollStarted(int worker, std::uint64_t task, std::int64_t timeNs);
     /// The open poll on @p worker ended at @p timeNs.
     void pollEnded(int worker, std::int64_t timeNs);
+    /// @p worker stole tasks from @p victim (the first is @p task).
+    void stole(int worker, int victim, std::uint64_t task, std::int64_t timeNs);
+    /// @p worker went to sleep / woke up.
+    void parked(int worker, std::int64_t timeNs);
+    void unparked(int worker, std::int64_t timeNs);
+    /// @p task was woken by @p waker (0: timer or outside) on @p worker.
+    void woken(std::uint64_t task, std::uint64_t waker, int worker, bool byTimer, std::int64_t timeNs);
     /// The latest time seen.
     void advance(std::int64_t timeNs) { m_latestNs = std::max(m_latestNs, timeNs); }
 
     [[nodiscard]] const std::vector<TimelineSlice> &slices() const noexcept { return m_slices; }
     /// Polls still running: their slices grow to the latest time.
     [[nodiscard]] const std::vector<TimelineSlice> &openSlices() const noexcept { return m_open; }
+    /// Steals and finished parks, in the order they were seen.
+    [[nodiscard]] const std::vector<TimelineMark> &marks() const noexcept { return m_marks; }
+    /// Parks still going on, per worker (startNs < 0: not parked).
+    [[nodiscard]] const std::vector<std::int64_t> &openParks() const noexcept { return m_openParks; }
+    [[nodiscard]] const std::vector<TimelineWake> &wakes() const noexcept { return m_wakes; }
     [[nodiscard]] std::int64_t latestNs() const noexcept { return m_latestNs; }
     /// Bumped on every change, so the item knows when to rebuild its geometry.
     [[nodiscard]] std::uint64_t revision() const noexcept { return m_revision; }
@@ -46,8 +84,18 @@ public:
     [[nodiscard]] static QColor colorOf(std::uint64_t task);
 
 private:
+    template<typename T>
+    static void keepBounded(std::vector<T> &items, std::size_t limit)
+    {
+        if (items.size() > limit)
+            items.erase(items.begin(), items.begin() + std::ptrdiff_t(limit / 4));
+    }
+
     std::vector<TimelineSlice> m_slices;
     std::vector<TimelineSlice> m_open; // index = worker; task 0 = idle
+    std::vector<TimelineMark> m_marks;
+    std::vector<std::int64_t> m_openParks; // index = worker
+    std::vector<TimelineWake> m_wakes;
     QStringList m_workerNames;
     std::int64_t m_latestNs = 0;
     std::uint64_t m_revision = 0;

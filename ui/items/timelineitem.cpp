@@ -1,31 +1,36 @@
 #include "items/timelineitem.h"
 
 #include "engine/enginecontroller.h"
+#include "items/timelineshapes.h"
+#include "items/timelinesoftwarenode.h"
 
+#include <QQuickWindow>
 #include <QSGGeometryNode>
+#include <QSGRendererInterface>
 #include <QSGVertexColorMaterial>
 
 #include <algorithm>
+#include <cmath>
 
 namespace taskscope {
 
 namespace {
 
-constexpr double s_laneGap = 4.0;
 constexpr double s_minimumSliceWidth = 1.0; // a very short poll is still visible
+constexpr double s_stealWidth = 2.0;
+// Polls of different tasks merge up to this width: finer shows the mix of tasks better, but
+// every rectangle is two triangles, and a software rasteriser (llvmpipe) pays per triangle.
+constexpr double s_mergeWidth = 4.0;
+constexpr double s_parkThickness = 2.0;
+constexpr double s_outline = 2.0;
+constexpr double s_minimumOutlinedWidth = 8.0;
+constexpr double s_arrowWidth = 1.5;
+constexpr double s_arrowHead = 7.0;
+constexpr std::size_t s_maxArrows = 400;
 
-void appendRect(QSGGeometry::ColoredPoint2D *&vertex, const QRectF &rect, const QColor &color)
+double laneTop(int worker, double laneHeight)
 {
-    const auto r = uchar(color.red()), g = uchar(color.green()), b = uchar(color.blue());
-    const float left = float(rect.left()), right = float(rect.right());
-    const float top = float(rect.top()), bottom = float(rect.bottom());
-    // Two triangles.
-    (vertex++)->set(left, top, r, g, b, 255);
-    (vertex++)->set(right, top, r, g, b, 255);
-    (vertex++)->set(left, bottom, r, g, b, 255);
-    (vertex++)->set(right, top, r, g, b, 255);
-    (vertex++)->set(right, bottom, r, g, b, 255);
-    (vertex++)->set(left, bottom, r, g, b, 255);
+    return worker * (laneHeight + TimelineItem::laneGap);
 }
 
 } // namespace
@@ -34,6 +39,9 @@ TimelineItem::TimelineItem(QQuickItem *parent)
     : QQuickItem(parent)
 {
     setFlag(ItemHasContents, true);
+    setAcceptedMouseButtons(Qt::LeftButton);
+    setAcceptHoverEvents(true);
+    connect(this, &TimelineItem::colorsChanged, this, &QQuickItem::update);
 }
 
 void TimelineItem::setController(EngineController *controller)
@@ -51,11 +59,22 @@ void TimelineItem::setController(EngineController *controller)
 
 void TimelineItem::setWindowSeconds(double seconds)
 {
-    seconds = std::clamp(seconds, 0.001, 3600.0);
+    seconds = std::clamp(seconds, 0.0001, 3600.0);
     if (qFuzzyCompare(seconds, m_windowSeconds))
         return;
     m_windowSeconds = seconds;
     emit windowSecondsChanged();
+    update();
+}
+
+void TimelineItem::setPanSeconds(double seconds)
+{
+    const double latest = m_controller ? double(m_controller->timeline().latestNs()) / 1e9 : 0.0;
+    seconds = std::clamp(seconds, 0.0, std::max(0.0, latest));
+    if (seconds == m_panSeconds)
+        return;
+    m_panSeconds = seconds;
+    emit panSecondsChanged();
     update();
 }
 
@@ -69,6 +88,46 @@ void TimelineItem::setLaneHeight(double height)
     update();
 }
 
+void TimelineItem::setSelectedTask(qint64 task)
+{
+    if (task == m_selectedTask)
+        return;
+    m_selectedTask = task;
+    emit selectedTaskChanged();
+    update();
+}
+
+void TimelineItem::setHoveredTask(qint64 task)
+{
+    if (task == m_hoveredTask)
+        return;
+    m_hoveredTask = task;
+    emit hoveredTaskChanged();
+    update();
+}
+
+std::int64_t TimelineItem::viewEndNs() const
+{
+    const std::int64_t latest = m_controller ? m_controller->timeline().latestNs() : 0;
+    return latest - std::int64_t(m_panSeconds * 1e9);
+}
+
+void TimelineItem::zoomAt(double x, double factor)
+{
+    if (width() <= 0 || factor <= 0)
+        return;
+    const std::int64_t end = viewEndNs();
+    const std::int64_t anchor = timeAt(x, end, m_windowSeconds, width());
+    const double before = m_windowSeconds;
+    setWindowSeconds(m_windowSeconds * factor);
+    if (m_panSeconds <= 0 || before == m_windowSeconds)
+        return; // following the live edge: zoom keeps the right edge where it is
+    // Keep the anchor's time under x: the new right edge is anchor + (1 - x/w) × window.
+    const double newEndNs = double(anchor) + (1.0 - x / width()) * m_windowSeconds * 1e9;
+    const double latest = m_controller ? double(m_controller->timeline().latestNs()) : 0.0;
+    setPanSeconds((latest - newEndNs) / 1e9);
+}
+
 QRectF TimelineItem::sliceRect(const TimelineSlice &slice, std::int64_t endNs, double windowSeconds, double width,
                                double laneHeight)
 {
@@ -78,80 +137,280 @@ QRectF TimelineItem::sliceRect(const TimelineSlice &slice, std::int64_t endNs, d
     double right = (double(slice.endNs) - startNs) / windowNs * width;
     left = std::max(left, 0.0);
     right = std::min(std::max(right, left + s_minimumSliceWidth), width);
-    const double top = slice.worker * (laneHeight + s_laneGap);
-    return QRectF(left, top, right - left, laneHeight);
+    return QRectF(left, laneTop(slice.worker, laneHeight), right - left, laneHeight);
+}
+
+QRectF TimelineItem::markRect(const TimelineMark &mark, std::int64_t endNs, double windowSeconds, double width,
+                              double laneHeight)
+{
+    const double windowNs = windowSeconds * 1e9;
+    const double startNs = double(endNs) - windowNs;
+    const double top = laneTop(mark.worker, laneHeight);
+    const double left = (double(mark.startNs) - startNs) / windowNs * width;
+    if (mark.kind == TimelineMark::Kind::Steal) // the upper half, so the polls stay visible
+        return QRectF(left - s_stealWidth / 2, top, s_stealWidth, laneHeight / 2);
+    const double right = (double(mark.endNs) - startNs) / windowNs * width;
+    const double clippedLeft = std::max(left, 0.0);
+    const double clippedRight = std::min(right, width);
+    return QRectF(clippedLeft, top + (laneHeight - s_parkThickness) / 2, std::max(0.0, clippedRight - clippedLeft),
+                  s_parkThickness);
+}
+
+std::int64_t TimelineItem::timeAt(double x, std::int64_t endNs, double windowSeconds, double width)
+{
+    if (width <= 0)
+        return endNs;
+    return endNs - std::int64_t(std::llround((1.0 - x / width) * windowSeconds * 1e9));
+}
+
+qint64 TimelineItem::taskAt(const QPointF &position) const
+{
+    if (!m_controller || width() <= 0 || position.y() < 0)
+        return 0;
+    const int lane = int(position.y() / (m_laneHeight + laneGap));
+    if (position.y() - laneTop(lane, m_laneHeight) > m_laneHeight)
+        return 0; // in the gap between lanes
+    const TimelineData &data = m_controller->timeline();
+    const std::int64_t end = viewEndNs();
+    const std::int64_t tolerance = std::int64_t(2.0 / width() * m_windowSeconds * 1e9); // two pixels
+    const std::int64_t at = timeAt(position.x(), end, m_windowSeconds, width());
+    for (const TimelineSlice &open : data.openSlices()) {
+        if (open.task != 0 && open.worker == lane && open.startNs <= at + tolerance)
+            return qint64(open.task);
+    }
+    const auto &slices = data.slices();
+    auto first = std::partition_point(slices.begin(), slices.end(),
+                                      [&](const TimelineSlice &s) { return s.endNs < at - tolerance; });
+    // The nearest slice wins, so a click between two short polls picks the closer one.
+    qint64 best = 0;
+    std::int64_t bestDistance = tolerance + 1;
+    for (auto it = first; it != slices.end(); ++it) {
+        if (it->worker != lane || it->startNs > at + tolerance)
+            continue;
+        const std::int64_t distance = at < it->startNs ? it->startNs - at : (at > it->endNs ? at - it->endNs : 0);
+        if (distance < bestDistance) {
+            bestDistance = distance;
+            best = qint64(it->task);
+        }
+    }
+    return best;
 }
 
 QSGNode *TimelineItem::updatePaintNode(QSGNode *oldNode, UpdatePaintNodeData *)
 {
-    auto *node = static_cast<QSGGeometryNode *>(oldNode);
-    if (!node) {
-        node = new QSGGeometryNode;
-        auto *geometry = new QSGGeometry(QSGGeometry::defaultAttributes_ColoredPoint2D(), 0);
-        geometry->setDrawingMode(QSGGeometry::DrawTriangles);
-        node->setGeometry(geometry);
-        node->setFlag(QSGNode::OwnsGeometry);
-        node->setMaterial(new QSGVertexColorMaterial);
-        node->setFlag(QSGNode::OwnsMaterial);
-    }
-    QSGGeometry *geometry = node->geometry();
     int count = 0;
-    if (m_controller) {
+    TimelineShapes shapes;
+    if (m_controller && width() > 0) {
         const TimelineData &data = m_controller->timeline();
-        const std::int64_t endNs = data.latestNs();
+        const std::int64_t latest = data.latestNs();
+        const std::int64_t endNs = viewEndNs();
         const std::int64_t windowStart = endNs - std::int64_t(m_windowSeconds * 1e9);
+        const double w = width();
         const auto &slices = data.slices();
         // Slices are in end-time order per worker and nearly so overall: skip the old ones.
         auto first = std::partition_point(slices.begin(), slices.end(),
                                           [windowStart](const TimelineSlice &s) { return s.endNs < windowStart; });
-        std::vector<TimelineSlice> visible(first, slices.end());
-        for (const TimelineSlice &open : data.openSlices()) {
-            if (open.task != 0)
-                visible.push_back(TimelineSlice{open.startNs, endNs, open.task, open.worker});
-        }
+        auto last = m_panSeconds > 0
+            ? std::partition_point(first, slices.end(), [endNs](const TimelineSlice &s) { return s.startNs <= endNs; })
+            : slices.end();
         // Level of detail: polls that touch within a pixel on the same lane merge into one
-        // rectangle (coloured by the first), so 100k polls in view cost a few thousand
-        // rectangles, not 100k.
+        // rectangle, so 100k polls in view cost a few thousand rectangles, not 100k. A merged
+        // rectangle keeps growing while it is the same task's, or for up to four pixels (then
+        // it takes its first poll's colour), so a stretch of many tasks' tiny polls still
+        // shows their mix of colours.
         struct Pending
         {
             QRectF rect;
             QColor color;
+            std::uint64_t task = 0;
             bool open = false;
         };
         std::vector<Pending> lanes;
-        std::vector<std::pair<QRectF, QColor>> rects;
-        rects.reserve(std::min<std::size_t>(visible.size(), 4096));
-        for (const TimelineSlice &slice : visible) {
-            const QRectF rect = sliceRect(slice, endNs, m_windowSeconds, width(), m_laneHeight);
+        const qint64 focus = m_hoveredTask != 0 ? m_hoveredTask : m_selectedTask;
+        std::vector<QRectF> selectedRects;
+        std::vector<TimelineSlice> focusSlices;
+        const auto draw = [&](const TimelineSlice &slice) {
+            if (slice.endNs < windowStart || slice.startNs > endNs)
+                return;
+            ++count;
+            const QRectF rect = sliceRect(slice, endNs, m_windowSeconds, w, m_laneHeight);
+            if (qint64(slice.task) == m_selectedTask)
+                selectedRects.push_back(rect);
+            if (qint64(slice.task) == focus)
+                focusSlices.push_back(slice);
             if (std::size_t(slice.worker) >= lanes.size())
                 lanes.resize(std::size_t(slice.worker) + 1);
             Pending &lane = lanes[std::size_t(slice.worker)];
-            if (lane.open && rect.left() <= lane.rect.right() + 1.0) {
+            if (lane.open && rect.left() <= lane.rect.right() + 1.0
+                && (lane.task == slice.task || lane.rect.width() < s_mergeWidth)) {
                 lane.rect.setRight(std::max(lane.rect.right(), rect.right()));
-                continue;
+                return;
             }
             if (lane.open)
-                rects.emplace_back(lane.rect, lane.color);
-            lane = {rect, TimelineData::colorOf(slice.task), true};
+                shapes.rect(lane.rect, lane.color);
+            lane = {rect, TimelineData::colorOf(slice.task), slice.task, true};
+        };
+        // Walk the stored slices in place (no copy: there can be 200k of them).
+        for (auto it = first; it != last; ++it)
+            draw(*it);
+        for (const TimelineSlice &open : data.openSlices()) {
+            if (open.task != 0)
+                draw(TimelineSlice{open.startNs, latest, open.task, open.worker});
         }
         for (const Pending &lane : lanes) {
             if (lane.open)
-                rects.emplace_back(lane.rect, lane.color);
+                shapes.rect(lane.rect, lane.color);
         }
-        geometry->allocate(int(rects.size() * 6));
-        auto *vertex = geometry->vertexDataAsColoredPoint2D();
-        for (const auto &[rect, color] : rects)
-            appendRect(vertex, rect, color);
-        count = int(visible.size());
-    } else {
-        geometry->allocate(0);
+
+        // Parks (a thin line while the worker slept), then steals (a bar with a flag on top).
+        for (const TimelineMark &mark : data.marks()) {
+            if (mark.endNs < windowStart || mark.startNs > endNs)
+                continue;
+            const QRectF rect = markRect(mark, endNs, m_windowSeconds, w, m_laneHeight);
+            if (mark.kind == TimelineMark::Kind::Park) {
+                shapes.rect(rect, m_parkColor);
+            } else {
+                shapes.rect(rect, m_stealColor);
+                const QPointF top(rect.center().x(), rect.top());
+                shapes.triangle(top, top + QPointF(5, 0), top + QPointF(0, 4), m_stealColor);
+            }
+        }
+        const auto &openParks = data.openParks();
+        for (std::size_t worker = 0; worker < openParks.size(); ++worker) {
+            if (openParks[worker] < 0 || openParks[worker] > endNs)
+                continue;
+            const TimelineMark open{openParks[worker], latest, int(worker), -1, 0, TimelineMark::Kind::Park};
+            shapes.rect(markRect(open, endNs, m_windowSeconds, w, m_laneHeight), m_parkColor);
+        }
+
+        // The selected task: an outline around each of its polls wide enough to show one, a
+        // bar under the narrow ones (outlines of tiny polls would only paint the lane over).
+        for (const QRectF &rect : selectedRects) {
+            if (rect.width() < s_minimumOutlinedWidth) {
+                shapes.rect(QRectF(rect.left(), rect.bottom() - 2 * s_outline, std::max(rect.width(), 1.0), 2 * s_outline),
+                            m_highlightColor);
+                continue;
+            }
+            const QRectF r = rect.adjusted(-1, -1, 1, 1);
+            shapes.rect(QRectF(r.left(), r.top(), r.width(), s_outline), m_highlightColor);
+            shapes.rect(QRectF(r.left(), r.bottom() - s_outline, r.width(), s_outline), m_highlightColor);
+            shapes.rect(QRectF(r.left(), r.top(), s_outline, r.height()), m_highlightColor);
+            shapes.rect(QRectF(r.right() - s_outline, r.top(), s_outline, r.height()), m_highlightColor);
+        }
+
+        // Wake arrows of the hovered (or selected) task: from where the wake happened (the
+        // waker's lane, or the top edge for a timer or an outside wake) to the poll it caused.
+        if (focus != 0) {
+            std::sort(focusSlices.begin(), focusSlices.end(),
+                      [](const TimelineSlice &a, const TimelineSlice &b) { return a.startNs < b.startNs; });
+            const auto &wakes = data.wakes();
+            auto wake = std::partition_point(wakes.begin(), wakes.end(),
+                                             [windowStart](const TimelineWake &x) { return x.timeNs < windowStart; });
+            std::size_t drawn = 0;
+            for (; wake != wakes.end() && wake->timeNs <= endNs && drawn < s_maxArrows; ++wake) {
+                if (qint64(wake->task) != focus)
+                    continue;
+                const auto next = std::lower_bound(focusSlices.begin(), focusSlices.end(), wake->timeNs,
+                                                   [](const TimelineSlice &s, std::int64_t t) { return s.startNs < t; });
+                if (next == focusSlices.end())
+                    continue;
+                const QRectF target = sliceRect(*next, endNs, m_windowSeconds, w, m_laneHeight);
+                const double x = w - double(endNs - wake->timeNs) / (m_windowSeconds * 1e9) * w;
+                const QPointF from(x, wake->worker >= 0 ? laneTop(wake->worker, m_laneHeight) + m_laneHeight / 2 : 0.0);
+                QPointF to(target.left(), target.center().y());
+                if (std::abs(to.y() - from.y()) < 1.0)
+                    to.setY(target.top()); // same lane: point at the slice's top corner
+                shapes.arrow(from, to, s_arrowWidth, s_arrowHead, m_highlightColor);
+                ++drawn;
+            }
+        }
     }
-    node->markDirty(QSGNode::DirtyGeometry);
+    QSGNode *node = nullptr;
+    if (window() && window()->rendererInterface()->graphicsApi() == QSGRendererInterface::Software) {
+        // The software backend draws no geometry nodes: paint the same shapes with QPainter.
+        auto *painted = static_cast<TimelineSoftwareNode *>(oldNode);
+        if (!painted)
+            painted = new TimelineSoftwareNode(window());
+        painted->setShapes(std::move(shapes), size());
+        node = painted;
+    } else {
+        auto *geometryNode = static_cast<QSGGeometryNode *>(oldNode);
+        if (!geometryNode) {
+            geometryNode = new QSGGeometryNode;
+            auto *geometry = new QSGGeometry(QSGGeometry::defaultAttributes_ColoredPoint2D(), 0);
+            geometry->setDrawingMode(QSGGeometry::DrawTriangles);
+            geometryNode->setGeometry(geometry);
+            geometryNode->setFlag(QSGNode::OwnsGeometry);
+            geometryNode->setMaterial(new QSGVertexColorMaterial);
+            geometryNode->setFlag(QSGNode::OwnsMaterial);
+        }
+        QSGGeometry *geometry = geometryNode->geometry();
+        geometry->allocate(shapes.vertexCount());
+        shapes.toVertices(geometry->vertexDataAsColoredPoint2D());
+        geometryNode->markDirty(QSGNode::DirtyGeometry);
+        node = geometryNode;
+    }
     if (count != m_sliceCount) {
         m_sliceCount = count;
         QMetaObject::invokeMethod(this, &TimelineItem::sliceCountChanged, Qt::QueuedConnection);
     }
     return node;
+}
+
+void TimelineItem::mousePressEvent(QMouseEvent *event)
+{
+    m_pressPosition = event->position();
+    m_pressPan = m_panSeconds;
+    m_dragging = false;
+    event->accept();
+}
+
+void TimelineItem::mouseMoveEvent(QMouseEvent *event)
+{
+    const double dx = event->position().x() - m_pressPosition.x();
+    if (!m_dragging && std::abs(dx) < 4)
+        return;
+    m_dragging = true;
+    // Dragging to the right brings older time into view.
+    if (width() > 0)
+        setPanSeconds(m_pressPan + dx / width() * m_windowSeconds);
+}
+
+void TimelineItem::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (!m_dragging) {
+        const qint64 task = taskAt(event->position());
+        setSelectedTask(task);
+        emit taskClicked(task);
+    }
+    m_dragging = false;
+}
+
+void TimelineItem::mouseDoubleClickEvent(QMouseEvent *event)
+{
+    setPanSeconds(0); // back to the live edge
+    event->accept();
+}
+
+void TimelineItem::wheelEvent(QWheelEvent *event)
+{
+    const int steps = event->angleDelta().y();
+    if (steps == 0) {
+        event->ignore();
+        return;
+    }
+    zoomAt(event->position().x(), std::pow(0.8, double(steps) / 120.0));
+    event->accept();
+}
+
+void TimelineItem::hoverMoveEvent(QHoverEvent *event)
+{
+    setHoveredTask(taskAt(event->position()));
+}
+
+void TimelineItem::hoverLeaveEvent(QHoverEvent *)
+{
+    setHoveredTask(0);
 }
 
 } // namespace taskscope

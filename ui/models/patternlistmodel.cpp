@@ -36,11 +36,17 @@ constexpr std::array s_patterns{
             "A tree of tokens; cancellation spreading down to the tasks that hold them.",
             "cancellation"},
     Pattern{"streams", "Stream processing", "Advanced patterns",
-            "A stream yields values over time. Combinators map and filter it lazily, and a "
-            "bounded set of in-flight futures fetches from many sources at once, handing back "
-            "results as they arrive.",
-            "Concurrent HTTP requests on loopback, completing out of order.",
+            "A stream yields values over time, one at a time, only when asked. Combinators "
+            "such as map and filter build a pipeline lazily; collecting the stream pulls every "
+            "item through it.",
+            "Items flowing from the source through map and filter into the collected result.",
             "stream-pipeline"},
+    Pattern{"fanout", "Concurrent HTTP fan-out", "Advanced patterns",
+            "Many requests go out at once, optionally capped at a few in flight, and their "
+            "results are handled in the order they finish, not the order they were sent: the "
+            "slow request no longer holds up the fast ones.",
+            "Requests to a real HTTP server on loopback, landing in completion order.",
+            "fan-out"},
     Pattern{"actor", "Actor with a mailbox", "Advanced patterns",
             "An actor owns its state and serves one message at a time from a channel. Callers "
             "hold a cheap handle that sends a request with a one-shot reply channel and awaits "

@@ -88,6 +88,20 @@ QVariant TaskTableModel::data(const QModelIndex &index, int role) const
         return TimelineData::colorOf(task->id);
     case StateRole:
         return taskStateName(task->state);
+    case FinishedRole:
+        return task->isFinished();
+    case SortRole:
+        switch (Column(index.column())) {
+        case Id: return quint64(task->id);
+        case State: return int(task->state);
+        case Worker: return task->worker;
+        case Polls: return quint64(task->polls);
+        case Busy: return qint64(task->busy.count());
+        case Scheduled: return qint64(task->scheduled.count());
+        case Idle: return qint64(task->idle.count());
+        case Parent: return quint64(task->parent);
+        default: return data(index, Qt::DisplayRole);
+        }
     case Qt::DisplayRole:
         break;
     default:
@@ -123,7 +137,8 @@ QVariant TaskTableModel::headerData(int section, Qt::Orientation orientation, in
 
 QHash<int, QByteArray> TaskTableModel::roleNames() const
 {
-    return {{Qt::DisplayRole, "display"}, {TaskIdRole, "taskId"}, {TaskColorRole, "taskColor"}, {StateRole, "taskState"}};
+    return {{Qt::DisplayRole, "display"}, {TaskIdRole, "taskId"}, {TaskColorRole, "taskColor"}, {StateRole, "taskState"},
+            {FinishedRole, "finished"}};
 }
 
 } // namespace taskscope

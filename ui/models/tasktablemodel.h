@@ -20,7 +20,9 @@ class TaskTableModel : public QAbstractTableModel
 public:
     enum Column { Id, State, Name, Worker, Polls, Busy, Scheduled, Idle, AwaitingAt, SpawnedAt, Parent, ColumnCount };
     Q_ENUM(Column)
-    enum Role { TaskIdRole = Qt::UserRole + 1, TaskColorRole, StateRole };
+    /// TaskIdRole, TaskColorRole, StateRole: per row; SortRole: the cell as a number where the
+    /// column is one (polls, busy…), so sorting is numeric; FinishedRole: done, cancelled or panicked.
+    enum Role { TaskIdRole = Qt::UserRole + 1, TaskColorRole, StateRole, SortRole, FinishedRole };
 
     explicit TaskTableModel(QObject *parent = nullptr);
 

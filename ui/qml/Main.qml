@@ -18,6 +18,38 @@ ApplicationWindow {
     property string initialVariant: ""
     /// A one-line notice in the footer (a saved screenshot).
     property string statusMessage: ""
+    /// "system" (follow the desktop), "light" or "dark"; toggled in the toolbar, remembered.
+    property string themeChoice: "system"
+    property bool restoring: false
+    /// The Theme singleton (font scale, colours), for tests.
+    readonly property QtObject theme: Theme
+    /// The timeline item, for tests and the benchmark.
+    readonly property alias timeline: timelinePane.item
+
+    /// The parameter values for the scenario on screen: the command line's for the scenario it
+    /// named, otherwise the ones last used with that scenario.
+    function restoreParameters() {
+        if (engine.scenarioId.length === 0)
+            return
+        const fromCommandLine = Object.keys(root.initialParameters).length > 0
+                              && (engine.scenarioId === root.initialPatternId || sidebar.currentId === root.initialPatternId)
+        const saved = JSON.parse(parameterSettings.values)
+        root.restoring = true
+        engine.parameters = fromCommandLine ? root.initialParameters : (saved[engine.scenarioId] ?? {})
+        root.restoring = false
+    }
+
+    function saveParameters() {
+        if (root.restoring || engine.scenarioId.length === 0)
+            return
+        const saved = JSON.parse(parameterSettings.values)
+        saved[engine.scenarioId] = engine.parameters
+        parameterSettings.values = JSON.stringify(saved)
+    }
+
+    function setFontScale(scale: real) {
+        Theme.fontScale = Math.max(0.6, Math.min(3.0, scale))
+    }
 
     width: 1280
     height: 800
@@ -25,9 +57,25 @@ ApplicationWindow {
     minimumHeight: 560
     visible: true
     title: overview.title.length > 0 ? qsTr("Taskscope — %1").arg(overview.title) : qsTr("Taskscope")
+    font.pixelSize: Theme.px(14)
 
-    Material.theme: Material.Dark
-    Material.accent: Material.Cyan
+    Material.theme: root.themeChoice === "dark" ? Material.Dark : root.themeChoice === "light" ? Material.Light : Material.System
+    // Cyan 700 in both themes: Material's own dark-theme cyan is too light for the white text
+    // of a highlighted button (Run/Pause).
+    Material.accent: "#0097a7"
+
+    // Theme colours follow whichever Material theme is in effect (System resolves to one).
+    // The settings have been read by now (they load as their own component completes).
+    Component.onCompleted: {
+        root.setFontScale(settings.fontScale)
+        root.restoreParameters()
+    }
+
+    Binding {
+        target: Theme
+        property: "dark"
+        value: root.Material.background.hslLightness < 0.5
+    }
 
     PatternListModel {
         id: patterns
@@ -37,13 +85,27 @@ ApplicationWindow {
         id: engine
 
         scenarioId: sidebar.currentScenarioId
-        parameters: root.initialParameters
 
+        property bool startedAtLaunch: false
+
+        // --run: start once the sidebar has put the scenario on screen (its list may create
+        // the current item after the window completes).
+        function runIfAsked() {
+            if (root.runAtStart && !engine.startedAtLaunch && engine.hasScenario) {
+                engine.startedAtLaunch = true
+                Qt.callLater(engine.run)
+            }
+        }
+
+        onScenarioIdChanged: {
+            root.restoreParameters()
+            engine.runIfAsked()
+        }
+        onParametersChanged: root.saveParameters()
         Component.onCompleted: {
             if (root.initialVariant.length > 0)
                 engine.variant = root.initialVariant
-            if (root.runAtStart)
-                Qt.callLater(engine.run)
+            engine.runIfAsked()
         }
     }
 
@@ -57,6 +119,22 @@ ApplicationWindow {
         property alias height: root.height
         property alias sidebarWidth: sidebar.width
         property string patternId: "runtime"
+        property alias theme: root.themeChoice
+        property real fontScale: 1.0
+    }
+    Connections {
+        target: Theme
+        function onFontScaleChanged() {
+            settings.fontScale = Theme.fontScale
+        }
+    }
+
+    Settings {
+        id: parameterSettings
+
+        category: "parameters"
+        /// JSON: {scenarioId: {name: value}}, the values last used with each scenario.
+        property string values: "{}"
     }
 
     Settings {
@@ -73,7 +151,7 @@ ApplicationWindow {
         onActivated: Qt.quit()
     }
     Shortcut {
-        sequences: [StandardKey.FullScreen, "F11"]
+        sequence: "F11" // not with StandardKey.FullScreen, which is F11 too: ambiguous
         onActivated: root.visibility = root.visibility === Window.FullScreen ? Window.Windowed : Window.FullScreen
     }
     Shortcut {
@@ -93,11 +171,70 @@ ApplicationWindow {
     }
     Shortcut {
         sequence: "Ctrl+Shift+S"
-        onActivated: {
-            const path = engine.screenshotPath()
+        onActivated: screenshotDialog.ask()
+    }
+
+    // Where to save the window's PNG: a path to edit (the Pictures folder and a timestamp to
+    // start with). The window is grabbed once the dialog has closed, so it is not in the image.
+    Dialog {
+        id: screenshotDialog
+
+        function ask() {
+            pathField.text = engine.screenshotPath()
+            screenshotDialog.open()
+            pathField.forceActiveFocus()
+            pathField.selectAll()
+        }
+
+        objectName: "screenshotDialog"
+        title: qsTr("Save a PNG of the window")
+        anchors.centerIn: parent
+        width: Math.min(root.width * 0.8, Theme.px(640))
+        modal: true
+        standardButtons: Dialog.Save | Dialog.Cancel
+        // A plain background: the raised one is a shader effect the software backend drops.
+        background: Rectangle {
+            color: root.Material.dialogColor
+            border.color: Theme.selection
+            radius: 4
+        }
+        onAccepted: saveTimer.start()
+        // Give the keys back to the window: a focused text field would swallow Space, R and N.
+        onClosed: sidebar.selectRelative(0)
+
+        TextField {
+            id: pathField
+
+            objectName: "screenshotPath"
+            width: parent.width
+            selectByMouse: true
+            Accessible.name: qsTr("File")
+            onAccepted: screenshotDialog.accept()
+        }
+    }
+    Timer {
+        id: saveTimer
+
+        interval: 100 // a frame or two without the dialog
+        onTriggered: {
+            const path = pathField.text
             root.statusMessage = engine.saveWindowImage(root, path).length > 0 ? qsTr("Saved %1").arg(path)
                                                                               : qsTr("Could not save %1").arg(path)
         }
+    }
+    Shortcut {
+        // Explicit sequences only: the same key listed twice (StandardKey.ZoomIn is Ctrl++ here)
+        // would make the shortcut ambiguous, and an ambiguous shortcut does not fire.
+        sequences: ["Ctrl++", "Ctrl+="]
+        onActivated: root.setFontScale(Theme.fontScale * 1.15)
+    }
+    Shortcut {
+        sequence: "Ctrl+-"
+        onActivated: root.setFontScale(Theme.fontScale / 1.15)
+    }
+    Shortcut {
+        sequence: "Ctrl+0"
+        onActivated: root.setFontScale(1.0)
     }
     Shortcut {
         sequence: "Alt+Down"
@@ -108,32 +245,11 @@ ApplicationWindow {
         onActivated: sidebar.selectRelative(-1)
     }
 
-    header: ToolBar {
-        RowLayout {
-            anchors.fill: parent
-            anchors.leftMargin: 16
-            anchors.rightMargin: 16
-            spacing: 12
-
-            Label {
-                text: qsTr("Taskscope")
-                font.pixelSize: 22
-                font.bold: true
-            }
-            Label {
-                Layout.fillWidth: true
-                text: qsTr("async concurrency patterns, live")
-                opacity: 0.7
-                font.pixelSize: 16
-                elide: Text.ElideRight
-            }
-            Label {
-                text: engine.hasScenario ? qsTr("Space run/pause · → step · R reset · Alt+↑/↓ pattern · F11 · Ctrl+Q")
-                                         : qsTr("Alt+↑/↓ pattern · F11 full screen · Ctrl+Q quit")
-                opacity: 0.6
-                font.pixelSize: 14
-            }
-        }
+    header: RunToolBar {
+        controller: engine
+        theme: root.themeChoice
+        onThemeRequested: theme => root.themeChoice = theme
+        onFontScaleRequested: scale => root.setFontScale(scale)
     }
 
     footer: Label {
@@ -141,7 +257,7 @@ ApplicationWindow {
         text: root.statusMessage
         padding: 6
         leftPadding: 16
-        font.pixelSize: 14
+        elide: Text.ElideMiddle
     }
 
     SplitView {
@@ -150,41 +266,130 @@ ApplicationWindow {
         PatternSidebar {
             id: sidebar
 
-            SplitView.preferredWidth: 300
-            SplitView.minimumWidth: 220
+            SplitView.preferredWidth: Math.min(Theme.px(270), root.width * 0.22)
+            SplitView.minimumWidth: 200
             model: patterns
             initialId: root.initialPatternId.length > 0 ? root.initialPatternId : settings.patternId
             onCurrentIdChanged: settings.patternId = currentId
         }
 
-        ColumnLayout {
+        // The scenario's page and its parameters above, the live views below.
+        SplitView {
             SplitView.fillWidth: true
-            spacing: 0
-            clip: true
+            orientation: Qt.Vertical
 
-            ScenarioPage {
-                id: overview
+            RowLayout {
+                SplitView.preferredHeight: engine.hasScenario ? Math.min(root.height * 0.36, Theme.px(300)) : root.height
+                SplitView.minimumHeight: Theme.px(120)
+                SplitView.fillHeight: !engine.hasScenario
+                spacing: 0
 
-                controller: engine
-                onScenarioRequested: id => sidebar.selectRelative(patterns.indexOf(id) - patterns.indexOf(sidebar.currentId))
-                Layout.fillWidth: true
-                Layout.fillHeight: !engine.hasScenario
-                compact: engine.hasScenario
-                title: sidebar.currentTitle
-                section: sidebar.currentSection
-                summary: sidebar.currentSummary
-                shows: sidebar.currentShows
-                parameters: sidebar.currentId === root.initialPatternId || sidebar.currentScenarioId === root.initialPatternId
-                        ? root.initialParameters : ({})
+                ColumnLayout {
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    spacing: 4
+                    clip: true
+
+                    ScenarioPage {
+                        id: overview
+
+                        controller: engine
+                        onScenarioRequested: id => sidebar.selectRelative(patterns.indexOf(id) - patterns.indexOf(sidebar.currentId))
+                        Layout.fillWidth: true
+                        Layout.fillHeight: !engine.hasScenario
+                        compact: engine.hasScenario
+                        title: sidebar.currentTitle
+                        section: sidebar.currentSection
+                        summary: sidebar.currentSummary
+                        shows: sidebar.currentShows
+                        parameters: sidebar.currentId === root.initialPatternId || sidebar.currentScenarioId === root.initialPatternId
+                                ? root.initialParameters : ({})
+                    }
+                    ScenarioStatus {
+                        Layout.fillWidth: true
+                        Layout.fillHeight: true
+                        Layout.leftMargin: 16
+                        Layout.rightMargin: 16
+                        visible: engine.hasScenario
+                        controller: engine
+                    }
+                }
+                ParameterPanel {
+                    Layout.preferredWidth: Theme.px(300)
+                    Layout.fillHeight: true
+                    visible: engine.hasScenario
+                    controller: engine
+                }
             }
-            ScenarioPanel {
-                Layout.fillWidth: true
-                Layout.fillHeight: true
-                Layout.leftMargin: 32
-                Layout.rightMargin: 32
-                Layout.bottomMargin: 16
+
+            ColumnLayout {
+                SplitView.fillHeight: true
+                SplitView.minimumHeight: Theme.px(200)
                 visible: engine.hasScenario
-                controller: engine
+                spacing: 4
+
+                TimelinePane {
+                    id: timelinePane
+
+                    Layout.fillWidth: true
+                    Layout.fillHeight: false
+                    Layout.leftMargin: 12
+                    Layout.rightMargin: 12
+                    Layout.topMargin: 6
+                    controller: engine
+                }
+                TabBar {
+                    id: bottomTabs
+
+                    objectName: "bottomTabs"
+                    Layout.fillWidth: true
+
+                    TabButton {
+                        text: qsTr("Tasks (%1)").arg(taskPane.table.rows)
+                    }
+                    TabButton {
+                        text: qsTr("Events")
+                    }
+                    TabButton {
+                        text: qsTr("Explanation")
+                    }
+                    TabButton {
+                        text: qsTr("Code")
+                    }
+                }
+                StackLayout {
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    Layout.leftMargin: 12
+                    Layout.rightMargin: 12
+                    currentIndex: bottomTabs.currentIndex
+
+                    TaskTablePane {
+                        id: taskPane
+
+                        controller: engine
+                    }
+                    EventLogPane {
+                        controller: engine
+                    }
+                    Frame {
+                        padding: 0
+
+                        ExplanationPanel {
+                            anchors.fill: parent
+                            scenarioId: engine.scenarioId
+                        }
+                    }
+                    Frame {
+                        padding: 0
+
+                        CodePanel {
+                            anchors.fill: parent
+                            controller: engine
+                            scenarioId: engine.scenarioId
+                        }
+                    }
+                }
             }
         }
     }

@@ -14,41 +14,42 @@ Pane {
     property bool compact: false
     readonly property var parameterNames: Object.keys(root.parameters)
 
-    padding: 32
-    topPadding: root.compact ? 16 : 32
-    bottomPadding: root.compact ? 8 : 32
+    padding: root.compact ? 16 : 32
+    bottomPadding: root.compact ? 4 : 32
 
     ColumnLayout {
         anchors.fill: parent
-        spacing: 16
+        spacing: root.compact ? 6 : 16
 
         Label {
             Layout.fillWidth: true
             visible: !root.compact
             text: root.section
-            font.pixelSize: 15
+            font.pixelSize: Theme.px(15)
             font.letterSpacing: 1.2
             opacity: 0.6
         }
         Label {
             Layout.fillWidth: true
             text: root.title
-            font.pixelSize: root.compact ? 26 : 34
+            font.pixelSize: Theme.px(root.compact ? 22 : 34)
             font.bold: true
             wrapMode: Text.Wrap
         }
         Label {
             Layout.fillWidth: true
-            Layout.maximumWidth: 860
+            Layout.maximumWidth: 900 * Theme.fontScale
             visible: root.summary.length > 0
             text: root.summary
-            font.pixelSize: root.compact ? 16 : 20
-            lineHeight: 1.25
+            font.pixelSize: Theme.px(root.compact ? 15 : 20)
+            lineHeight: 1.2
             wrapMode: Text.Wrap
+            maximumLineCount: root.compact ? 3 : 100
+            elide: Text.ElideRight
         }
         Frame {
             Layout.fillWidth: true
-            Layout.maximumWidth: 860
+            Layout.maximumWidth: 900 * Theme.fontScale
             Layout.topMargin: 12
             visible: !root.compact
 
@@ -58,13 +59,13 @@ Pane {
 
                 Label {
                     text: qsTr("What its live page animates")
-                    font.pixelSize: 15
+                    font.pixelSize: Theme.px(15)
                     font.bold: true
                 }
                 Label {
                     Layout.fillWidth: true
                     text: root.shows
-                    font.pixelSize: 17
+                    font.pixelSize: Theme.px(17)
                     wrapMode: Text.Wrap
                     opacity: 0.85
                 }
@@ -72,11 +73,11 @@ Pane {
         }
         Label {
             Layout.fillWidth: true
-            Layout.maximumWidth: 860
+            Layout.maximumWidth: 900 * Theme.fontScale
             visible: root.parameterNames.length > 0 && !root.compact
             text: qsTr("Parameters from the command line: %1")
                 .arg(root.parameterNames.map(name => name + " = " + root.parameters[name]).join(", "))
-            font.pixelSize: 16
+            font.pixelSize: Theme.px(16)
             wrapMode: Text.Wrap
             opacity: 0.85
         }

@@ -1,6 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Controls.Material
+import QtQuick.Layouts
 
 Pane {
     id: root
@@ -39,16 +40,19 @@ Pane {
             required property string section
 
             width: ListView.view.width
-            topPadding: 18
-            bottomPadding: 6
+            topPadding: 14
+            bottomPadding: 4
             leftPadding: 16
             text: section.toUpperCase()
-            font.pixelSize: 13
+            font.pixelSize: Theme.px(12)
             font.letterSpacing: 1.2
             opacity: 0.6
         }
 
+        // Title and the summary's first sentence, each on one line.
         delegate: ItemDelegate {
+            id: entry
+
             required property int index
             required property string patternId
             required property string title
@@ -58,14 +62,35 @@ Pane {
             required property string scenarioId
 
             width: ListView.view.width
-            height: 48
             leftPadding: 16
-            text: title
-            font.pixelSize: 17
+            rightPadding: 12
+            topPadding: 6
+            bottomPadding: 6
             highlighted: ListView.isCurrentItem
+            ToolTip.visible: hovered
+            ToolTip.delay: 600
+            ToolTip.text: entry.summary
             onClicked: {
-                list.currentIndex = index
+                list.currentIndex = entry.index
                 list.forceActiveFocus()
+            }
+
+            contentItem: ColumnLayout {
+                spacing: 1
+
+                Label {
+                    Layout.fillWidth: true
+                    text: entry.title
+                    font.pixelSize: Theme.px(16)
+                    elide: Text.ElideRight
+                }
+                Label {
+                    Layout.fillWidth: true
+                    text: entry.summary.split(/\.\s/)[0].replace(/\.$/, "")
+                    font.pixelSize: Theme.px(12)
+                    opacity: 0.65
+                    elide: Text.ElideRight
+                }
             }
         }
 

@@ -3,9 +3,9 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Taskscope
 
-// The pattern's page in the centre: its title and summary (PatternOverview), its presets,
-// and side by side its explanation and its code (C++ with live awaits, and Tokio).
-// Takes PatternOverview's properties, so Main.qml uses it in PatternOverview's place.
+// The pattern's page in the centre: its title and summary (PatternOverview) and its presets.
+// Its explanation and its code (C++ with live awaits, and Tokio) are tabs of the bottom area
+// in Main.qml, beside the run. Takes PatternOverview's properties.
 ColumnLayout {
     id: root
 
@@ -15,10 +15,8 @@ ColumnLayout {
     property string summary: ""
     property string shows: ""
     property var parameters: ({})
-    /// A live scenario sits below: keep to the header, presets and a band of explanation/code.
+    /// A live scenario sits below: keep to the header and the presets.
     property bool compact: false
-    /// The explanation and code band, shown or folded away (for room on small screens).
-    property bool panelsShown: true
     readonly property string scenarioId: root.controller.scenarioId
 
     /// A preset for another scenario was loaded: the page for @p scenarioId should be shown.
@@ -38,8 +36,7 @@ ColumnLayout {
         compact: root.compact
         title: root.title
         section: root.section
-        // Above a live run the explanation says it all, and the run needs the room.
-        summary: root.compact && root.panelsShown ? "" : root.summary
+        summary: root.summary
         shows: root.shows
         parameters: root.parameters
         bottomPadding: 4
@@ -59,45 +56,6 @@ ColumnLayout {
         Item {
             Layout.fillWidth: true
             visible: !root.controller.hasScenario
-        }
-        Button {
-            flat: true
-            text: root.panelsShown ? qsTr("Hide explanation and code") : qsTr("Show explanation and code")
-            font.pixelSize: 14
-            onClicked: root.panelsShown = !root.panelsShown
-        }
-    }
-
-    SplitView {
-        Layout.fillWidth: true
-        Layout.fillHeight: !root.compact
-        Layout.preferredHeight: root.compact ? Math.max(170, (root.Window.height - 100) * 0.3) : -1
-        Layout.leftMargin: 32
-        Layout.rightMargin: 32
-        Layout.bottomMargin: 8
-        visible: root.panelsShown
-        orientation: Qt.Horizontal
-
-        Frame {
-            SplitView.preferredWidth: parent.width * 0.42
-            SplitView.minimumWidth: 220
-            padding: 0
-
-            ExplanationPanel {
-                anchors.fill: parent
-                scenarioId: root.scenarioId
-            }
-        }
-        Frame {
-            SplitView.fillWidth: true
-            SplitView.minimumWidth: 280
-            padding: 0
-
-            CodePanel {
-                anchors.fill: parent
-                controller: root.controller
-                scenarioId: root.scenarioId
-            }
         }
     }
 }

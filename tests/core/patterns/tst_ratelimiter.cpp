@@ -61,6 +61,18 @@ Task<std::int64_t> tokensAfter(TokenBucket &bucket, Duration wait, bool drainFir
     co_return bucket.tokens();
 }
 
+/// Runs @p body on a bucket made inside the run. A seed bucket spawns its refill loop when it
+/// is made; made before blockOn, that loop alone would move virtual time on (every worker idle
+/// but for its sleep) until the test's task arrives, by however long the test thread took.
+template <typename Body>
+auto withBucket(Runtime &runtime, std::int64_t capacity, double rate, BucketVariant variant, Body body)
+{
+    return runtime.blockOn([](std::int64_t c, double r, BucketVariant v, Body b) -> decltype(b(std::declval<TokenBucket &>())) {
+        TokenBucket bucket(currentRuntime("test"), c, r, v);
+        co_return co_await b(bucket);
+    }(capacity, rate, variant, std::move(body)));
+}
+
 } // namespace
 
 class TestRateLimiter : public QObject
@@ -139,8 +151,9 @@ private slots:
         // 100 tokens/s: the seed adds 10 at each 100 ms step, so admissions come in bursts of
         // 10 at 100, 200, 300, 400 ms; the robust bucket admits one every 10 ms.
         Runtime runtime(virtualConfig());
-        TokenBucket seed(runtime, 10, 100, BucketVariant::Seed);
-        const QList<long long> seedTimes = runtime.blockOn(pollEveryMillisecond(seed, 450ms));
+        const QList<long long> seedTimes = withBucket(runtime, 10, 100, BucketVariant::Seed, [](TokenBucket &seed) {
+            return pollEveryMillisecond(seed, 450ms);
+        });
         QCOMPARE(seedTimes.size(), 40);
         for (int index = 0; index < seedTimes.size(); ++index)
             QCOMPARE(seedTimes.at(index), (index / 10 + 1) * 100LL);
@@ -157,8 +170,7 @@ private slots:
     {
         // 5 tokens/s × 100 ms = 0.5 token, truncated to 0 at every step.
         Runtime runtime(virtualConfig());
-        TokenBucket seed(runtime, 10, 5, BucketVariant::Seed);
-        QCOMPARE(runtime.blockOn(tokensAfter(seed, 2s)), 0);
+        QCOMPARE(withBucket(runtime, 10, 5, BucketVariant::Seed, [](TokenBucket &seed) { return tokensAfter(seed, 2s); }), 0);
         TokenBucket robust(runtime, 10, 5, BucketVariant::Robust);
         QCOMPARE(runtime.blockOn(tokensAfter(robust, 2s)), 10);
     }
@@ -168,9 +180,10 @@ private slots:
         // One token per 100 ms. A waiter that starts at 5 ms polls at 5, 15, …, 95, 105: the
         // seed hands it the token refilled at 100 ms only at 105 ms; the robust one at 100 ms.
         Runtime runtime(virtualConfig());
-        TokenBucket seed(runtime, 1, 10, BucketVariant::Seed);
-        drain(seed);
-        auto [seedAdmitted, seedNs] = runtime.blockOn(timedAcquire(seed, 1, 5ms));
+        auto [seedAdmitted, seedNs] = withBucket(runtime, 1, 10, BucketVariant::Seed, [](TokenBucket &seed) {
+            drain(seed);
+            return timedAcquire(seed, 1, 5ms);
+        });
         QVERIFY(seedAdmitted);
         QCOMPARE(seedNs, 100'000'000LL);
 

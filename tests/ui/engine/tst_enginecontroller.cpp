@@ -7,6 +7,16 @@
 
 using namespace taskscope;
 
+namespace {
+
+TraceEvent traceEvent(std::int64_t us, TraceKind kind, std::uint64_t task, std::int16_t worker = 0, std::int64_t value = 0,
+                      std::uint64_t object = 0)
+{
+    return TraceEvent{us * 1000, task, object, value, worker, kind};
+}
+
+} // namespace
+
 class TestEngineController : public QObject
 {
     Q_OBJECT
@@ -53,6 +63,116 @@ private slots:
         QVERIFY(!controller.setParameter(QStringLiteral("downstream_failure_rate"), 1.5));
         QVERIFY(controller.errorText().contains(QStringLiteral("downstream_failure_rate")));
         QCOMPARE(controller.effectiveParameters().value(QStringLiteral("downstream_failure_rate")).toDouble(), 0.5);
+    }
+
+    void histogramBucketsArePowersOfTwoMicroseconds()
+    {
+        const QStringList labels = EngineController::histogramLabels();
+        QCOMPARE(labels.first(), QStringLiteral("1µs"));
+        QCOMPARE(labels.at(10), QStringLiteral("1.02ms"));
+        // 0.5 µs and 1.5 µs share the first bucket; 3 µs is in [2, 4); 10 s is in the last.
+        const QVariantList counts = EngineController::histogram({500, 1500, 3000, 3900, 10'000'000'000});
+        QCOMPARE(counts.size(), labels.size());
+        QCOMPARE(counts.at(0).toInt(), 2);
+        QCOMPARE(counts.at(1).toInt(), 2);
+        QCOMPARE(counts.constLast().toInt(), 1);
+        int total = 0;
+        for (const QVariant &count : counts)
+            total += count.toInt();
+        QCOMPARE(total, 5);
+    }
+
+    void theSchemaMarksExactlyTheLiveParameters()
+    {
+        // The parameter panel shows "on reset" for every parameter but the live ones.
+        EngineController controller;
+        controller.setScenarioId(QStringLiteral("actor"));
+        QVariantList schema = controller.parameterSchema();
+        QVERIFY(!schema.isEmpty());
+        for (const QVariant &entry : schema)
+            QCOMPARE(entry.toMap().value(QStringLiteral("live")).toBool(), false);
+        controller.setScenarioId(QStringLiteral("circuit-breaker"));
+        schema = controller.parameterSchema();
+        QStringList live;
+        for (const QVariant &entry : schema) {
+            if (entry.toMap().value(QStringLiteral("live")).toBool())
+                live << entry.toMap().value(QStringLiteral("name")).toString();
+        }
+        QCOMPARE(live, QStringList{QStringLiteral("downstream_failure_rate")});
+    }
+
+    void integerParametersFromQmlArriveAsDoublesAndStillValidate()
+    {
+        EngineController controller;
+        controller.setScenarioId(QStringLiteral("actor"));
+        QVERIFY2(controller.setParameter(QStringLiteral("ops_per_client"), 100000.0), qPrintable(controller.errorText()));
+        QCOMPARE(controller.effectiveParameters().value(QStringLiteral("ops_per_client")).toInt(), 100000);
+        QVERIFY(!controller.setParameter(QStringLiteral("ops_per_client"), 100001.0));
+        QVERIFY(!controller.errorText().isEmpty());
+    }
+
+    void anotherScenarioStartsWithoutThePreviousOnesValues()
+    {
+        EngineController controller;
+        controller.setScenarioId(QStringLiteral("actor"));
+        QVERIFY(controller.setParameter(QStringLiteral("clients"), 2));
+        QSignalSpy parametersChanged(&controller, &EngineController::parametersChanged);
+        controller.setScenarioId(QStringLiteral("tracing"));
+        QCOMPARE(parametersChanged.count(), 1);
+        QVERIFY(controller.parameters().isEmpty());
+        QVERIFY(!controller.effectiveParameters().contains(QStringLiteral("clients")));
+    }
+
+    void stealsParksAndWakesReachTheTimeline()
+    {
+        EngineController controller;
+        controller.applyEvents({traceEvent(0, TraceKind::Spawn, 1), traceEvent(10, TraceKind::PollStart, 1, 0),
+                                traceEvent(20, TraceKind::PollEnd, 1, 0), traceEvent(25, TraceKind::Park, 0, 0),
+                                traceEvent(30, TraceKind::Wake, 1, 1, 0, 2), traceEvent(31, TraceKind::Steal, 1, 1, 1, 0),
+                                traceEvent(40, TraceKind::Unpark, 0, 0)},
+                               {});
+        const TimelineData &timeline = controller.timeline();
+        QCOMPARE(timeline.slices().size(), std::size_t(1));
+        QCOMPARE(timeline.marks().size(), std::size_t(2));
+        const TimelineMark steal = timeline.marks().at(0);
+        QCOMPARE(steal.kind, TimelineMark::Kind::Steal);
+        QCOMPARE(steal.worker, 1);
+        QCOMPARE(steal.fromWorker, 0);
+        const TimelineMark park = timeline.marks().at(1);
+        QCOMPARE(park.kind, TimelineMark::Kind::Park);
+        QCOMPARE(park.startNs, 25'000);
+        QCOMPARE(park.endNs, 40'000);
+        QCOMPARE(timeline.wakes().size(), std::size_t(1));
+        QCOMPARE(timeline.wakes().front().waker, 2u);
+        QCOMPARE(timeline.latestNs(), 40'000);
+    }
+
+    void theSelectedTaskHasItsDetailAndHistograms()
+    {
+        EngineController controller;
+        QSignalSpy detailChanged(&controller, &EngineController::taskDetailChanged);
+        std::vector<TraceEvent> events{traceEvent(0, TraceKind::Spawn, 4)};
+        for (int i = 0; i < 3; ++i) { // three 5 µs polls, each woken 2 µs before
+            events.push_back(traceEvent(100 * i, TraceKind::Wake, 4));
+            events.push_back(traceEvent(100 * i + 2, TraceKind::PollStart, 4));
+            events.push_back(traceEvent(100 * i + 7, TraceKind::PollEnd, 4));
+        }
+        controller.applyEvents(events, {{4, {QStringLiteral("fetch(3)"), QStringLiteral("x.cpp:1"), 0}}});
+        QVERIFY(controller.taskDetail().isEmpty());
+
+        controller.setSelectedTask(4);
+        QCOMPARE(detailChanged.count(), 1);
+        const QVariantMap detail = controller.taskDetail();
+        QCOMPARE(detail.value(QStringLiteral("name")).toString(), QStringLiteral("fetch(3)"));
+        QCOMPARE(detail.value(QStringLiteral("polls")).toInt(), 3);
+        QCOMPARE(detail.value(QStringLiteral("wakes")).toInt(), 3);
+        const QVariantList polls = detail.value(QStringLiteral("pollHistogram")).toList();
+        QCOMPARE(polls.at(2).toInt(), 3); // 5 µs is in [4, 8)
+        const QVariantList scheduled = detail.value(QStringLiteral("scheduledHistogram")).toList();
+        QCOMPARE(scheduled.at(1).toInt(), 3); // 2 µs is in [2, 4)
+
+        controller.setSelectedTask(0);
+        QVERIFY(controller.taskDetail().isEmpty());
     }
 };
 

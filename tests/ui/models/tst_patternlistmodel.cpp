@@ -15,7 +15,7 @@ private slots:
     {
         PatternListModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        const QStringList expected{"runtime", "spawning", "cancellation", "streams", "actor",
+        const QStringList expected{"runtime", "spawning", "cancellation", "streams", "fanout", "actor",
                                    "pool", "ratelimit", "backpressure", "breaker", "retry", "tracing"};
         QCOMPARE(model.rowCount(), expected.size());
         QSet<QString> titles;

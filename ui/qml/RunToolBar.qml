@@ -1,0 +1,187 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.Material
+import QtQuick.Layouts
+import Taskscope
+
+/// The window's toolbar: run/pause, step, reset, speed, mode, workers, seed and variant for the
+/// scenario on screen, then the theme and the font size. A Flow, so a narrow window (or big
+/// fonts) wraps it onto a second row instead of cutting controls off.
+ToolBar {
+    id: root
+
+    required property EngineController controller
+    /// "system", "light" or "dark".
+    property string theme: "system"
+
+    signal themeRequested(string theme)
+    signal fontScaleRequested(real scale)
+
+    function stateName(state: int): string {
+        switch (state) {
+        case EngineController.Running: return qsTr("running")
+        case EngineController.Paused: return qsTr("paused")
+        case EngineController.Finished: return qsTr("finished")
+        default: return qsTr("idle")
+        }
+    }
+
+    implicitHeight: bar.implicitHeight + 8
+    // A neutral bar in both themes, so labels and the plain buttons keep their contrast.
+    Material.primary: Theme.dark ? "#2d2d30" : "#e8eaed"
+    Material.foreground: Theme.dark ? "#ffffff" : "#202124"
+
+    Flow {
+        id: bar
+
+        anchors.fill: parent
+        anchors.leftMargin: 12
+        anchors.rightMargin: 12
+        anchors.topMargin: 4
+        spacing: 6
+
+        Label {
+            height: runButton.height
+            rightPadding: 10
+            verticalAlignment: Text.AlignVCenter
+            text: qsTr("Taskscope")
+            font.pixelSize: Theme.px(20)
+            font.bold: true
+        }
+        Button {
+            id: runButton
+
+            enabled: root.controller.hasScenario
+            text: root.controller.state === EngineController.Running ? qsTr("Pause") : qsTr("Run")
+            highlighted: true
+            // Flat: the raised look is a shader effect the software backend cannot draw, and
+            // there the button would lose its background.
+            Material.elevation: 0
+            ToolTip.visible: hovered
+            ToolTip.text: qsTr("Run or pause (Space)")
+            onClicked: root.controller.state === EngineController.Running ? root.controller.pause() : root.controller.run()
+        }
+        Button {
+            text: qsTr("Step")
+            enabled: root.controller.state === EngineController.Running || root.controller.state === EngineController.Paused
+            ToolTip.visible: hovered
+            ToolTip.text: qsTr("Pause, then one poll or time to the next timer (→ or N)")
+            onClicked: root.controller.step()
+        }
+        Button {
+            text: qsTr("Reset")
+            enabled: root.controller.hasScenario
+            ToolTip.visible: hovered
+            ToolTip.text: qsTr("Stop, clear, and apply the settings (R)")
+            onClicked: root.controller.reset()
+        }
+        Label {
+            height: runButton.height
+            leftPadding: 8
+            verticalAlignment: Text.AlignVCenter
+            text: qsTr("%1 · %2 s").arg(root.stateName(root.controller.state)).arg((root.controller.elapsedMs / 1000).toFixed(2))
+            font.family: "monospace"
+            // Wide enough for "finished · 1234.56 s", so the controls after it do not jump.
+            width: Math.max(implicitWidth, Theme.px(165))
+        }
+        // Each label travels with its control when the bar wraps.
+        Row {
+            Label {
+                height: runButton.height
+                leftPadding: 8
+                verticalAlignment: Text.AlignVCenter
+                text: qsTr("Speed %1×").arg(root.controller.speed.toFixed(2))
+                width: Math.max(implicitWidth, Theme.px(105))
+            }
+            Slider {
+                width: Theme.px(110)
+                height: runButton.height
+                from: Math.log(0.05)
+                to: Math.log(4)
+                value: Math.log(root.controller.speed)
+                onMoved: root.controller.speed = Math.exp(value)
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("0.05×–4× runtime time per wall second; applies live")
+                Accessible.name: qsTr("Speed")
+            }
+        }
+        ComboBox {
+            // Sized by the font scale: WidestText is measured once, before a restored scale applies.
+            width: Theme.px(165)
+            model: [qsTr("Real threads"), qsTr("Deterministic")]
+            currentIndex: root.controller.deterministic ? 1 : 0
+            onActivated: index => root.controller.deterministic = index === 1
+            ToolTip.visible: hovered
+            ToolTip.text: qsTr("Real worker threads, or one worker on a virtual clock paced by the speed, seeded; applies on Reset")
+            Accessible.name: qsTr("Mode")
+        }
+        Row {
+            Label {
+                height: runButton.height
+                leftPadding: 4
+                verticalAlignment: Text.AlignVCenter
+                text: qsTr("Workers")
+            }
+            SpinBox {
+                width: Theme.px(125)
+                from: 1
+                to: 64
+                editable: true
+                value: root.controller.workers
+                enabled: !root.controller.deterministic
+                onValueModified: root.controller.workers = value
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Worker threads, 1–64; applies on Reset")
+                Accessible.name: qsTr("Workers")
+            }
+        }
+        Row {
+            Label {
+                height: runButton.height
+                leftPadding: 4
+                verticalAlignment: Text.AlignVCenter
+                text: qsTr("Seed")
+            }
+            SpinBox {
+                width: Theme.px(150)
+                from: 0
+                to: 999999
+                editable: true
+                value: root.controller.seed
+                onValueModified: root.controller.seed = value
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Seed of the runtime's random numbers; applies on Reset")
+                Accessible.name: qsTr("Seed")
+            }
+        }
+        ComboBox {
+            visible: root.controller.variants.length > 1
+            model: root.controller.variants
+            currentIndex: Math.max(0, root.controller.variants.indexOf(root.controller.variant))
+            onActivated: index => root.controller.variant = root.controller.variants[index]
+            ToolTip.visible: hovered
+            ToolTip.text: qsTr("seed: the original code, defects included; robust: the fix. Applies on Reset")
+            Accessible.name: qsTr("Variant")
+        }
+        ToolButton {
+            text: root.theme === "dark" ? "☾" : root.theme === "light" ? "☀" : "◐"
+            font.pixelSize: Theme.px(20)
+            ToolTip.visible: hovered
+            ToolTip.text: qsTr("Theme: %1 (click to change)").arg(root.theme === "system" ? qsTr("follow the system") : root.theme)
+            Accessible.name: qsTr("Theme")
+            onClicked: root.themeRequested(root.theme === "system" ? "dark" : root.theme === "dark" ? "light" : "system")
+        }
+        ToolButton {
+            text: "A−"
+            ToolTip.visible: hovered
+            ToolTip.text: qsTr("Smaller text (Ctrl+minus)")
+            onClicked: root.fontScaleRequested(Theme.fontScale / 1.15)
+        }
+        ToolButton {
+            text: "A+"
+            ToolTip.visible: hovered
+            ToolTip.text: qsTr("Bigger text (Ctrl+plus; Ctrl+0 resets)")
+            onClicked: root.fontScaleRequested(Theme.fontScale * 1.15)
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Taskscope
+
+/// What the scenario reports: its metrics when it has finished, and the warnings about tasks
+/// that block a worker or spin.
+ScrollView {
+    id: root
+
+    required property EngineController controller
+
+    /// A metric as a person reads it: integers as they are, other numbers to two decimals.
+    function formatted(value: var): string {
+        return typeof value === "number" && !Number.isInteger(value) ? value.toFixed(2) : String(value)
+    }
+
+    contentWidth: availableWidth
+    clip: true
+
+    ColumnLayout {
+        width: root.availableWidth
+        spacing: 6
+
+        Label {
+            Layout.fillWidth: true
+            visible: root.controller.state === EngineController.Idle && Object.keys(root.controller.metrics).length === 0
+            text: qsTr("Press Run (Space) to start the scenario on real worker threads.")
+            opacity: 0.7
+            wrapMode: Text.Wrap
+        }
+        Flow {
+            Layout.fillWidth: true
+            visible: Object.keys(root.controller.metrics).length > 0
+            spacing: 6
+
+            Repeater {
+                model: Object.keys(root.controller.metrics)
+
+                Label {
+                    required property string modelData
+
+                    padding: 4
+                    leftPadding: 8
+                    rightPadding: 8
+                    text: modelData.replace(/_/g, " ") + ": <b>" + root.formatted(root.controller.metrics[modelData]) + "</b>"
+                    textFormat: Text.StyledText
+                    background: Rectangle {
+                        color: Theme.laneBackground
+                        radius: 4
+                    }
+                }
+            }
+        }
+        Label {
+            Layout.fillWidth: true
+            visible: root.controller.warnings.length > 0
+            // At most three, so the page keeps its room on a projector.
+            text: "⚠ " + root.controller.warnings.slice(0, 3).join("\n⚠ ")
+                + (root.controller.warnings.length > 3 ? qsTr("\n… and %1 more").arg(root.controller.warnings.length - 3) : "")
+            color: Theme.warning
+            wrapMode: Text.Wrap
+        }
+    }
+}
