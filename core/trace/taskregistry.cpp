@@ -77,6 +77,16 @@ TaskInfo &TaskRegistry::touch(TaskId id, Instant at)
     return info;
 }
 
+const QString &TaskRegistry::locationName(const char *file, std::int64_t line)
+{
+    // Keyed by the file name's address: it comes from a std::source_location, a string
+    // literal that lives as long as the program.
+    QString &name = m_locationNames[file][line];
+    if (name.isNull())
+        name = QStringLiteral("%1:%2").arg(QString::fromUtf8(file)).arg(line);
+    return name;
+}
+
 void TaskRegistry::apply(const std::vector<TraceEvent> &events,
                          const QHash<std::uint64_t, TraceRecorder::TaskDescription> &descriptions)
 {
@@ -139,8 +149,7 @@ void TaskRegistry::apply(const std::vector<TraceEvent> &events,
             if (!(event.value & 1)) {
                 info.state = TaskState::Idle;
                 const auto *file = reinterpret_cast<const char *>(event.object);
-                info.awaitingAt = file ? QStringLiteral("%1:%2").arg(QString::fromUtf8(file)).arg(event.value >> 1)
-                                       : QString();
+                info.awaitingAt = file ? locationName(file, event.value >> 1) : QString();
             }
             break;
         }

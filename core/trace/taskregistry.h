@@ -25,6 +25,7 @@
 #include <QString>
 
 #include <map>
+#include <unordered_map>
 #include <vector>
 
 namespace taskscope {
@@ -109,11 +110,16 @@ public:
 
 private:
     TaskInfo &touch(TaskId id, Instant at);
+    /// "file:line" for an await location, formatted once per location (every poll that
+    /// ends in an await names one, and formatting it each time cost more than the rest of
+    /// applying the event).
+    const QString &locationName(const char *file, std::int64_t line);
 
     Options m_options;
     std::map<TaskId, TaskInfo> m_tasks;
     QHash<std::uint64_t, TraceRecorder::TaskDescription> m_pendingDescriptions;
-    std::map<TaskId, Instant> m_wokenAt; // wake time of scheduled tasks
+    std::unordered_map<TaskId, Instant> m_wokenAt; // wake time of scheduled tasks
+    std::unordered_map<const char *, std::unordered_map<std::int64_t, QString>> m_locationNames;
     Instant m_now{};
 };
 
