@@ -163,6 +163,11 @@ private slots:
         QVERIFY(level);
         QVERIFY(counter("bucket tokens") >= 0);
         QCOMPARE(level->property("value").toLongLong(), counter("bucket tokens"));
+        // Once its 150 ms animation is over, the vessel's fill stands at that level.
+        QQuickItem *vessel = level->parentItem();
+        const double full = vessel->height() - 6;
+        QTRY_VERIFY2(qAbs(level->height() - full * double(counter("bucket tokens")) / 10) < 1,
+                     qPrintable(QStringLiteral("%1 of %2 for %3 tokens").arg(level->height()).arg(full).arg(counter("bucket tokens"))));
         // Eight clients asking as fast as they can: the bucket ran dry and requests were refused.
         QVERIFY(counter("admitted") >= 10);
         QVERIFY(counter("rejected") > 0);

@@ -36,7 +36,7 @@ Item {
         property bool lit: false
         property color litColor: Theme.caution
 
-        implicitWidth: Math.max(Theme.px(120), stageTitle.implicitWidth + Theme.px(20))
+        implicitWidth: Math.max(Theme.px(120), stageColumn.implicitWidth + Theme.px(24))
         implicitHeight: stageColumn.implicitHeight + Theme.px(16)
         radius: 8
         color: stage.lit ? Theme.over(stage.litColor, 0.35) : Theme.laneBackground
@@ -53,8 +53,6 @@ Item {
             spacing: 2
 
             Label {
-                id: stageTitle
-
                 anchors.horizontalCenter: parent.horizontalCenter
                 text: stage.title
                 font.pixelSize: Theme.px(18)

@@ -163,9 +163,10 @@ Item {
             y: edge.captionBelow ? edge.atY + Theme.px(6) : edge.atY - height - Theme.px(4)
             text: edge.caption
             horizontalAlignment: Text.AlignHCenter
-            font.pixelSize: Theme.px(13)
-            fontSizeMode: Text.HorizontalFit
-            minimumPixelSize: Theme.px(9)
+            font.pixelSize: Theme.px(14)
+            wrapMode: Text.Wrap
+            maximumLineCount: 2
+            elide: Text.ElideRight
             opacity: 0.85
         }
     }
@@ -183,8 +184,9 @@ Item {
             Item {
                 id: diagram
 
-                readonly property real nodeWidth: Math.min(Theme.px(150), diagram.width / 4.2)
-                readonly property real nodeHeight: Theme.px(58)
+                // Room between the nodes for the edges' captions: at least a node's width.
+                readonly property real nodeWidth: Math.min(Theme.px(150), diagram.width / 5)
+                readonly property real nodeHeight: Theme.px(62)
                 readonly property real gap: (diagram.width - 3 * diagram.nodeWidth) / 2
                 readonly property real nodeTop: Theme.px(26)
                 readonly property real nodeBottom: diagram.nodeTop + diagram.nodeHeight

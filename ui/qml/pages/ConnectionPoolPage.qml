@@ -95,8 +95,8 @@ Item {
                         readonly property bool extra: slot.index >= root.poolSize
 
                         objectName: "poolSlot"
-                        width: Theme.px(64)
-                        height: Theme.px(64)
+                        width: Theme.px(78)
+                        height: Theme.px(78)
                         radius: 8
                         color: root.colorOf(slot.slotState)
                         border.color: slot.extra ? Theme.bad : slot.slotState === "free" ? Theme.outline : root.colorOf(slot.slotState)
@@ -116,7 +116,7 @@ Item {
                             anchors.centerIn: parent
                             text: slot.extra ? qsTr("extra") : String(slot.index + 1)
                             color: slot.slotState === "free" || slot.slotState === "returning" ? Theme.text : "#ffffff"
-                            font.pixelSize: Theme.px(slot.extra ? 15 : 20)
+                            font.pixelSize: Theme.px(slot.extra ? 17 : 24)
                             font.bold: true
                         }
                     }
@@ -190,8 +190,50 @@ Item {
                     }
                 }
             }
+            Label {
+                Layout.fillWidth: true
+                // Only where there is room for it (the Pattern tab is short on a 720 px screen).
+                visible: root.height > Theme.px(330)
+                text: qsTr("Waiting callers over the last 10 s — dashed: clients")
+                font.pixelSize: Theme.px(15)
+                opacity: 0.8
+                elide: Text.ElideRight
+            }
+            Rectangle {
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                Layout.minimumHeight: Theme.px(40)
+                visible: root.height > Theme.px(330)
+                color: Theme.laneBackground
+                radius: 4
+
+                LevelPlot {
+                    id: waitingPlot
+
+                    anchors.fill: parent
+                    anchors.margins: 4
+                    state: root.feed
+                    counter: "pool waiting"
+                    windowMs: 10000
+                    endMs: root.controller.elapsedMs
+                    limit: root.controller.effectiveParameters["clients"] ?? 16
+                    lineColor: Theme.caution
+                    fillColor: Theme.over(Theme.caution, 0.25)
+                    limitColor: Theme.outline
+                    lineWidth: Theme.px(3)
+                }
+                Label {
+                    anchors.left: parent.left
+                    anchors.top: parent.top
+                    anchors.margins: 6
+                    text: Math.round(waitingPlot.shownMaximum)
+                    font.pixelSize: Theme.px(13)
+                    opacity: 0.7
+                }
+            }
             Item {
                 Layout.fillHeight: true
+                visible: root.height <= Theme.px(330)
             }
         }
 

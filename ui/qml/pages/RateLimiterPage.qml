@@ -120,8 +120,7 @@ Item {
             BigNumber {
                 Layout.fillWidth: true
                 objectName: "overAdmittedCount"
-                caption: root.overAdmitted > 0 ? qsTr("Over-admitted: more than the bucket allows!")
-                                               : qsTr("Over-admitted")
+                caption: qsTr("Over-admitted")
                 value: root.overAdmitted
                 color: root.overAdmitted > 0 ? Theme.bad : Theme.idle
             }
