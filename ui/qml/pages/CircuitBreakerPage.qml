@@ -337,8 +337,44 @@ Item {
                     Layout.preferredWidth: Theme.px(70)
                 }
             }
+            // What trips it, over time: where there is room (the tab is short on 720 px).
+            Label {
+                Layout.fillWidth: true
+                visible: root.height > Theme.px(340)
+                text: root.seed ? qsTr("Failure count over the last 10 s — dashed: threshold")
+                                : qsTr("Failure rate in the window over the last 10 s (%) — dashed: threshold")
+                font.pixelSize: Theme.px(15)
+                opacity: 0.8
+                elide: Text.ElideRight
+            }
+            Rectangle {
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                Layout.minimumHeight: Theme.px(40)
+                visible: root.height > Theme.px(340)
+                color: Theme.laneBackground
+                radius: 4
+
+                LevelPlot {
+                    id: failurePlot
+
+                    anchors.fill: parent
+                    anchors.margins: 4
+                    state: root.feed
+                    counter: root.seed ? "breaker failures" : "breaker failure rate %"
+                    windowMs: 10000
+                    endMs: root.controller.elapsedMs
+                    maximum: root.seed ? (root.parameters["failure_threshold"] ?? 5) * 1.2 : 105
+                    limit: root.seed ? (root.parameters["failure_threshold"] ?? 5) : 100 * root.tripFraction
+                    lineColor: Theme.bad
+                    fillColor: Theme.over(Theme.bad, 0.25)
+                    limitColor: Theme.outline
+                    lineWidth: Theme.px(3)
+                }
+            }
             Item {
                 Layout.fillHeight: true
+                visible: root.height <= Theme.px(340)
             }
         }
 
