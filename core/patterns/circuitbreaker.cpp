@@ -61,6 +61,11 @@ struct CircuitBreakerState
         , failureCounter(name + QStringLiteral(" failures"))
         , rateCounter(name + QStringLiteral(" failure rate %"))
         , inFlightCounter(name + QStringLiteral(" half-open in flight"))
+        , succeededCounter(name + QStringLiteral(" succeeded"))
+        , failedCounter(name + QStringLiteral(" failed"))
+        , rejectedCounter(name + QStringLiteral(" rejected"))
+        , probesCounter(name + QStringLiteral(" half-open admitted"))
+        , recoveryCounter(name + QStringLiteral(" recovery at ms"))
         , window(std::size_t(options.windowSize), false)
     {
     }
@@ -74,6 +79,13 @@ struct CircuitBreakerState
     const TraceCounter failureCounter;
     const TraceCounter rateCounter;
     const TraceCounter inFlightCounter;
+    // Running totals of the statistics below, and when an open breaker may turn half-open
+    // (runtime clock, ms), for the breaker's page.
+    const TraceCounter succeededCounter;
+    const TraceCounter failedCounter;
+    const TraceCounter rejectedCounter;
+    const TraceCounter probesCounter;
+    const TraceCounter recoveryCounter;
 
     // Statistics (relaxed: counts only, read after the fact).
     Atomic<std::uint64_t> admitted{0};
@@ -106,6 +118,21 @@ struct CircuitBreakerState
 
     [[nodiscard]] bool seed() const noexcept { return options.variant == BreakerVariant::Seed; }
 
+    /// Adds one to the statistic @p count and traces the total on @p counter.
+    static void countOne(Atomic<std::uint64_t> &count, const TraceCounter &counter) noexcept
+    {
+        // Relaxed: a statistic only (see the notes).
+        counter.set(std::int64_t(count.fetch_add(1, std::memory_order_relaxed) + 1));
+    }
+
+    /// Traces when an open breaker's recovery timeout ends, counted from @p from.
+    void noteRecoveryFrom(Instant from) const noexcept
+    {
+        recoveryCounter.set(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                (from + options.recoveryTimeout).time_since_epoch())
+                                .count());
+    }
+
     /// Moves to @p to now and tells the trace. Caller holds the lock.
     void transitionLocked(BreakerState to, Instant now)
     {
@@ -120,8 +147,10 @@ struct CircuitBreakerState
         }
         if (from == BreakerState::HalfOpen)
             setHalfOpenInFlightLocked(0);
-        if (to == BreakerState::Open)
+        if (to == BreakerState::Open) {
             openedAt = now;
+            noteRecoveryFrom(now);
+        }
         if (to == BreakerState::Closed && !seed())
             clearWindowLocked();
         const TraceInstant &mark = to == BreakerState::Closed ? closedMark
@@ -141,7 +170,7 @@ struct CircuitBreakerState
 
     void admitWhileHalfOpenLocked()
     {
-        halfOpenAdmitted.fetch_add(1, std::memory_order_relaxed); // a statistic only
+        countOne(halfOpenAdmitted, probesCounter);
         periodAdmittedMax = std::max(periodAdmittedMax, ++periodAdmitted);
         setHalfOpenInFlightLocked(halfOpenInFlight + 1);
     }
@@ -173,7 +202,7 @@ struct CircuitBreakerState
         {
             LockGuard guard(lock);
             if (state == BreakerState::Open) {
-                rejected.fetch_add(1, std::memory_order_relaxed); // a statistic only
+                countOne(rejected, rejectedCounter);
                 return permit;
             }
             permit.admitted = true;
@@ -197,7 +226,7 @@ struct CircuitBreakerState
         }
         if (success) {
             // on_success(): count it; half-open → closed and the failure count back to zero.
-            successes.fetch_add(1, std::memory_order_relaxed); // a statistic only
+            countOne(successes, succeededCounter);
             // Relaxed, as in the seed: a counter nobody reads to decide anything.
             seedSuccessCount.fetch_add(1, std::memory_order_relaxed);
             LockGuard guard(lock);
@@ -211,7 +240,7 @@ struct CircuitBreakerState
         }
         // on_failure(): count + 1 (never reset while closed); at the threshold → open, and the
         // last failure is now (again, if it was already open).
-        failures.fetch_add(1, std::memory_order_relaxed); // a statistic only
+        countOne(failures, failedCounter);
         // Relaxed, as in the seed: the read-modify-write itself is atomic, and the decision
         // below takes the lock for everything it writes.
         const std::uint64_t count = seedFailureCount.fetch_add(1, std::memory_order_relaxed) + 1;
@@ -221,6 +250,7 @@ struct CircuitBreakerState
             if (state != BreakerState::Open)
                 transitionLocked(BreakerState::Open, now);
             lastFailure = now;
+            noteRecoveryFrom(now); // the seed counts the timeout from the latest failure
         }
     }
 
@@ -235,11 +265,11 @@ struct CircuitBreakerState
             transitionLocked(BreakerState::HalfOpen, now);
         switch (state) {
         case BreakerState::Open:
-            rejected.fetch_add(1, std::memory_order_relaxed); // a statistic only
+            countOne(rejected, rejectedCounter);
             return permit;
         case BreakerState::HalfOpen:
             if (probesAdmitted >= options.halfOpenProbes) {
-                rejected.fetch_add(1, std::memory_order_relaxed); // a statistic only
+                countOne(rejected, rejectedCounter);
                 return permit;
             }
             ++probesAdmitted;
@@ -262,7 +292,10 @@ struct CircuitBreakerState
         const bool slow =
             options.slowCallDuration > Duration::zero() && now - permit.startedAt >= options.slowCallDuration;
         const bool failed = !success || slow;
-        (failed ? failures : successes).fetch_add(1, std::memory_order_relaxed); // a statistic only
+        if (failed)
+            countOne(failures, failedCounter);
+        else
+            countOne(successes, succeededCounter);
         LockGuard guard(lock);
         if (permit.epoch != epoch)
             return; // admitted in a state period that has ended (see the notes)

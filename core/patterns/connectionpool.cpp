@@ -6,6 +6,7 @@
 #include "time/sleep.h"
 #include "trace/tracecounter.h"
 
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -37,6 +38,8 @@ struct ConnectionPoolState
         , inUseLevel(name + QStringLiteral(" in use"))
         , idleLevel(name + QStringLiteral(" idle"))
         , createdLevel(name + QStringLiteral(" connections"))
+        , waitingLevel(name + QStringLiteral(" waiting"))
+        , connectingLevel(name + QStringLiteral(" connecting"))
     {
     }
 
@@ -60,6 +63,11 @@ struct ConnectionPoolState
     TraceCounter inUseLevel;
     TraceCounter idleLevel;
     TraceCounter createdLevel;
+    // For the pool's page: callers waiting for a permit, connections being opened now.
+    Atomic<std::int64_t> waiting{0};
+    Atomic<std::int64_t> connecting{0};
+    TraceCounter waitingLevel;
+    TraceCounter connectingLevel;
 };
 
 } // namespace detail
@@ -92,6 +100,13 @@ std::optional<Connection> popIdle(State &state, std::vector<Connection> &idle)
 /// Opens a new connection (the seed's factory), taking connectTime.
 Task<Connection> connect(State &state)
 {
+    // Relaxed: a level for the trace only.
+    state.connectingLevel.set(state.connecting.fetch_add(1, std::memory_order_relaxed) + 1);
+    struct Opened
+    {
+        State &state;
+        ~Opened() { state.connectingLevel.set(state.connecting.fetch_sub(1, std::memory_order_relaxed) - 1); }
+    } opened{state}; // also when the connect is cancelled
     co_await sleep(state.options.connectTime);
     // Relaxed: the count is the id source and a statistic; ids only need to be distinct.
     const std::uint64_t id = state.created.fetch_add(1, std::memory_order_relaxed) + 1;
@@ -227,7 +242,23 @@ Task<PooledConnection> ConnectionPool::acquireFrom(std::shared_ptr<detail::Conne
 {
     Runtime &runtime = currentRuntime("ConnectionPool::acquire");
     const Instant start = runtime.now();
+    // Relaxed: a level for the trace only. The guard counts a cancelled wait out too.
+    state->waitingLevel.set(state->waiting.fetch_add(1, std::memory_order_relaxed) + 1);
+    struct Waiting
+    {
+        explicit Waiting(State &waitingOn)
+            : state(waitingOn)
+        {
+        }
+        Waiting(const Waiting &) = delete;
+        Waiting &operator=(const Waiting &) = delete;
+        ~Waiting() { state.waitingLevel.set(state.waiting.fetch_sub(1, std::memory_order_relaxed) - 1); }
+        State &state;
+    };
+    std::optional<Waiting> waiting;
+    waiting.emplace(*state);
     OwnedSemaphorePermit permit = co_await state->permits.acquireOwned();
+    waiting.reset();
     std::optional<Connection> connection;
     if (state->options.variant == PoolVariant::Seed) {
         // The seed's get(): pop or call the factory, both inside the lock.

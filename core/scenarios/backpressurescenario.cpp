@@ -41,7 +41,7 @@ void raiseTo(std::atomic<int> &high, int value)
 
 // The producer: `items` items at `rate` per second; a full channel makes it wait.
 Task<int> producer(mpsc::Sender<Item> out, int items, double ratePerSecond, Runtime &runtime, Measures &measures,
-                   const TraceCounter &queueLength)
+                   const TraceCounter &queueLength, const TraceCounter &producerBlocked)
 {
     const Duration gap = ratePerSecond > 0 ? std::chrono::duration_cast<Duration>(
                                                  std::chrono::duration<double>(1.0 / ratePerSecond))
@@ -51,7 +51,14 @@ Task<int> producer(mpsc::Sender<Item> out, int items, double ratePerSecond, Runt
     for (int index = 0; index < items; ++index) {
         co_await sleepUntil(start + gap * index);
         const Instant before = runtime.now();
-        if (!co_await out.send(Item{index, before}))
+        // The page shows the producer blocked while a full queue holds it back.
+        const bool full = out.len() >= out.capacity();
+        if (full)
+            producerBlocked.set(1);
+        const bool sent = static_cast<bool>(co_await out.send(Item{index, before}));
+        if (full)
+            producerBlocked.set(0);
+        if (!sent)
             break;
         measures.producerWaitNs += (runtime.now() - before).count();
         // Every queued item holds one of the channel's slots, so this never exceeds the capacity.
@@ -65,15 +72,17 @@ Task<int> producer(mpsc::Sender<Item> out, int items, double ratePerSecond, Runt
 
 // One item's work; the owned permit goes when the task ends (the seed's drop(permit)).
 Task<void> processItem(Item item, OwnedSemaphorePermit permit, Duration work, Runtime &runtime, Measures &measures,
-                       const TraceCounter &inFlight)
+                       const TraceCounter &inFlight, const TraceCounter &latencyMs)
 {
     const int now = measures.inFlight.fetch_add(1) + 1;
     raiseTo(measures.maxInFlight, now);
     inFlight.set(now);
     co_await sleep(work);
     {
+        const Duration latency = runtime.now() - item.producedAt;
+        latencyMs.set(std::chrono::duration_cast<std::chrono::milliseconds>(latency).count());
         detail::LockGuard lock(measures.latencyMutex);
-        measures.latencies.push_back(runtime.now() - item.producedAt);
+        measures.latencies.push_back(latency);
     }
     inFlight.set(measures.inFlight.fetch_sub(1) - 1);
     ++measures.processed;
@@ -120,16 +129,22 @@ Task<QVariantMap> BackpressureScenario::run(ScenarioContext &context) const
     Measures measures;
     const TraceCounter queueLength(QStringLiteral("queue length"));
     const TraceCounter inFlight(QStringLiteral("in flight"));
+    // For the backpressure page: each item's latency (produced → processed) and whether the
+    // producer is held back by a full queue (1) or not (0).
+    const TraceCounter latencyMs(QStringLiteral("latency ms"));
+    const TraceCounter producerBlocked(QStringLiteral("producer blocked"));
     auto [tx, rx] = mpsc::channel<Item>(std::size_t(capacity), QStringLiteral("items"));
     JoinHandle<int> produced =
-        spawn(producer(std::move(tx), items, rate, runtime, measures, queueLength), QStringLiteral("producer"));
+        spawn(producer(std::move(tx), items, rate, runtime, measures, queueLength, producerBlocked),
+              QStringLiteral("producer"));
 
     // The seed's processor loop.
     auto semaphore = std::make_shared<Semaphore>(std::size_t(maxConcurrent), QStringLiteral("processing permits"));
     JoinSet<void> running;
     while (std::optional<Item> item = co_await rx.recv()) {
+        queueLength.set(std::int64_t(rx.len())); // the queue drains as well as fills
         OwnedSemaphorePermit permit = co_await semaphore->acquireOwned();
-        running.spawn(processItem(*item, std::move(permit), work, runtime, measures, inFlight),
+        running.spawn(processItem(*item, std::move(permit), work, runtime, measures, inFlight, latencyMs),
                       QStringLiteral("item-%1").arg(item->index));
         // Finished item tasks leave the set as they go, so it does not grow with the run.
         while (running.size() > std::size_t(maxConcurrent)) {

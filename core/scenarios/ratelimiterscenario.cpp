@@ -3,7 +3,9 @@
 #include "patterns/ratelimiter.h"
 #include "runtime/joinset.h"
 #include "runtime/yieldnow.h"
+#include "runtime/impl/loom.h"
 #include "time/sleep.h"
+#include "trace/tracecounter.h"
 
 #include <algorithm>
 
@@ -16,6 +18,51 @@ struct ClientCounts
 {
     std::int64_t admitted = 0;
     std::int64_t rejected = 0;
+};
+
+/// The running totals of every client together, traced for the rate-limiter page:
+/// "admitted", "rejected" and "over admitted" (admissions beyond what a correct bucket allows
+/// by now: capacity + refill_per_s × elapsed, in requests of cost tokens).
+struct LiveTally
+{
+    LiveTally(Instant start, std::int64_t capacity, std::int64_t refillPerSecond, std::int64_t cost)
+        : start(start)
+        , capacity(capacity)
+        , refillPerSecond(refillPerSecond)
+        , cost(cost)
+    {
+    }
+
+    void note(bool wasAdmitted, Instant now)
+    {
+        // Relaxed: running totals for the trace; the final counts come from the clients' own.
+        if (!wasAdmitted) {
+            rejectedLevel.set(std::int64_t(rejected.fetch_add(1, std::memory_order_relaxed) + 1));
+            return;
+        }
+        const auto total = std::int64_t(admitted.fetch_add(1, std::memory_order_relaxed) + 1);
+        admittedLevel.set(total);
+        const std::int64_t elapsedNs = (now - start).count();
+        const std::int64_t refilled = refillPerSecond * (elapsedNs / 1'000'000'000)
+            + refillPerSecond * (elapsedNs % 1'000'000'000) / 1'000'000'000;
+        // Traced from the first excess on (the bound catches up as time passes: back to 0).
+        const std::int64_t over = total - (capacity + refilled) / cost;
+        if (over > 0)
+            everOver.store(true, std::memory_order_relaxed);
+        if (everOver.load(std::memory_order_relaxed))
+            overLevel.set(std::max<std::int64_t>(0, over));
+    }
+
+    const Instant start;
+    const std::int64_t capacity;
+    const std::int64_t refillPerSecond;
+    const std::int64_t cost;
+    detail::Atomic<std::uint64_t> admitted{0};
+    detail::Atomic<std::uint64_t> rejected{0};
+    detail::Atomic<bool> everOver{false};
+    TraceCounter admittedLevel{QStringLiteral("admitted")};
+    TraceCounter rejectedLevel{QStringLiteral("rejected")};
+    TraceCounter overLevel{QStringLiteral("over admitted")};
 };
 
 /// How the clients ask.
@@ -31,13 +78,14 @@ struct ClientPlan
 // One client: requests until the deadline. With no interval it only yields between
 // requests; on the virtual clock, where time moves only once every task waits, a refused
 // client waits 1 ms instead (a spinning client would freeze time).
-Task<ClientCounts> rateClient(std::shared_ptr<TokenBucket> bucket, ClientPlan plan)
+Task<ClientCounts> rateClient(std::shared_ptr<TokenBucket> bucket, std::shared_ptr<LiveTally> tally, ClientPlan plan)
 {
     ClientCounts counts;
     Runtime &runtime = currentRuntime("rate-limiter client");
     while (runtime.now() < plan.deadline) {
         const bool admitted = plan.wait ? co_await bucket->acquire(plan.cost, plan.deadline) : bucket->tryAcquire(plan.cost);
         ++(admitted ? counts.admitted : counts.rejected);
+        tally->note(admitted, runtime.now());
         if (plan.interval > Duration::zero())
             co_await sleep(plan.interval);
         else if (!admitted && plan.virtualClock)
@@ -101,11 +149,12 @@ Task<QVariantMap> RateLimiterScenario::run(ScenarioContext &context) const
     const BucketVariant variant = context.variant == QLatin1String("seed") ? BucketVariant::Seed : BucketVariant::Robust;
 
     auto bucket = std::make_shared<TokenBucket>(runtime, capacity, refillPerSecond, variant);
+    auto tally = std::make_shared<LiveTally>(start, capacity, refillPerSecond, plan.cost);
     ClientCounts total;
     {
         JoinSet<ClientCounts> tasks;
         for (int index = 0; index < clients; ++index)
-            tasks.spawn(rateClient(bucket, plan), QStringLiteral("client-%1").arg(index));
+            tasks.spawn(rateClient(bucket, tally, plan), QStringLiteral("client-%1").arg(index));
         while (auto finished = co_await tasks.joinNext()) {
             total.admitted += finished->value().admitted;
             total.rejected += finished->value().rejected;

@@ -354,7 +354,7 @@ private slots:
         QVERIFY2(painted > area.width() * area.height() / 50, qPrintable(QString::number(painted)));
 
         // The Events tab shows the log in words.
-        window->findChild<QObject *>("bottomTabs")->setProperty("currentIndex", 1);
+        window->findChild<QObject *>("bottomTabs")->setProperty("currentIndex", 2);
         QTRY_VERIFY(showsText(window->contentItem(), QStringLiteral(" completed")));
 
         // Unticking "Polls" hides both poll kinds from the log.

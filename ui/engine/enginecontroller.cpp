@@ -313,6 +313,7 @@ void EngineController::reset()
     m_timeline.clear();
     m_taskModel.setRegistry(&m_registry);
     m_eventLog.clear();
+    m_patternState.clear();
     m_taskNames.clear();
     m_warnings.clear();
     updateTaskDetail();
@@ -375,7 +376,9 @@ void EngineController::applyEvents(const std::vector<TraceEvent> &events,
     for (auto it = descriptions.begin(); it != descriptions.end(); ++it)
         m_taskNames.insert(it.key(), it->name);
     m_registry.apply(events, descriptions);
-    m_eventLog.append(events, m_taskNames, m_recorder ? m_recorder->objectNames() : QHash<std::uint64_t, QString>());
+    const QHash<std::uint64_t, QString> objectNames = m_recorder ? m_recorder->objectNames() : QHash<std::uint64_t, QString>();
+    m_eventLog.append(events, m_taskNames, objectNames);
+    m_patternState.apply(events, objectNames);
     for (const TraceEvent &event : events) {
         switch (event.kind) {
         case TraceKind::PollStart: m_timeline.pollStarted(event.worker, event.task, event.timeNs); break;

@@ -6,6 +6,7 @@
 /// QML never holds engine pointers: a timer at display rate drains the trace into the task
 /// registry, the table model and the timeline data, then emits frameUpdated().
 
+#include "engine/patternstate.h"
 #include "engine/timelinedata.h"
 #include "models/eventlogmodel.h"
 #include "models/tasktablemodel.h"
@@ -58,6 +59,8 @@ class EngineController : public QObject
     Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
     Q_PROPERTY(TaskTableModel *taskModel READ taskModel CONSTANT)
     Q_PROPERTY(EventLogModel *eventLog READ eventLog CONSTANT)
+    /// The pattern pages' feed: named counters (latest value, history) and recent instants.
+    Q_PROPERTY(PatternState *patternState READ patternState CONSTANT)
     /// The task shown in the detail pane and outlined on the timeline (0: none).
     Q_PROPERTY(qint64 selectedTask READ selectedTask WRITE setSelectedTask NOTIFY selectedTaskChanged)
     /// The selected task's details: the table's fields, wakes, percentiles, warnings and two
@@ -111,6 +114,7 @@ public:
     [[nodiscard]] QString errorText() const { return m_errorText; }
     [[nodiscard]] TaskTableModel *taskModel() { return &m_taskModel; }
     [[nodiscard]] EventLogModel *eventLog() { return &m_eventLog; }
+    [[nodiscard]] PatternState *patternState() { return &m_patternState; }
     // Pattern pages: where tasks wait now, and presets.
     [[nodiscard]] QVariantMap awaitingLines() const { return m_awaitingLines; }
     [[nodiscard]] QVariantList presets() const;
@@ -205,6 +209,7 @@ private:
     TimelineData m_timeline;
     TaskTableModel m_taskModel;
     EventLogModel m_eventLog;
+    PatternState m_patternState;
     QHash<std::uint64_t, QString> m_taskNames; // for the event log
     QTimer m_frameTimer;
     QVariantMap m_awaitingLines; // "file:line" → tasks idle there

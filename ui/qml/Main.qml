@@ -345,6 +345,9 @@ ApplicationWindow {
                     Layout.fillWidth: true
 
                     TabButton {
+                        text: qsTr("Pattern")
+                    }
+                    TabButton {
                         text: qsTr("Tasks (%1)").arg(taskPane.table.rows)
                     }
                     TabButton {
@@ -364,6 +367,9 @@ ApplicationWindow {
                     Layout.rightMargin: 12
                     currentIndex: bottomTabs.currentIndex
 
+                    PatternPane {
+                        controller: engine
+                    }
                     TaskTablePane {
                         id: taskPane
 

@@ -19,6 +19,23 @@ QtObject {
     readonly property color steal: root.dark ? "#ff5252" : "#d50000"
     readonly property color park: root.dark ? "#9e9e9e" : "#757575"
     readonly property color highlight: root.dark ? "#ffffff" : "#000000"
+    // The pattern pages' state colours: saturated enough to read on a projector, dark enough
+    // on the light theme to carry white text.
+    readonly property color good: root.dark ? "#66bb6a" : "#2e7d32"
+    readonly property color bad: root.dark ? "#ef5350" : "#c62828"
+    readonly property color caution: root.dark ? "#ffb300" : "#ef6c00"
+    readonly property color active: root.dark ? "#26c6da" : "#00838f"
+    readonly property color idle: root.dark ? "#78909c" : "#90a4ae"
+    /// An empty slot's outline and a diagram's resting lines.
+    readonly property color outline: root.dark ? Qt.rgba(1, 1, 1, 0.35) : Qt.rgba(0, 0, 0, 0.35)
+    readonly property color text: root.dark ? "#ffffff" : "#000000"
+    /// The window's background, for blending opaque fills.
+    readonly property color background: root.dark ? "#303030" : "#fafafa"
+
+    /// @p color at @p amount (0–1) over the page's background, opaque (for the plots).
+    function over(color: color, amount: real): color {
+        return Qt.tint(root.background, Qt.rgba(color.r, color.g, color.b, amount))
+    }
 
     /// A pixel size scaled by the font scale.
     function px(size: real): int {

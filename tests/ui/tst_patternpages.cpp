@@ -1,0 +1,263 @@
+// The live pattern pages (ui/qml/pages/): each loads in the window's Pattern tab without a
+// QML warning, runs its scenario deterministically (one worker, virtual clock paced at 4×)
+// for a stretch of scenario time, and then shows what the engine's counters say.
+
+#include <QGuiApplication>
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTest>
+
+#include "uimodule.h"
+
+#ifndef Q_MOC_RUN // moc cannot parse the C++20 library headers behind the engine
+#include "engine/enginecontroller.h"
+#include "engine/patternstate.h"
+#include "items/levelplot.h"
+#endif
+
+#include <QQmlEngine>
+
+namespace {
+
+QStringList s_messages;
+QtMessageHandler s_previousHandler = nullptr;
+
+void recordMessage(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    if (type != QtDebugMsg && type != QtInfoMsg)
+        s_messages.append(message);
+    s_previousHandler(type, context, message);
+}
+
+/// The visible items under @p item (in the visual tree: a Repeater's delegates have no
+/// QObject parent) named @p name.
+QList<QQuickItem *> itemsNamed(QQuickItem *item, const QString &name)
+{
+    QList<QQuickItem *> found;
+    if (!item->isVisible())
+        return found;
+    if (item->objectName() == name)
+        found << item;
+    for (QQuickItem *child : item->childItems())
+        found << itemsNamed(child, name);
+    return found;
+}
+
+QQuickItem *itemNamed(QQuickItem *item, const QString &name)
+{
+    const QList<QQuickItem *> found = itemsNamed(item, name);
+    return found.isEmpty() ? nullptr : found.constFirst();
+}
+
+/// How many of @p items have @p property equal to @p value.
+int countWhere(const QList<QQuickItem *> &items, const char *property, const QVariant &value)
+{
+    return int(std::count_if(items.begin(), items.end(), [&](QQuickItem *item) { return item->property(property) == value; }));
+}
+
+} // namespace
+
+class TestPatternPages : public QObject
+{
+    Q_OBJECT
+
+private:
+    QQmlApplicationEngine *m_engine = nullptr;
+    QQuickWindow *m_window = nullptr;
+    taskscope::EngineController *m_controller = nullptr;
+
+    /// Opens the window on @p patternId, deterministic at the highest speed, with @p parameters.
+    bool open(const QString &patternId, const QString &variant, const QVariantMap &parameters)
+    {
+        m_engine = new QQmlApplicationEngine;
+        taskscope::setUpQmlEngine(*m_engine);
+        QObject::connect(m_engine, &QQmlEngine::warnings, m_engine, [](const QList<QQmlError> &warnings) {
+            for (const QQmlError &warning : warnings)
+                s_messages.append(warning.toString());
+        });
+        m_engine->setInitialProperties({{"initialPatternId", patternId}, {"initialParameters", parameters}});
+        m_engine->load(QUrl(QString::fromLatin1(taskscope::mainQmlUrl)));
+        m_window = m_engine->rootObjects().isEmpty() ? nullptr : qobject_cast<QQuickWindow *>(m_engine->rootObjects().constFirst());
+        if (!m_window || !QTest::qWaitForWindowExposed(m_window))
+            return false;
+        m_controller = m_window->findChild<taskscope::EngineController *>();
+        if (!m_controller)
+            return false;
+        m_controller->setVariant(variant);
+        m_controller->setDeterministic(true);
+        m_controller->setSpeed(taskscope::EngineController::maxSpeed);
+        return true;
+    }
+
+    /// Runs until the scenario's clock reaches @p ms, then pauses and drains what ran.
+    bool runUntil(double ms)
+    {
+        m_controller->run();
+        if (!QTest::qWaitFor([this, ms] { return m_controller->elapsedMs() >= ms; }, 20000))
+            return false;
+        m_controller->pause();
+        QTest::qWait(20);
+        m_controller->drain();
+        QTest::qWait(20); // a frame for the page
+        return true;
+    }
+
+    QQuickItem *page() const
+    {
+        auto *loader = m_window->findChild<QObject *>(QStringLiteral("patternPageLoader"));
+        return loader ? loader->property("item").value<QQuickItem *>() : nullptr;
+    }
+
+    [[nodiscard]] qlonglong counter(const char *name) const
+    {
+        return m_controller->patternState()->value(QString::fromLatin1(name), -1).toLongLong();
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QGuiApplication::setOrganizationName(QStringLiteral("TaskscopeTest"));
+        QGuiApplication::setApplicationName(QStringLiteral("tst_patternpages"));
+        s_previousHandler = qInstallMessageHandler(recordMessage);
+    }
+
+    void init()
+    {
+        QSettings().clear();
+        s_messages.clear();
+    }
+
+    void cleanup()
+    {
+        if (m_controller)
+            m_controller->reset();
+        delete m_engine;
+        m_engine = nullptr;
+        m_window = nullptr;
+        m_controller = nullptr;
+    }
+
+    void thePatternTabIsSelectedAndNotesAPatternWithoutAPage()
+    {
+        QVERIFY(open(QStringLiteral("actor"), QStringLiteral("robust"), {}));
+        QCOMPARE(m_window->findChild<QObject *>(QStringLiteral("bottomTabs"))->property("currentIndex").toInt(), 0);
+        QCOMPARE(page(), nullptr);
+        QQuickItem *note = itemNamed(m_window->contentItem(), QStringLiteral("noPageNote"));
+        QVERIFY(note);
+        QVERIFY(note->property("text").toString().contains(QStringLiteral("still to come")));
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
+    void theBucketsLevelIsTheLimitersTokens()
+    {
+        QVERIFY(open(QStringLiteral("ratelimit"), QStringLiteral("robust"), {{"capacity", 10}, {"refill_per_s", 5}}));
+        QTRY_VERIFY(page() != nullptr);
+        QVERIFY(m_window->findChild<QObject *>(QStringLiteral("patternPageLoader"))->property("source").toString().endsWith(
+            QStringLiteral("RateLimiterPage.qml")));
+        QVERIFY(runUntil(1500));
+        QQuickItem *level = itemNamed(page(), QStringLiteral("bucketLevel"));
+        QVERIFY(level);
+        QVERIFY(counter("bucket tokens") >= 0);
+        QCOMPARE(level->property("value").toLongLong(), counter("bucket tokens"));
+        // Once its 150 ms animation is over, the vessel's fill stands at that level.
+        QQuickItem *vessel = level->parentItem();
+        const double full = vessel->height() - 6;
+        QTRY_VERIFY2(qAbs(level->height() - full * double(counter("bucket tokens")) / 10) < 1,
+                     qPrintable(QStringLiteral("%1 of %2 for %3 tokens").arg(level->height()).arg(full).arg(counter("bucket tokens"))));
+        // Eight clients asking as fast as they can: the bucket ran dry and requests were refused.
+        QVERIFY(counter("admitted") >= 10);
+        QVERIFY(counter("rejected") > 0);
+        QCOMPARE(itemNamed(page(), QStringLiteral("admittedCount"))->property("value").toLongLong(), counter("admitted"));
+        QCOMPARE(itemNamed(page(), QStringLiteral("rejectedCount"))->property("value").toLongLong(), counter("rejected"));
+        // The robust bucket never admits more than capacity + rate × elapsed.
+        QCOMPARE(counter("over admitted"), -1);
+        auto *plot = m_window->findChild<taskscope::LevelPlot *>(QStringLiteral("tokensPlot"));
+        QVERIFY(plot);
+        QVERIFY(plot->sampleCount() > 1);
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
+    void theBreakerReadsOpenOnceEveryCallFails()
+    {
+        // Every call fails; the window of 10 fills within a few hundred ms and trips it, and a
+        // long recovery timeout keeps it open.
+        QVERIFY(open(QStringLiteral("breaker"), QStringLiteral("robust"),
+                     {{"downstream_failure_rate", 1.0}, {"recovery_timeout_ms", 60000}, {"duration_ms", 5000}}));
+        QTRY_VERIFY(page() != nullptr);
+        QQuickItem *label = itemNamed(page(), QStringLiteral("breakerStateLabel"));
+        QVERIFY(label);
+        QCOMPARE(label->property("text").toString(), QStringLiteral("Closed"));
+        QVERIFY(runUntil(2000));
+        QCOMPARE(counter("breaker state"), 1);
+        QCOMPARE(label->property("text").toString(), QStringLiteral("Open"));
+        QCOMPARE(counter("breaker succeeded"), -1); // never traced: nothing succeeded
+        QVERIFY(counter("breaker failed") >= 10);
+        QVERIFY(counter("breaker rejected") > 0);
+        QCOMPARE(itemNamed(page(), QStringLiteral("failedCount"))->property("value").toLongLong(), counter("breaker failed"));
+        QCOMPARE(itemNamed(page(), QStringLiteral("rejectedCount"))->property("value").toLongLong(), counter("breaker rejected"));
+        QQuickItem *recovery = itemNamed(page(), QStringLiteral("recoveryLabel"));
+        QVERIFY(recovery);
+        QVERIFY2(recovery->property("text").toString().startsWith(QStringLiteral("Half-open in ")),
+                 qPrintable(recovery->property("text").toString()));
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
+    void theSeedBreakerOpensAtItsFailureThresholdAndTheSliderIsLive()
+    {
+        QVERIFY(open(QStringLiteral("breaker"), QStringLiteral("seed"),
+                     {{"downstream_failure_rate", 1.0}, {"failure_threshold", 3}, {"recovery_timeout_ms", 60000}}));
+        QTRY_VERIFY(page() != nullptr);
+        QVERIFY(runUntil(500));
+        QCOMPARE(itemNamed(page(), QStringLiteral("breakerStateLabel"))->property("text").toString(), QStringLiteral("Open"));
+        QVERIFY(counter("breaker failures") >= 3);
+        // The slider sets the live parameter.
+        QQuickItem *slider = itemNamed(page(), QStringLiteral("failureRateSlider"));
+        QVERIFY(slider);
+        QCOMPARE(slider->property("value").toDouble(), 1.0);
+        QVERIFY(m_controller->setParameter(QStringLiteral("downstream_failure_rate"), 0.25));
+        QCOMPARE(slider->property("value").toDouble(), 0.25);
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
+    void thePoolsInUseSlotsAreTheInUseCounter()
+    {
+        QVERIFY(open(QStringLiteral("pool"), QStringLiteral("robust"), {{"pool_size", 4}, {"clients", 16}}));
+        QTRY_VERIFY(page() != nullptr);
+        QVERIFY(runUntil(300));
+        const QList<QQuickItem *> slots_ = itemsNamed(page(), QStringLiteral("poolSlot"));
+        QCOMPARE(slots_.size(), 4); // robust: never more than pool_size connections
+        QVERIFY(counter("pool in use") > 0);
+        QCOMPARE(countWhere(slots_, "slotState", QStringLiteral("in use")), int(counter("pool in use")));
+        // Sixteen clients on four connections: the others wait.
+        QVERIFY(counter("pool waiting") > 0);
+        QCOMPARE(itemNamed(page(), QStringLiteral("waitingCount"))->property("text").toString(),
+                 QString::number(counter("pool waiting")));
+        QCOMPARE(itemNamed(page(), QStringLiteral("createdCount"))->property("value").toLongLong(), counter("pool connections"));
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
+    void theQueueSlotsFilledAreTheQueueLength()
+    {
+        // 100 items/s in, 4 × 20 items/s out: the queue fills up and the producer waits.
+        QVERIFY(open(QStringLiteral("backpressure"), QStringLiteral("robust"),
+                     {{"producer_rate_per_s", 100.0}, {"queue_capacity", 16}, {"max_concurrent", 4}, {"work_ms", 50}}));
+        QTRY_VERIFY(page() != nullptr);
+        QVERIFY(runUntil(1200));
+        const QList<QQuickItem *> queue = itemsNamed(page(), QStringLiteral("queueSlot"));
+        QCOMPARE(queue.size(), 16);
+        QVERIFY(counter("queue length") > 0);
+        QCOMPARE(countWhere(queue, "taken", true), int(counter("queue length")));
+        const QList<QQuickItem *> workers = itemsNamed(page(), QStringLiteral("workerSlot"));
+        QCOMPARE(workers.size(), 4);
+        QCOMPARE(countWhere(workers, "taken", true), int(counter("in flight")));
+        QVERIFY(counter("latency ms") >= 50); // at least the work
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+};
+
+QTEST_MAIN(TestPatternPages)
+#include "tst_patternpages.moc"

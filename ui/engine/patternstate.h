@@ -1,0 +1,123 @@
+#pragma once
+
+/// PatternState: what the pattern pages show, read from the trace — the latest value and a
+/// short history of every named counter (a bucket's tokens, a pool's connections in use, a
+/// breaker's state) and the recent state-change instants (a breaker opening).
+///
+/// ```
+/// // QML, on the breaker page: one binding update per drained frame
+/// text: engine.patternState.values["breaker state"] ?? 0
+/// LevelPlot { state: engine.patternState; counter: "bucket tokens" }
+/// ```
+/// EngineController owns it and hands it every drained batch of events; a page never sees an
+/// engine object. It emits changed() once per batch, so bindings re-evaluate once per frame.
+/// GUI thread only.
+
+#include "trace/traceevent.h"
+
+#include <QHash>
+#include <QObject>
+#include <QString>
+#include <QVariant>
+#include <QtQml/qqmlregistration.h>
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+namespace taskscope {
+
+/// One point of a counter's history. Samples closer together than PatternState::sampleSpacingMs
+/// are merged into one, which keeps the lowest and highest value it covered (a level that dips
+/// for a microsecond still shows on the plot).
+struct CounterSample
+{
+    double timeMs;
+    double value; ///< the last value in the merged stretch
+    double low;
+    double high;
+};
+
+/// One state change (TraceKind::Instant).
+struct InstantMark
+{
+    QString name;
+    double timeMs;
+    qint64 value;
+};
+
+class PatternState : public QObject
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("PatternState belongs to an EngineController (engine.patternState).")
+
+    /// Goes up by one per batch of events (and on clear): bind to it to re-read per frame.
+    Q_PROPERTY(int revision READ revision NOTIFY changed)
+    /// Every counter's latest value by name, for bindings (a property, so a binding that reads
+    /// it re-evaluates once per batch).
+    Q_PROPERTY(QVariantMap values READ values NOTIFY changed)
+    /// The names of the counters seen so far, sorted.
+    Q_PROPERTY(QStringList counterNames READ counterNames NOTIFY changed)
+
+public:
+    /// Kept per counter, oldest dropped first (at full rate about 16 s of history).
+    static constexpr std::size_t historyCapacity = 4096;
+    /// Samples closer than this merge (see CounterSample).
+    static constexpr double sampleSpacingMs = 4.0;
+    /// Instants kept, oldest dropped first.
+    static constexpr std::size_t instantCapacity = 256;
+
+    explicit PatternState(QObject *parent = nullptr);
+
+    [[nodiscard]] int revision() const { return m_revision; }
+    [[nodiscard]] QStringList counterNames() const;
+    [[nodiscard]] QVariantMap values() const;
+
+    /// Takes one drained batch: @p names maps the events' object ids to their names (the
+    /// recorder's objectNames()). Emits changed() once if the batch was not empty.
+    void apply(const std::vector<TraceEvent> &events, const QHash<std::uint64_t, QString> &names);
+    /// Forgets everything (a Reset); emits changed().
+    void clear();
+
+    /// The latest value of the counter @p name, or @p fallback if it has not been seen.
+    Q_INVOKABLE QVariant value(const QString &name, const QVariant &fallback = QVariant()) const;
+    /// Whether the counter @p name has been seen.
+    Q_INVOKABLE bool has(const QString &name) const { return m_counters.contains(name); }
+    /// The highest value the counter @p name has had (@p fallback if never seen).
+    Q_INVOKABLE QVariant peak(const QString &name, const QVariant &fallback = QVariant()) const;
+    /// The counter's samples from @p sinceMs on, as a list of {t, v} (ms, value).
+    Q_INVOKABLE QVariantList history(const QString &name, double sinceMs = 0) const;
+    /// The newest @p max instants whose name starts with @p namePrefix, newest first, as
+    /// {name, t, value}.
+    Q_INVOKABLE QVariantList instants(const QString &namePrefix, int max = 16) const;
+    /// The time (ms) of the latest event seen, 0 before any.
+    Q_INVOKABLE double latestMs() const { return m_latestMs; }
+
+    /// The history of @p name for a plot item (nullptr if never seen).
+    [[nodiscard]] const std::deque<CounterSample> *series(const QString &name) const;
+
+signals:
+    void changed();
+
+private:
+    struct Counter
+    {
+        qint64 value = 0;
+        qint64 peak = 0;
+        std::deque<CounterSample> history;
+    };
+
+    /// The name of object @p id, from the cache or @p names.
+    QString nameOf(std::uint64_t id, const QHash<std::uint64_t, QString> &names);
+
+    QHash<QString, Counter> m_counters;
+    std::deque<InstantMark> m_instants;
+    QHash<std::uint64_t, QString> m_nameCache; // object id → name ("" while unknown)
+    double m_latestMs = 0;
+    int m_revision = 0;
+    mutable QVariantMap m_values; // built on the first read after a change
+    mutable bool m_valuesStale = true;
+};
+
+} // namespace taskscope

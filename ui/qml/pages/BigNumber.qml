@@ -1,0 +1,35 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Taskscope
+
+/// A caption over a large number, for the pattern pages: readable from the back of a room.
+ColumnLayout {
+    id: root
+
+    required property string caption
+    property var value: 0
+    /// Extra words after the number ("/ 10", "ms").
+    property string suffix: ""
+    property color color: Theme.text
+    /// Larger or smaller than the standard 34 px.
+    property real size: 34
+
+    spacing: 0
+
+    Label {
+        Layout.fillWidth: true
+        text: root.caption
+        font.pixelSize: Theme.px(15)
+        opacity: 0.8
+        elide: Text.ElideRight
+    }
+    Label {
+        Layout.fillWidth: true
+        text: String(root.value) + (root.suffix.length > 0 ? " " + root.suffix : "")
+        color: root.color
+        font.pixelSize: Theme.px(root.size)
+        font.bold: true
+        elide: Text.ElideRight
+    }
+}
