@@ -273,13 +273,14 @@ ApplicationWindow {
             onCurrentIdChanged: settings.patternId = currentId
         }
 
-        // The scenario's page and its parameters above, the live views below.
+        // The scenario's title, presets and metrics above, the live views below (the pattern's
+        // page first: it is what a workshop watches), the parameters on the right, full height.
         SplitView {
             SplitView.fillWidth: true
             orientation: Qt.Vertical
 
             RowLayout {
-                SplitView.preferredHeight: engine.hasScenario ? Math.min(root.height * 0.36, Theme.px(300)) : root.height
+                SplitView.preferredHeight: engine.hasScenario ? Math.min(root.height * 0.26, Theme.px(230)) : root.height
                 SplitView.minimumHeight: Theme.px(120)
                 SplitView.fillHeight: !engine.hasScenario
                 spacing: 0
@@ -313,12 +314,6 @@ ApplicationWindow {
                         visible: engine.hasScenario
                         controller: engine
                     }
-                }
-                ParameterPanel {
-                    Layout.preferredWidth: Theme.px(300)
-                    Layout.fillHeight: true
-                    visible: engine.hasScenario
-                    controller: engine
                 }
             }
 
@@ -397,6 +392,13 @@ ApplicationWindow {
                     }
                 }
             }
+        }
+
+        ParameterPanel {
+            SplitView.preferredWidth: Theme.px(300)
+            SplitView.minimumWidth: Theme.px(220)
+            visible: engine.hasScenario
+            controller: engine
         }
     }
 }

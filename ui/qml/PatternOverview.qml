@@ -44,7 +44,8 @@ Pane {
             font.pixelSize: Theme.px(root.compact ? 15 : 20)
             lineHeight: 1.2
             wrapMode: Text.Wrap
-            maximumLineCount: root.compact ? 3 : 100
+            // Above a live run, two lines (the full text is the tooltip and the Explanation tab).
+            maximumLineCount: root.compact ? 2 : 100
             elide: Text.ElideRight
         }
         Frame {

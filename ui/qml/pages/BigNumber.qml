@@ -30,6 +30,8 @@ ColumnLayout {
         color: root.color
         font.pixelSize: Theme.px(root.size)
         font.bold: true
-        elide: Text.ElideRight
+        // A number must never be cut: past its column's width it shrinks to fit instead.
+        fontSizeMode: Text.HorizontalFit
+        minimumPixelSize: Theme.px(12)
     }
 }
