@@ -24,6 +24,8 @@ QString RuntimeConfig::validate() const
         return QStringLiteral("threadStackSize is %1 bytes; valid values are 0 (OS default) "
                               "or %2–%3 bytes")
             .arg(threadStackSize).arg(minThreadStackSize).arg(maxThreadStackSize);
+    if (workerNiceness < 0 || workerNiceness > maxWorkerNiceness)
+        return QStringLiteral("workerNiceness is %1; valid range is 0–%2").arg(workerNiceness).arg(maxWorkerNiceness);
     if (!(timeScale >= minTimeScale && timeScale <= maxTimeScale))
         return QStringLiteral("timeScale is %1; valid range is %2–%3")
             .arg(timeScale).arg(minTimeScale).arg(maxTimeScale);

@@ -33,6 +33,11 @@ struct RuntimeConfig
     QString threadName = QStringLiteral("ts-worker");
     /// Stack size of each worker in bytes; 0 keeps the OS default.
     std::size_t threadStackSize = 0;
+    static constexpr int maxWorkerNiceness = 19;
+    /// How much lower than the process the workers run (Linux nice steps, 0–19; ignored
+    /// elsewhere). The GUI sets a few: a scenario that keeps every worker busy then still
+    /// leaves the GUI thread its frames instead of sharing the cores with it evenly.
+    int workerNiceness = 0;
     /// Real or virtual time.
     ClockMode clockMode = ClockMode::Real;
     /// Real mode: runtime seconds per wall second (0.5 = slow motion). Virtual mode with

@@ -4,7 +4,15 @@
 #include <QLoggingCategory>
 #include <QThread>
 
+#include <algorithm>
+#include <cerrno>
 #include <stdexcept>
+
+#if defined(Q_OS_LINUX)
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 Q_LOGGING_CATEGORY(lcRuntime, "taskscope.runtime")
 
@@ -38,7 +46,20 @@ public:
     }
 
 protected:
-    void run() override { m_scheduler.runWorker(m_index); }
+    void run() override
+    {
+#if defined(Q_OS_LINUX)
+        // Linux keeps a nice value per thread: lower this worker only.
+        if (const int niceness = m_scheduler.config().workerNiceness; niceness > 0) {
+            const auto self = id_t(::syscall(SYS_gettid));
+            errno = 0;
+            const int base = ::getpriority(PRIO_PROCESS, 0);
+            if (errno == 0)
+                (void)::setpriority(PRIO_PROCESS, self, std::min(base + niceness, 19));
+        }
+#endif
+        m_scheduler.runWorker(m_index);
+    }
 
 private:
     Scheduler &m_scheduler;

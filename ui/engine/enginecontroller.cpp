@@ -253,6 +253,8 @@ void EngineController::startRun()
         config.rngSeed = std::uint64_t(m_seed);
     }
     config.timeScale = m_speed;
+    // The window must keep its frames while a scenario keeps every worker busy.
+    config.workerNiceness = 5;
     try {
         m_runtime = std::make_unique<Runtime>(config);
     } catch (const std::exception &error) {

@@ -1,4 +1,7 @@
 #include <QDir>
+
+#include <algorithm>
+#include <cerrno>
 #include <QFile>
 #include <QSet>
 #include <QTest>
@@ -84,6 +87,43 @@ private slots:
         const auto stats = runtime.workerStats();
         QCOMPARE(int(stats.size()), 3);
         QCOMPARE(stats[2].name, QStringLiteral("my-app-2"));
+    }
+
+    void workersRunAtTheirNiceness()
+    {
+#if defined(Q_OS_LINUX)
+        RuntimeConfig config;
+        config.workerThreads = 2;
+        config.threadName = QStringLiteral("nice-w");
+        config.workerNiceness = 4;
+        Runtime runtime(config);
+        errno = 0;
+        const int base = ::getpriority(PRIO_PROCESS, 0);
+        QCOMPARE(errno, 0);
+        int checked = 0;
+        const QDir tasks(QStringLiteral("/proc/self/task"));
+        for (const QString &tid : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+            QFile stat(tasks.filePath(tid + QStringLiteral("/stat")));
+            if (!stat.open(QIODevice::ReadOnly))
+                continue;
+            const QString line = QString::fromUtf8(stat.readAll());
+            const qsizetype open = line.indexOf(QLatin1Char('('));
+            const qsizetype close = line.lastIndexOf(QLatin1Char(')'));
+            const QString name = line.mid(open + 1, close - open - 1);
+            // Fields after the name start at field 3 (state); nice is field 19.
+            const QStringList fields = line.mid(close + 2).split(QLatin1Char(' '));
+            const int nice = fields.value(16).toInt();
+            if (name.startsWith(QStringLiteral("nice-w-"))) {
+                QCOMPARE(nice, std::min(base + 4, 19));
+                ++checked;
+            } else {
+                QCOMPARE(nice, base); // the other threads keep the process's
+            }
+        }
+        QCOMPARE(checked, 2);
+#else
+        QSKIP("thread niceness is Linux-only");
+#endif
     }
 
     void stackSizeIsAppliedBeforeTheWorkersStart()

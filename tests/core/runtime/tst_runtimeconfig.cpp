@@ -55,6 +55,17 @@ private slots:
         QVERIFY2(error.startsWith(expected), qPrintable(error));
     }
 
+    void workerNicenessOutsideItsRangeIsRefused()
+    {
+        RuntimeConfig config;
+        config.workerNiceness = 20;
+        QCOMPARE(config.validate(), QStringLiteral("workerNiceness is 20; valid range is 0–19"));
+        config.workerNiceness = -1;
+        QCOMPARE(config.validate(), QStringLiteral("workerNiceness is -1; valid range is 0–19"));
+        config.workerNiceness = 19;
+        QVERIFY(config.validate().isEmpty());
+    }
+
     void workerNamesFitTheOsLimit()
     {
         RuntimeConfig config;
