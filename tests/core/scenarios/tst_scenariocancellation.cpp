@@ -11,6 +11,7 @@
 #include <QHash>
 
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -35,9 +36,9 @@ using namespace taskscope::test;
 namespace {
 
 #ifdef TASKSCOPE_SANITIZED
-constexpr int kRepetitions = 1; // each run is ten times slower
+constexpr int kRepetitions = 2; // each run is several times slower
 #else
-constexpr int kRepetitions = 2;
+constexpr int kRepetitions = 3;
 #endif
 
 /// How long the run goes before it is cancelled (real time): at once, or part-way.
@@ -157,12 +158,12 @@ QString runAndStop(const Scenario &scenario, const QString &variant, bool busy, 
                    Stop stop, std::uint64_t seed)
 {
     QString outcome = QStringLiteral("running");
-    Runtime runtime(fourRealWorkers(seed));
+    auto runtime = std::make_unique<Runtime>(fourRealWorkers(seed));
     // As in EngineController: the context outlives the runtime, whose teardown destroys the
-    // frames that refer to it.
-    ScenarioContext context{runtime, parametersFor(scenario, busy), variant, {}};
+    // frames that refer to it (the root's frame may still be running until then).
+    ScenarioContext context{*runtime, parametersFor(scenario, busy), variant, {}};
     {
-        JoinHandle<QVariantMap> root = runtime.spawn(scenario.run(context), scenario.id());
+        JoinHandle<QVariantMap> root = runtime->spawn(scenario.run(context), scenario.id());
         if (after > 0ms)
             std::this_thread::sleep_for(after);
         if (stop != Stop::DestroyRuntime)
@@ -182,6 +183,7 @@ QString runAndStop(const Scenario &scenario, const QString &variant, bool busy, 
                 outcome = QStringLiteral("panicked: ") + QString::fromUtf8(result.error().what());
         }
     }
+    runtime.reset();
     return outcome;
 }
 
