@@ -8,6 +8,7 @@
 #include "trace/tracecounter.h"
 
 #include <algorithm>
+#include <memory>
 
 namespace taskscope {
 
@@ -20,9 +21,24 @@ struct Item
 };
 
 /// What the run measures, shared by the producer, the processor and the item tasks (all on
-/// the runtime; the counters are atomics because items run on any worker).
+/// the runtime; the counters are atomics because items run on any worker). Shared ownership:
+/// a run cancelled half-way (Reset, --duration) destroys the processor's frame while the
+/// producer and item tasks may still be running on other workers.
 struct Measures
 {
+    Measures()
+        : queueLength(QStringLiteral("queue length"))
+        , inFlightCounter(QStringLiteral("in flight"))
+        , latencyMs(QStringLiteral("latency ms"))
+        , producerBlocked(QStringLiteral("producer blocked"))
+    {
+    }
+    TraceCounter queueLength;
+    TraceCounter inFlightCounter;
+    // For the backpressure page: each item's latency (produced → processed) and whether the
+    // producer is held back by a full queue (1) or not (0).
+    TraceCounter latencyMs;
+    TraceCounter producerBlocked;
     std::atomic<int> processed{0};
     std::atomic<int> inFlight{0};
     std::atomic<int> maxInFlight{0};
@@ -40,8 +56,8 @@ void raiseTo(std::atomic<int> &high, int value)
 }
 
 // The producer: `items` items at `rate` per second; a full channel makes it wait.
-Task<int> producer(mpsc::Sender<Item> out, int items, double ratePerSecond, Runtime &runtime, Measures &measures,
-                   const TraceCounter &queueLength, const TraceCounter &producerBlocked)
+Task<int> producer(mpsc::Sender<Item> out, int items, double ratePerSecond, Runtime &runtime,
+                   std::shared_ptr<Measures> measures)
 {
     const Duration gap = ratePerSecond > 0 ? std::chrono::duration_cast<Duration>(
                                                  std::chrono::duration<double>(1.0 / ratePerSecond))
@@ -54,38 +70,38 @@ Task<int> producer(mpsc::Sender<Item> out, int items, double ratePerSecond, Runt
         // The page shows the producer blocked while a full queue holds it back.
         const bool full = out.len() >= out.capacity();
         if (full)
-            producerBlocked.set(1);
+            measures->producerBlocked.set(1);
         const bool sent = static_cast<bool>(co_await out.send(Item{index, before}));
         if (full)
-            producerBlocked.set(0);
+            measures->producerBlocked.set(0);
         if (!sent)
             break;
-        measures.producerWaitNs += (runtime.now() - before).count();
+        measures->producerWaitNs += (runtime.now() - before).count();
         // Every queued item holds one of the channel's slots, so this never exceeds the capacity.
         const int length = int(out.len());
-        raiseTo(measures.maxQueueLength, length);
-        queueLength.set(length);
+        raiseTo(measures->maxQueueLength, length);
+        measures->queueLength.set(length);
         ++produced;
     }
     co_return produced;
 }
 
 // One item's work; the owned permit goes when the task ends (the seed's drop(permit)).
-Task<void> processItem(Item item, OwnedSemaphorePermit permit, Duration work, Runtime &runtime, Measures &measures,
-                       const TraceCounter &inFlight, const TraceCounter &latencyMs)
+Task<void> processItem(Item item, OwnedSemaphorePermit permit, Duration work, Runtime &runtime,
+                       std::shared_ptr<Measures> measures)
 {
-    const int now = measures.inFlight.fetch_add(1) + 1;
-    raiseTo(measures.maxInFlight, now);
-    inFlight.set(now);
+    const int now = measures->inFlight.fetch_add(1) + 1;
+    raiseTo(measures->maxInFlight, now);
+    measures->inFlightCounter.set(now);
     co_await sleep(work);
     {
         const Duration latency = runtime.now() - item.producedAt;
-        latencyMs.set(std::chrono::duration_cast<std::chrono::milliseconds>(latency).count());
-        detail::LockGuard lock(measures.latencyMutex);
-        measures.latencies.push_back(latency);
+        measures->latencyMs.set(std::chrono::duration_cast<std::chrono::milliseconds>(latency).count());
+        detail::LockGuard lock(measures->latencyMutex);
+        measures->latencies.push_back(latency);
     }
-    inFlight.set(measures.inFlight.fetch_sub(1) - 1);
-    ++measures.processed;
+    measures->inFlightCounter.set(measures->inFlight.fetch_sub(1) - 1);
+    ++measures->processed;
     (void)permit;
 }
 
@@ -126,25 +142,20 @@ Task<QVariantMap> BackpressureScenario::run(ScenarioContext &context) const
     Runtime &runtime = context.runtime;
     const Instant start = runtime.now();
 
-    Measures measures;
-    const TraceCounter queueLength(QStringLiteral("queue length"));
-    const TraceCounter inFlight(QStringLiteral("in flight"));
-    // For the backpressure page: each item's latency (produced → processed) and whether the
-    // producer is held back by a full queue (1) or not (0).
-    const TraceCounter latencyMs(QStringLiteral("latency ms"));
-    const TraceCounter producerBlocked(QStringLiteral("producer blocked"));
+    const auto measures = std::make_shared<Measures>();
     auto [tx, rx] = mpsc::channel<Item>(std::size_t(capacity), QStringLiteral("items"));
-    JoinHandle<int> produced =
-        spawn(producer(std::move(tx), items, rate, runtime, measures, queueLength, producerBlocked),
-              QStringLiteral("producer"));
+    // In a set of its own, so that a run cut short takes the producer down with it (a dropped
+    // JoinHandle would leave it producing for nobody).
+    JoinSet<int> producing;
+    producing.spawn(producer(std::move(tx), items, rate, runtime, measures), QStringLiteral("producer"));
 
     // The seed's processor loop.
     auto semaphore = std::make_shared<Semaphore>(std::size_t(maxConcurrent), QStringLiteral("processing permits"));
     JoinSet<void> running;
     while (std::optional<Item> item = co_await rx.recv()) {
-        queueLength.set(std::int64_t(rx.len())); // the queue drains as well as fills
+        measures->queueLength.set(std::int64_t(rx.len())); // the queue drains as well as fills
         OwnedSemaphorePermit permit = co_await semaphore->acquireOwned();
-        running.spawn(processItem(*item, std::move(permit), work, runtime, measures, inFlight, latencyMs),
+        running.spawn(processItem(*item, std::move(permit), work, runtime, measures),
                       QStringLiteral("item-%1").arg(item->index));
         // Finished item tasks leave the set as they go, so it does not grow with the run.
         while (running.size() > std::size_t(maxConcurrent)) {
@@ -157,16 +168,17 @@ Task<QVariantMap> BackpressureScenario::run(ScenarioContext &context) const
 
     std::vector<Duration> latencies;
     {
-        detail::LockGuard lock(measures.latencyMutex);
-        latencies = measures.latencies;
+        detail::LockGuard lock(measures->latencyMutex);
+        latencies = measures->latencies;
     }
     std::sort(latencies.begin(), latencies.end());
     QVariantMap metrics;
-    metrics.insert(QStringLiteral("produced"), co_await produced.join());
-    metrics.insert(QStringLiteral("processed"), measures.processed.load());
-    metrics.insert(QStringLiteral("max_in_flight"), measures.maxInFlight.load());
-    metrics.insert(QStringLiteral("max_queue_len"), measures.maxQueueLength.load());
-    metrics.insert(QStringLiteral("producer_wait_ms"), double(measures.producerWaitNs.load()) / 1e6);
+    std::optional<JoinResult<int>> produced = co_await producing.joinNext();
+    metrics.insert(QStringLiteral("produced"), produced->value());
+    metrics.insert(QStringLiteral("processed"), measures->processed.load());
+    metrics.insert(QStringLiteral("max_in_flight"), measures->maxInFlight.load());
+    metrics.insert(QStringLiteral("max_queue_len"), measures->maxQueueLength.load());
+    metrics.insert(QStringLiteral("producer_wait_ms"), double(measures->producerWaitNs.load()) / 1e6);
     metrics.insert(QStringLiteral("latency_ms_p50"), percentileMs(latencies, 50));
     metrics.insert(QStringLiteral("latency_ms_p99"), percentileMs(latencies, 99));
     metrics.insert(QStringLiteral("elapsed_ms"),

@@ -129,11 +129,18 @@ std::optional<ScenarioRunReport> ScenarioRunner::run(const ScenarioRunOptions &o
     QHash<std::uint64_t, QString> objectNames;
     QHash<std::uint64_t, QString> taskNames;
     {
-        Runtime runtime(config);
+        // Declared in this order so that they go in the reverse one: the runtime first (its
+        // workers stop and the frames left are destroyed), then the context those frames may
+        // refer to, then the recorder. A run cut at its duration can leave tasks running on
+        // the workers after the root is done, and a worker that read the sink just before
+        // setTraceSink(nullptr) may still be writing into the recorder until the runtime stops.
         TraceRecorder recorder(config.workerThreads);
+        std::optional<ScenarioContext> contextStorage;
+        Runtime runtime(config);
         runtime.setTraceSink(&recorder);
-        ScenarioContext context{runtime, report.parameters, options.variant,
-                                std::chrono::duration_cast<Duration>(std::chrono::duration<double>(options.durationSeconds))};
+        ScenarioContext &context = contextStorage.emplace(
+            ScenarioContext{runtime, report.parameters, options.variant,
+                            std::chrono::duration_cast<Duration>(std::chrono::duration<double>(options.durationSeconds))});
         auto runIt = [](const Scenario &s, ScenarioContext &c) -> Task<QVariantMap> {
             if (c.duration <= Duration::zero())
                 co_return co_await s.run(c);
