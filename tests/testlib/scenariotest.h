@@ -4,9 +4,11 @@
 
 #include "runtime/runtime.h"
 #include "scenarios/scenario.h"
+#include "scenarios/scenariorunner.h"
 #include "time/sleep.h"
 #include "time/timeout.h"
 
+#include <QTest>
 #include <QVariantMap>
 
 #include <vector>
@@ -27,6 +29,22 @@ inline QVariantMap runScenario(const Scenario &scenario, const QVariantMap &over
     QVariantMap metrics = runtime.blockOn(scenario.run(context));
     metrics.insert(QStringLiteral("live_after_run"), qulonglong(runtime.liveTasks()));
     return metrics;
+}
+
+/// Every parameter of @p scenario refuses a value past its maximum (a nonsense word for a
+/// choice or a switch) with a message naming it, so a scenario's table of out-of-range cases
+/// cannot miss a parameter added later. Call QTest::currentTestFailed() after it.
+inline void verifyEveryParameterRefusesOutOfRange(const Scenario &scenario)
+{
+    for (const ParameterSpec &spec : scenario.parameters()) {
+        QVariantMap parameters = scenario.defaultParameters();
+        const QString bad = spec.type == ParameterSpec::Type::Choice || spec.type == ParameterSpec::Type::Bool
+            ? QStringLiteral("nonsense")
+            : QString::number(spec.maximum + 1);
+        const QString error = ScenarioRunner::applySetting(scenario, spec.name + QLatin1Char('=') + bad, parameters);
+        QVERIFY2(error.contains(spec.name), qPrintable(spec.name + QStringLiteral(": ") + error));
+        QCOMPARE(parameters, scenario.defaultParameters());
+    }
 }
 
 /// A live parameter change during a run: at @p at after the start, @p name becomes @p value.
