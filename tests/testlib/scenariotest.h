@@ -40,7 +40,7 @@ inline void verifyEveryParameterRefusesOutOfRange(const Scenario &scenario)
         QVariantMap parameters = scenario.defaultParameters();
         const QString bad = spec.type == ParameterSpec::Type::Choice || spec.type == ParameterSpec::Type::Bool
             ? QStringLiteral("nonsense")
-            : QString::number(spec.maximum + 1);
+            : QString::number(spec.maximum + 1, 'g', 17); // not "1e+06": that is the maximum again
         const QString error = ScenarioRunner::applySetting(scenario, spec.name + QLatin1Char('=') + bad, parameters);
         QVERIFY2(error.contains(spec.name), qPrintable(spec.name + QStringLiteral(": ") + error));
         QCOMPARE(parameters, scenario.defaultParameters());
