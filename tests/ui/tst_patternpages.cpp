@@ -20,17 +20,13 @@
 
 #include <QQmlEngine>
 
+#include "qtwarnings.h"
+
 namespace {
 
-QStringList s_messages;
-QtMessageHandler s_previousHandler = nullptr;
-
-void recordMessage(QtMsgType type, const QMessageLogContext &context, const QString &message)
-{
-    if (type != QtDebugMsg && type != QtInfoMsg)
-        s_messages.append(message);
-    s_previousHandler(type, context, message);
-}
+using taskscope::test::recordMessage;
+using taskscope::test::s_messages;
+using taskscope::test::s_previousHandler;
 
 /// The visible items under @p item (in the visual tree: a Repeater's delegates have no
 /// QObject parent) named @p name.
