@@ -2,149 +2,28 @@
 // QML warning, runs its scenario deterministically (one worker, virtual clock paced at 4×)
 // for a stretch of scenario time, and then shows what the engine's counters say.
 
-#include <QGuiApplication>
-#include <QQmlApplicationEngine>
-#include <QQuickItem>
-#include <QQuickWindow>
-#include <QSettings>
-#include <QStandardPaths>
-#include <QTest>
+#include "pagetest.h"
 
-#include "uimodule.h"
-
-#ifndef Q_MOC_RUN // moc cannot parse the C++20 library headers behind the engine
-#include "engine/enginecontroller.h"
-#include "engine/patternstate.h"
+#ifndef Q_MOC_RUN
 #include "items/levelplot.h"
 #endif
 
-#include <QQmlEngine>
+using namespace taskscope::test;
 
-#include "qtwarnings.h"
-
-namespace {
-
-using taskscope::test::recordMessage;
-using taskscope::test::s_messages;
-using taskscope::test::s_previousHandler;
-
-/// The visible items under @p item (in the visual tree: a Repeater's delegates have no
-/// QObject parent) named @p name.
-QList<QQuickItem *> itemsNamed(QQuickItem *item, const QString &name)
-{
-    QList<QQuickItem *> found;
-    if (!item->isVisible())
-        return found;
-    if (item->objectName() == name)
-        found << item;
-    for (QQuickItem *child : item->childItems())
-        found << itemsNamed(child, name);
-    return found;
-}
-
-QQuickItem *itemNamed(QQuickItem *item, const QString &name)
-{
-    const QList<QQuickItem *> found = itemsNamed(item, name);
-    return found.isEmpty() ? nullptr : found.constFirst();
-}
-
-/// How many of @p items have @p property equal to @p value.
-int countWhere(const QList<QQuickItem *> &items, const char *property, const QVariant &value)
-{
-    return int(std::count_if(items.begin(), items.end(), [&](QQuickItem *item) { return item->property(property) == value; }));
-}
-
-} // namespace
-
-class TestPatternPages : public QObject
+class TestPatternPages : public QObject, public PageFixture
 {
     Q_OBJECT
 
-private:
-    QQmlApplicationEngine *m_engine = nullptr;
-    QQuickWindow *m_window = nullptr;
-    taskscope::EngineController *m_controller = nullptr;
-
-    /// Opens the window on @p patternId, deterministic at the highest speed, with @p parameters.
-    bool open(const QString &patternId, const QString &variant, const QVariantMap &parameters)
-    {
-        m_engine = new QQmlApplicationEngine;
-        taskscope::setUpQmlEngine(*m_engine);
-        QObject::connect(m_engine, &QQmlEngine::warnings, m_engine, [](const QList<QQmlError> &warnings) {
-            for (const QQmlError &warning : warnings)
-                s_messages.append(warning.toString());
-        });
-        m_engine->setInitialProperties({{"initialPatternId", patternId}, {"initialParameters", parameters}});
-        m_engine->load(QUrl(QString::fromLatin1(taskscope::mainQmlUrl)));
-        m_window = m_engine->rootObjects().isEmpty() ? nullptr : qobject_cast<QQuickWindow *>(m_engine->rootObjects().constFirst());
-        if (!m_window || !QTest::qWaitForWindowExposed(m_window))
-            return false;
-        m_controller = m_window->findChild<taskscope::EngineController *>();
-        if (!m_controller)
-            return false;
-        m_controller->setVariant(variant);
-        m_controller->setDeterministic(true);
-        m_controller->setSpeed(taskscope::EngineController::maxSpeed);
-        return true;
-    }
-
-    /// Runs until the scenario's clock reaches @p ms, then pauses and drains what ran.
-    bool runUntil(double ms)
-    {
-        m_controller->run();
-        if (!QTest::qWaitFor([this, ms] { return m_controller->elapsedMs() >= ms; }, 20000))
-            return false;
-        m_controller->pause();
-        QTest::qWait(20);
-        m_controller->drain();
-        QTest::qWait(20); // a frame for the page
-        return true;
-    }
-
-    QQuickItem *page() const
-    {
-        auto *loader = m_window->findChild<QObject *>(QStringLiteral("patternPageLoader"));
-        return loader ? loader->property("item").value<QQuickItem *>() : nullptr;
-    }
-
-    [[nodiscard]] qlonglong counter(const char *name) const
-    {
-        return m_controller->patternState()->value(QString::fromLatin1(name), -1).toLongLong();
-    }
-
 private slots:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        QGuiApplication::setOrganizationName(QStringLiteral("TaskscopeTest"));
-        QGuiApplication::setApplicationName(QStringLiteral("tst_patternpages"));
-        s_previousHandler = qInstallMessageHandler(recordMessage);
-    }
+    void initTestCase() { setUpTestCase("tst_patternpages"); }
+    void init() { setUpTest(); }
+    void cleanup() { close(); }
 
-    void init()
+    void thePatternTabIsSelectedFirst()
     {
-        QSettings().clear();
-        s_messages.clear();
-    }
-
-    void cleanup()
-    {
-        if (m_controller)
-            m_controller->reset();
-        delete m_engine;
-        m_engine = nullptr;
-        m_window = nullptr;
-        m_controller = nullptr;
-    }
-
-    void thePatternTabIsSelectedAndNotesAPatternWithoutAPage()
-    {
-        QVERIFY(open(QStringLiteral("actor"), QStringLiteral("robust"), {}));
-        QCOMPARE(m_window->findChild<QObject *>(QStringLiteral("bottomTabs"))->property("currentIndex").toInt(), 0);
-        QCOMPARE(page(), nullptr);
-        QQuickItem *note = itemNamed(m_window->contentItem(), QStringLiteral("noPageNote"));
-        QVERIFY(note);
-        QVERIFY(note->property("text").toString().contains(QStringLiteral("still to come")));
+        QVERIFY(open(QStringLiteral("ratelimit"), QStringLiteral("robust"), {}));
+        QCOMPARE(window()->findChild<QObject *>(QStringLiteral("bottomTabs"))->property("currentIndex").toInt(), 0);
+        QTRY_VERIFY(page() != nullptr);
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
 
@@ -152,8 +31,7 @@ private slots:
     {
         QVERIFY(open(QStringLiteral("ratelimit"), QStringLiteral("robust"), {{"capacity", 10}, {"refill_per_s", 5}}));
         QTRY_VERIFY(page() != nullptr);
-        QVERIFY(m_window->findChild<QObject *>(QStringLiteral("patternPageLoader"))->property("source").toString().endsWith(
-            QStringLiteral("RateLimiterPage.qml")));
+        QVERIFY(pageSource().endsWith(QStringLiteral("RateLimiterPage.qml")));
         QVERIFY(runUntil(1500));
         QQuickItem *level = itemNamed(page(), QStringLiteral("bucketLevel"));
         QVERIFY(level);
@@ -171,7 +49,7 @@ private slots:
         QCOMPARE(itemNamed(page(), QStringLiteral("rejectedCount"))->property("value").toLongLong(), counter("rejected"));
         // The robust bucket never admits more than capacity + rate × elapsed.
         QCOMPARE(counter("over admitted"), -1);
-        auto *plot = m_window->findChild<taskscope::LevelPlot *>(QStringLiteral("tokensPlot"));
+        auto *plot = window()->findChild<taskscope::LevelPlot *>(QStringLiteral("tokensPlot"));
         QVERIFY(plot);
         QVERIFY(plot->sampleCount() > 1);
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
@@ -214,7 +92,7 @@ private slots:
         QQuickItem *slider = itemNamed(page(), QStringLiteral("failureRateSlider"));
         QVERIFY(slider);
         QCOMPARE(slider->property("value").toDouble(), 1.0);
-        QVERIFY(m_controller->setParameter(QStringLiteral("downstream_failure_rate"), 0.25));
+        QVERIFY(controller()->setParameter(QStringLiteral("downstream_failure_rate"), 0.25));
         QCOMPARE(slider->property("value").toDouble(), 0.25);
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
