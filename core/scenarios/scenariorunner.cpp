@@ -126,7 +126,7 @@ std::optional<ScenarioRunReport> ScenarioRunner::run(const ScenarioRunOptions &o
     report.parameters.insert(options.parameters);
 
     std::vector<TraceEvent> events;
-    QHash<std::uint64_t, QString> objectNames;
+    ObjectNames objectNames;
     QHash<std::uint64_t, QString> taskNames;
     {
         // Declared in this order so that they go in the reverse one: the runtime first (its

@@ -14,6 +14,7 @@
 /// user spans become async "b"/"e" events keyed by the span id, and each wake is a flow arrow
 /// ("s" → "f") from where the task was woken to the poll that ran it next.
 
+#include "trace/objectnames.h"
 #include "trace/traceevent.h"
 
 #include <QByteArray>
@@ -36,7 +37,7 @@ struct ChromeTraceInput
     /// Task id → name; tasks without one are shown as "task <id>".
     QHash<std::uint64_t, QString> taskNames;
     /// Object id → name (channels, counters, instants, spans).
-    QHash<std::uint64_t, QString> objectNames;
+    ObjectNames objectNames;
     /// The name of the one process in the trace.
     QString processName = QStringLiteral("taskscope");
 };

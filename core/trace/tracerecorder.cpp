@@ -2,22 +2,11 @@
 
 #include "sync/impl/tracedobject.h"
 
-#include <QSet>
 
 #include <algorithm>
 #include <array>
 
 namespace taskscope {
-
-namespace {
-
-/// Kinds whose `object` is a traced object id (not a task or a worker).
-bool carriesObject(TraceKind kind)
-{
-    return kind >= TraceKind::Send;
-}
-
-} // namespace
 
 namespace {
 
@@ -158,8 +147,7 @@ void TraceRecorder::drain(std::vector<TraceEvent> &events)
         }
         detail::TraceRing &ring = *m_drainRings[index];
         const auto pending = ring.pending();
-        for (std::uint64_t at = pending.begin; at != pending.end; ++at)
-            events.push_back(ring.at(at));
+        ring.appendTo(events, pending);
         ring.release(pending.end);
         m_runEnds.push_back(events.size());
     }
@@ -173,21 +161,6 @@ void TraceRecorder::drain(std::vector<TraceEvent> &events)
         mergedEnd = end;
     }
     m_recorded.fetch_add(events.size(), std::memory_order_relaxed);
-    // Name the objects these events mention while they (most likely) still exist; each
-    // unnamed id is looked up once per drain.
-    {
-        detail::LockGuard lock(m_namesMutex);
-        QSet<std::uint64_t> lookedUp;
-        for (const TraceEvent &event : events) {
-            if (event.object == 0 || !carriesObject(event.kind) || m_names.contains(event.object)
-                || lookedUp.contains(event.object))
-                continue;
-            lookedUp.insert(event.object);
-            const QString name = detail::liveObjectName(event.object);
-            if (!name.isNull())
-                m_names.insert(event.object, name);
-        }
-    }
 }
 
 std::uint64_t TraceRecorder::eventsDropped() const noexcept
@@ -231,20 +204,21 @@ QHash<std::uint64_t, TraceRecorder::TaskDescription> TraceRecorder::takeTaskDesc
 
 void TraceRecorder::nameObject(std::uint64_t object, const QString &name)
 {
+    if (detail::objectNameOf(object) == name)
+        return; // the id carries it already (a span names itself on every call)
     detail::LockGuard lock(m_namesMutex);
     m_names.insert(object, name);
 }
 
 QString TraceRecorder::objectName(std::uint64_t object) const
 {
-    detail::LockGuard lock(m_namesMutex);
-    return m_names.value(object);
+    return objectNames().value(object);
 }
 
-QHash<std::uint64_t, QString> TraceRecorder::objectNames() const
+ObjectNames TraceRecorder::objectNames() const
 {
     detail::LockGuard lock(m_namesMutex);
-    return m_names;
+    return ObjectNames(m_names);
 }
 
 } // namespace taskscope

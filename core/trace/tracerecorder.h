@@ -14,9 +14,10 @@
 /// past maxOutsideThreads of them, the rest share one ring behind a lock. drain() may run
 /// while the threads record; it merges every ring by time in one pass. Only one thread may
 /// drain.
-/// Names of objects (channels, counters, spans) are registered once and kept for the export.
+/// Object ids carry their names (objectnames.h); objectNames() names any id a drain gave.
 
 #include "runtime/impl/loom.h"
+#include "trace/objectnames.h"
 #include "trace/tracering.h"
 #include "trace/tracesink.h"
 
@@ -63,10 +64,11 @@ public:
     [[nodiscard]] std::uint64_t eventsRecorded() const noexcept { return m_recorded.load(std::memory_order_relaxed); }
     [[nodiscard]] std::uint64_t eventsDropped() const noexcept;
 
-    /// Names an object id (a channel, a counter, a span) for the export and the UI.
+    /// Names an object id for the export and the UI, if the id does not carry that name already.
     void nameObject(std::uint64_t object, const QString &name) override;
+    /// The name of @p object (the one given to nameObject, else the one its id carries).
     [[nodiscard]] QString objectName(std::uint64_t object) const;
-    [[nodiscard]] QHash<std::uint64_t, QString> objectNames() const;
+    [[nodiscard]] ObjectNames objectNames() const;
 
     [[nodiscard]] int workerCount() const noexcept { return int(m_rings.size()); }
 
@@ -99,7 +101,7 @@ private:
     };
 
     mutable detail::Mutex m_namesMutex;
-    QHash<std::uint64_t, QString> m_names;
+    QHash<std::uint64_t, QString> m_names; // given to nameObject
     detail::Mutex m_tasksMutex;
     std::vector<RawDescription> m_tasks;      // under m_tasksMutex
     std::vector<RawDescription> m_tasksTaken; // the taker's; swapped with m_tasks to keep both allocations

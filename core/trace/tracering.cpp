@@ -12,15 +12,10 @@ TraceRing::TraceRing(std::size_t capacity)
 
 std::size_t TraceRing::drainInto(std::vector<TraceEvent> &out)
 {
-    // Relaxed: only the consumer writes tail.
-    const std::uint64_t tail = m_tail.load(std::memory_order_relaxed);
-    // Acquire: pairs with push's release; the slots up to head are complete.
-    const std::uint64_t head = m_head.load(std::memory_order_acquire);
-    for (std::uint64_t index = tail; index != head; ++index)
-        out.push_back(m_slots[index & m_mask]);
-    // Release: our reads of the slots happen-before the producer overwrites them.
-    m_tail.store(head, std::memory_order_release);
-    return std::size_t(head - tail);
+    const Pending published = pending();
+    appendTo(out, published);
+    release(published.end);
+    return std::size_t(published.end - published.begin);
 }
 
 } // namespace taskscope::detail

@@ -14,6 +14,7 @@
 #include "runtime/impl/loom.h"
 #include "trace/traceevent.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <vector>
@@ -61,6 +62,16 @@ public:
         return {m_tail.load(std::memory_order_relaxed), m_head.load(std::memory_order_acquire)};
     }
     [[nodiscard]] const TraceEvent &at(std::uint64_t index) const noexcept { return m_slots[index & m_mask]; }
+    /// Appends the events of @p pending to @p out, in at most two copies (before and after the wrap).
+    void appendTo(std::vector<TraceEvent> &out, Pending pending) const
+    {
+        for (std::uint64_t at = pending.begin; at != pending.end;) {
+            const std::size_t index = at & m_mask;
+            const auto count = std::size_t(std::min<std::uint64_t>(pending.end - at, m_mask + 1 - index));
+            out.insert(out.end(), m_slots.get() + index, m_slots.get() + index + count);
+            at += count;
+        }
+    }
     void release(std::uint64_t end) noexcept
     {
         // Release: our reads of the slots happen-before the producer overwrites them.

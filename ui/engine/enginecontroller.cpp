@@ -378,7 +378,7 @@ void EngineController::applyEvents(const std::vector<TraceEvent> &events,
     for (auto it = descriptions.begin(); it != descriptions.end(); ++it)
         m_taskNames.insert(it.key(), it->name);
     m_registry.apply(events, descriptions);
-    const QHash<std::uint64_t, QString> objectNames = m_recorder ? m_recorder->objectNames() : QHash<std::uint64_t, QString>();
+    const ObjectNames objectNames = m_recorder ? m_recorder->objectNames() : ObjectNames();
     m_eventLog.append(events, m_taskNames, objectNames);
     m_patternState.apply(events, objectNames);
     for (const TraceEvent &event : events) {

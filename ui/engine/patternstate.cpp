@@ -27,17 +27,7 @@ QVariantMap PatternState::values() const
     return m_values;
 }
 
-QString PatternState::nameOf(std::uint64_t id, const QHash<std::uint64_t, QString> &names)
-{
-    auto cached = m_nameCache.constFind(id);
-    if (cached != m_nameCache.constEnd() && !cached->isEmpty())
-        return *cached;
-    const QString name = names.value(id);
-    m_nameCache.insert(id, name); // an empty name is asked again next time
-    return name;
-}
-
-void PatternState::apply(const std::vector<TraceEvent> &events, const QHash<std::uint64_t, QString> &names)
+void PatternState::apply(const std::vector<TraceEvent> &events, const ObjectNames &names)
 {
     if (events.empty())
         return;
@@ -46,7 +36,7 @@ void PatternState::apply(const std::vector<TraceEvent> &events, const QHash<std:
         m_latestMs = std::max(m_latestMs, timeMs);
         if (event.kind != TraceKind::Counter && event.kind != TraceKind::Instant)
             continue;
-        const QString name = nameOf(event.object, names);
+        const QString name = names.value(event.object);
         if (name.isEmpty())
             continue;
         if (event.kind == TraceKind::Instant) {
@@ -85,7 +75,6 @@ void PatternState::clear()
 {
     m_counters.clear();
     m_instants.clear();
-    m_nameCache.clear();
     m_latestMs = 0;
     m_valuesStale = true;
     ++m_revision;

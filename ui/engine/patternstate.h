@@ -13,6 +13,7 @@
 /// engine object. It emits changed() once per batch, so bindings re-evaluate once per frame.
 /// GUI thread only.
 
+#include "trace/objectnames.h"
 #include "trace/traceevent.h"
 
 #include <QHash>
@@ -76,7 +77,7 @@ public:
 
     /// Takes one drained batch: @p names maps the events' object ids to their names (the
     /// recorder's objectNames()). Emits changed() once if the batch was not empty.
-    void apply(const std::vector<TraceEvent> &events, const QHash<std::uint64_t, QString> &names);
+    void apply(const std::vector<TraceEvent> &events, const ObjectNames &names);
     /// Forgets everything (a Reset); emits changed().
     void clear();
 
@@ -108,12 +109,8 @@ private:
         std::deque<CounterSample> history;
     };
 
-    /// The name of object @p id, from the cache or @p names.
-    QString nameOf(std::uint64_t id, const QHash<std::uint64_t, QString> &names);
-
     QHash<QString, Counter> m_counters;
     std::deque<InstantMark> m_instants;
-    QHash<std::uint64_t, QString> m_nameCache; // object id → name ("" while unknown)
     double m_latestMs = 0;
     int m_revision = 0;
     mutable QVariantMap m_values; // built on the first read after a change

@@ -12,7 +12,7 @@ QString taskLabel(std::uint64_t task, const QHash<std::uint64_t, QString> &names
     return name.isEmpty() ? QStringLiteral("task %1").arg(task) : QStringLiteral("task %1 `%2`").arg(task).arg(name);
 }
 
-QString objectLabel(std::uint64_t object, const QHash<std::uint64_t, QString> &names, const char *fallback)
+QString objectLabel(std::uint64_t object, const ObjectNames &names, const char *fallback)
 {
     const QString name = names.value(object);
     return name.isEmpty() ? QStringLiteral("%1 %2").arg(QLatin1String(fallback)).arg(object) : name;
@@ -26,7 +26,7 @@ EventLogModel::EventLogModel(QObject *parent)
 }
 
 QString EventLogModel::describe(const TraceEvent &event, const QHash<std::uint64_t, QString> &tasks,
-                                const QHash<std::uint64_t, QString> &objects)
+                                const ObjectNames &objects)
 {
     const QString where = event.worker >= 0 ? QStringLiteral(" on worker %1").arg(event.worker) : QString();
     const QString task = taskLabel(event.task, tasks);
@@ -86,7 +86,7 @@ QString EventLogModel::describe(const TraceEvent &event, const QHash<std::uint64
 }
 
 void EventLogModel::append(const std::vector<TraceEvent> &events, const QHash<std::uint64_t, QString> &taskNames,
-                           const QHash<std::uint64_t, QString> &objectNames)
+                           const ObjectNames &objectNames)
 {
     // Only the newest `capacity` can show: skip the rest without formatting them.
     std::vector<Line> incoming;

@@ -8,6 +8,7 @@
 #include <deque>
 #include <vector>
 
+#include "trace/objectnames.h"
 #include "trace/traceevent.h"
 
 namespace taskscope {
@@ -30,12 +31,12 @@ public:
 
     /// Adds @p events (oldest first), naming tasks and objects from the maps.
     void append(const std::vector<TraceEvent> &events, const QHash<std::uint64_t, QString> &taskNames,
-                const QHash<std::uint64_t, QString> &objectNames);
+                const ObjectNames &objectNames);
     void clear();
 
     /// One event in words.
     [[nodiscard]] static QString describe(const TraceEvent &event, const QHash<std::uint64_t, QString> &taskNames,
-                                          const QHash<std::uint64_t, QString> &objectNames);
+                                          const ObjectNames &objectNames);
 
     [[nodiscard]] QStringList hiddenKinds() const { return m_hiddenKinds; }
     void setHiddenKinds(const QStringList &kinds);

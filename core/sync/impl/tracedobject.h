@@ -3,35 +3,44 @@
 // Identity of a synchronisation primitive (an object id and a name) and the hook through
 // which it reports what happens to it. Events go to the trace sink of the runtime whose task
 // or worker is running on the calling thread; from other threads they are not recorded.
+//
+// An object's id carries its name: the top bits are the index of the name in a process-wide
+// table of distinct names (interned once per name, looked up without a lock), the low bits a
+// serial number. So creating and destroying an object touches no shared table (an actor makes
+// a named oneshot per request, tens of thousands per second), and a recorder or the GUI can
+// name any id it sees, however long ago its object died.
 
 #include "runtime/impl/scheduler.h"
 #include "runtime/impl/taskheader.h"
 
 #include <QString>
 
+#include <cstdint>
+
 namespace taskscope::detail {
 
-/// A new object id, unique in the process (1, 2, …).
-std::uint64_t nextObjectId() noexcept;
+/// Ids stay below 2^53, so a JSON number (a double) holds one exactly.
+inline constexpr int objectSerialBits = 36;
+inline constexpr int objectNameBits = 17;
+/// Distinct names the table holds; past it, new names are not kept (their objects are unnamed).
+inline constexpr std::uint32_t maxObjectNames = (1u << objectNameBits) - 1;
 
-/// Names of the traced objects alive now, so a recorder can name the ids it sees.
-void registerObjectName(std::uint64_t id, const QString &name);
-void unregisterObjectName(std::uint64_t id) noexcept;
-/// The name of a live object (or of one among the last few thousand that died), or a null string.
-QString liveObjectName(std::uint64_t id);
+/// A new object id, unique in the process, carrying the name @p name (none if it is empty).
+std::uint64_t nextObjectId(const QString &name = {}) noexcept;
+
+/// The name carried by object id @p id, or a null string if it carries none.
+QString objectNameOf(std::uint64_t id);
 
 class TracedObject
 {
 public:
     explicit TracedObject(QString name)
-        : m_id(nextObjectId())
+        : m_id(nextObjectId(name))
         , m_name(std::move(name))
     {
-        registerObjectName(m_id, m_name);
     }
     TracedObject(const TracedObject &) = delete;
     TracedObject &operator=(const TracedObject &) = delete;
-    ~TracedObject() { unregisterObjectName(m_id); }
 
     [[nodiscard]] std::uint64_t id() const noexcept { return m_id; }
     [[nodiscard]] const QString &name() const noexcept { return m_name; }

@@ -1,5 +1,7 @@
 #include <QTest>
 
+#include <set>
+
 #ifndef Q_MOC_RUN // moc cannot parse the C++20 library headers behind the engine
 #include "coretest.h"
 #include "runtime/runtime.h"
@@ -148,6 +150,46 @@ private slots:
         runtime.setTraceSink(nullptr);
         QVERIFY(!recorder.drain().empty());
         QCOMPARE(recorder.objectName(counterId), QStringLiteral("short-lived level"));
+    }
+
+    void objectIdsCarryTheirNamesAndStayUniqueAcrossThreads()
+    {
+        // An actor makes a named oneshot per request: ids must name themselves long after
+        // their objects died, without a table per object, and stay exact as JSON numbers.
+        QString dynamic = QStringLiteral("reply ");
+        dynamic += QString::number(7); // not a literal: the name table compares contents
+        const std::uint64_t first = detail::nextObjectId(dynamic);
+        std::vector<std::vector<std::uint64_t>> ids(4);
+        std::vector<std::thread> threads;
+        for (std::size_t thread = 0; thread < ids.size(); ++thread) {
+            threads.emplace_back([&ids, thread] {
+                for (int index = 0; index < 20000; ++index) {
+                    detail::TracedObject object(index % 2 == 0 ? QStringLiteral("kv reply") : QStringLiteral("reply 7"));
+                    ids[thread].push_back(object.id());
+                }
+            });
+        }
+        for (std::thread &thread : threads)
+            thread.join();
+        std::set<std::uint64_t> unique{first};
+        for (const auto &perThread : ids) {
+            for (std::size_t index = 0; index < perThread.size(); ++index) {
+                unique.insert(perThread[index]);
+                QVERIFY(perThread[index] < (std::uint64_t(1) << 53));
+                QCOMPARE(detail::objectNameOf(perThread[index]),
+                         index % 2 == 0 ? QStringLiteral("kv reply") : QStringLiteral("reply 7"));
+            }
+        }
+        QCOMPARE(unique.size(), std::size_t(4 * 20000 + 1));
+        // One name, one index: "reply 7" from a literal and from a built string share it.
+        QCOMPARE(ids[0][1] >> detail::objectSerialBits, first >> detail::objectSerialBits);
+        QCOMPARE(detail::objectNameOf(first), QStringLiteral("reply 7"));
+        QVERIFY(detail::objectNameOf(detail::nextObjectId()).isNull());
+        // Explicit names come first; ids without a name give a null string.
+        ObjectNames names(QHash<std::uint64_t, QString>{{first, QStringLiteral("renamed")}});
+        QCOMPARE(names.value(first), QStringLiteral("renamed"));
+        QCOMPARE(names.value(ids[1][0]), QStringLiteral("kv reply"));
+        QVERIFY(names.value(42).isNull());
     }
 
     void aRealRunRecordsSpawnsPollsWakesAndNamedResources()
