@@ -15,11 +15,15 @@ Duration percentileOf(std::vector<std::int64_t> samples, double p)
     return Duration(samples[rank]);
 }
 
-void keepSample(std::vector<std::int64_t> &samples, std::int64_t value)
+/// Keeps the latest maxSamples values: once full, each new one replaces the oldest in place
+/// (a busy task adds thousands a second; shifting the window for each cost a memmove).
+void keepSample(std::vector<std::int64_t> &samples, std::uint64_t &seen, std::int64_t value)
 {
-    if (samples.size() == TaskInfo::maxSamples)
-        samples.erase(samples.begin());
-    samples.push_back(value);
+    if (samples.size() < TaskInfo::maxSamples)
+        samples.push_back(value);
+    else
+        samples[seen % TaskInfo::maxSamples] = value;
+    ++seen;
 }
 
 QString milliseconds(Duration duration)
@@ -130,7 +134,7 @@ void TaskRegistry::apply(const std::vector<TraceEvent> &events,
             if (auto woken = m_wokenAt.find(event.task); woken != m_wokenAt.end()) {
                 const Duration waited = at - woken->second;
                 info.scheduled += waited;
-                keepSample(info.scheduledSamples, waited.count());
+                keepSample(info.scheduledSamples, info.scheduledSamplesSeen, waited.count());
                 m_wokenAt.erase(woken);
             }
             info.state = TaskState::Running;
@@ -144,7 +148,7 @@ void TaskRegistry::apply(const std::vector<TraceEvent> &events,
             const Duration poll = at - info.lastChange;
             info.busy += poll;
             info.longestPoll = std::max(info.longestPoll, poll);
-            keepSample(info.pollSamples, poll.count());
+            keepSample(info.pollSamples, info.pollSamplesSeen, poll.count());
             info.lastChange = at;
             if (!(event.value & 1)) {
                 info.state = TaskState::Idle;

@@ -62,8 +62,10 @@ struct TaskInfo
     [[nodiscard]] Duration scheduledPercentile(double p) const;
     [[nodiscard]] bool isFinished() const noexcept { return state >= TaskState::Done; }
 
-    std::vector<std::int64_t> pollSamples;      ///< ns, the latest `maxSamples`
-    std::vector<std::int64_t> scheduledSamples; ///< ns
+    std::vector<std::int64_t> pollSamples;      ///< ns, the latest `maxSamples`, in no particular order
+    std::vector<std::int64_t> scheduledSamples; ///< ns, likewise
+    std::uint64_t pollSamplesSeen = 0;          ///< how many were ever kept (where the next one goes)
+    std::uint64_t scheduledSamplesSeen = 0;
     static constexpr std::size_t maxSamples = 1024;
 };
 

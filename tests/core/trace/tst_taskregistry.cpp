@@ -78,6 +78,30 @@ private slots:
         QCOMPARE(taskStateName(task->state), QStringLiteral("done"));
     }
 
+    void aTaskKeepsItsLatestPollSamples()
+    {
+        // 1500 polls of 1, 2, … 1500 µs: the window keeps the latest 1024 (477 … 1500 µs).
+        std::vector<TraceEvent> events{{0, 9, 0, 0, -1, TraceKind::Spawn}};
+        std::int64_t now = 0;
+        for (std::int64_t poll = 1; poll <= 1500; ++poll) {
+            events.push_back({now, 9, 0, 0, 0, TraceKind::PollStart});
+            now += poll * 1000;
+            events.push_back({now, 9, 0, 0, 0, TraceKind::PollEnd});
+        }
+        TaskRegistry registry;
+        registry.apply(events, {});
+        const TaskInfo *task = registry.task(9);
+        QVERIFY(task);
+        QCOMPARE(task->polls, 1500u);
+        QCOMPARE(task->pollSamples.size(), TaskInfo::maxSamples);
+        std::vector<std::int64_t> kept = task->pollSamples;
+        std::sort(kept.begin(), kept.end());
+        QCOMPARE(kept.front(), std::int64_t(1500 - 1024 + 1) * 1000);
+        QCOMPARE(kept.back(), std::int64_t(1500) * 1000);
+        QVERIFY(std::adjacent_find(kept.begin(), kept.end()) == kept.end()); // each once
+        QCOMPARE(task->pollPercentile(100), Duration(1500 * 1000));
+    }
+
     void stateShowsWhereAnIdleTaskAwaits()
     {
         Recorded run;
