@@ -114,12 +114,13 @@ Item {
             readonly property real actorHeight: Theme.px(96)
             readonly property real actorX: diagram.width - diagram.actorWidth
             readonly property real midY: diagram.height / 2
-            readonly property real slotWidth: Theme.px(20)
-            readonly property real slotPitch: diagram.slotWidth + Theme.px(4)
-            /// Room for the mailbox: what the cards, the actor and the funnel leave.
-            readonly property int maxBoxes: Math.max(1, Math.floor((diagram.width - diagram.cardWidth - diagram.actorWidth - Theme.px(130)) / diagram.slotPitch))
-            readonly property int boxes: Math.min(root.capacity, diagram.maxBoxes)
-            readonly property real perBox: root.capacity / Math.max(1, diagram.boxes)
+            /// Room for the mailbox: what the cards, the actor and the funnel leave. Slots narrow
+            /// down to fit; past one slot per 10 px each slot stands for several messages.
+            readonly property real mailboxRoom: Math.max(Theme.px(40), diagram.width - diagram.cardWidth - diagram.actorWidth - Theme.px(120))
+            readonly property int boxes: Math.max(1, Math.min(root.capacity, 32, Math.floor(diagram.mailboxRoom / Theme.px(10))))
+            readonly property real slotPitch: Math.min(Theme.px(24), diagram.mailboxRoom / diagram.boxes)
+            readonly property real slotWidth: diagram.slotPitch - Math.max(2, Math.round(diagram.slotPitch / 6))
+            readonly property real perBox: root.capacity / diagram.boxes
             readonly property real mailboxWidth: diagram.boxes * diagram.slotPitch
             readonly property real mailboxX: diagram.actorX - Theme.px(28) - diagram.mailboxWidth
             readonly property real funnelX: diagram.mailboxX - Theme.px(36)
@@ -183,7 +184,7 @@ Item {
                 y: Math.max(0, diagram.cardsTop - height - Theme.px(4))
                 width: diagram.cardWidth
                 horizontalAlignment: Text.AlignHCenter
-                text: qsTr("%n client(s)", "", root.clients)
+                text: root.clients === 1 ? qsTr("1 client") : qsTr("%1 clients").arg(root.clients)
                 font.pixelSize: Theme.px(14)
                 opacity: 0.8
             }
@@ -223,7 +224,8 @@ Item {
 
             // The mailbox: its capacity as slots, the oldest message nearest the actor.
             Label {
-                x: diagram.mailboxX
+                // Over the mailbox; a narrow one has it stick out to the left, away from the actor.
+                x: Math.min(diagram.mailboxX, diagram.mailboxX + diagram.mailboxWidth - width)
                 y: diagram.midY - Theme.px(22) - height - Theme.px(4)
                 text: qsTr("Mailbox  %1 / %2").arg(root.mailboxLength).arg(root.capacity)
                 font.pixelSize: Theme.px(17)
@@ -255,23 +257,28 @@ Item {
                     }
                 }
             }
-            // The senders a full mailbox holds back, one dot each.
+            // The senders a full mailbox holds back, one dot each, as far as there is room.
             Row {
+                id: waitingRow
+
                 objectName: "waitingSenders"
-                x: diagram.mailboxX
+                x: diagram.funnelX
                 y: diagram.midY + Theme.px(28)
                 spacing: Theme.px(8)
                 visible: root.sendersWaiting > 0
 
                 Label {
+                    id: waitingLabel
+
                     objectName: "sendersWaitingLabel"
-                    text: qsTr("%n sender(s) waiting", "", root.sendersWaiting)
+                    text: root.sendersWaiting === 1 ? qsTr("1 sender waiting") : qsTr("%1 senders waiting").arg(root.sendersWaiting)
                     color: Theme.caution
                     font.pixelSize: Theme.px(15)
                     font.bold: true
                 }
                 Repeater {
-                    model: Math.min(root.sendersWaiting, Math.max(0, Math.floor((diagram.mailboxWidth + Theme.px(28) - Theme.px(170)) / Theme.px(16))))
+                    model: Math.min(root.sendersWaiting,
+                                    Math.max(0, Math.floor((diagram.actorX - Theme.px(12) - diagram.funnelX - waitingLabel.implicitWidth) / Theme.px(16))))
 
                     Rectangle {
                         anchors.verticalCenter: parent.verticalCenter
@@ -372,9 +379,9 @@ Item {
                     x: (token.reply
                         ? (token.progress < token.turn
                            ? token.along(diagram.actorX + diagram.actorWidth / 2, diagram.funnelX, token.progress / token.turn)
-                           : token.along(diagram.funnelX, diagram.cardWidth, (token.progress - token.turn) / (1 - token.turn)))
+                           : token.along(diagram.funnelX, diagram.cardWidth + token.width / 2 + 4, (token.progress - token.turn) / (1 - token.turn)))
                         : (token.progress < token.turn
-                           ? token.along(diagram.cardWidth, diagram.funnelX, token.progress / token.turn)
+                           ? token.along(diagram.cardWidth + token.width / 2 + 4, diagram.funnelX, token.progress / token.turn)
                            : token.along(diagram.funnelX, diagram.mailboxX, (token.progress - token.turn) / (1 - token.turn)))) - width / 2
                     y: (token.reply
                         ? (token.progress < token.turn ? diagram.replyY
@@ -405,7 +412,7 @@ Item {
                 anchors.left: parent.left
                 anchors.bottom: parent.bottom
                 visible: root.messagesLastFrame > root.animatedLastFrame
-                text: qsTr("animating %1 of the last frame's %2 messages").arg(root.animatedLastFrame).arg(root.messagesLastFrame)
+                text: qsTr("Too many messages to draw each one: a sample flies, the counts have them all.")
                 font.pixelSize: Theme.px(13)
                 opacity: 0.7
             }
@@ -444,10 +451,10 @@ Item {
             }
             Label {
                 Layout.fillWidth: true
-                text: qsTr("answered by the actor · %1 sends waited for room").arg(root.counter("kv sender waits", 0))
-                font.pixelSize: Theme.px(13)
+                text: qsTr("answered by the actor; %1 sends had to wait for room").arg(root.counter("kv sender waits", 0))
+                font.pixelSize: Theme.px(14)
                 opacity: 0.8
-                elide: Text.ElideRight
+                wrapMode: Text.Wrap
             }
             BigNumber {
                 Layout.fillWidth: true
