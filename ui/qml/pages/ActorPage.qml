@@ -103,27 +103,29 @@ Item {
         Item {
             id: diagram
 
-            readonly property int maxCards: Math.max(2, Math.min(10, Math.floor(diagram.height / Theme.px(40))))
+            /// Under the "N clients" caption.
+            readonly property real cardsArea: diagram.height - Theme.px(26)
+            readonly property int maxCards: Math.max(2, Math.min(10, Math.floor(diagram.cardsArea / Theme.px(38))))
             /// Client cards drawn; past maxCards the last one stands for all the others.
             readonly property int cards: Math.min(root.clients, diagram.maxCards)
-            readonly property real cardWidth: Theme.px(112)
+            readonly property real cardWidth: Theme.px(100)
             readonly property real cardHeight: Theme.px(30)
-            readonly property real cardPitch: Math.min(Theme.px(44), diagram.height / Math.max(1, diagram.cards))
-            readonly property real cardsTop: (diagram.height - diagram.cards * diagram.cardPitch) / 2
-            readonly property real actorWidth: Theme.px(120)
+            readonly property real cardPitch: Math.min(Theme.px(44), diagram.cardsArea / Math.max(1, diagram.cards))
+            readonly property real cardsTop: Theme.px(26) + (diagram.cardsArea - diagram.cards * diagram.cardPitch) / 2
+            readonly property real actorWidth: Theme.px(108)
             readonly property real actorHeight: Theme.px(96)
             readonly property real actorX: diagram.width - diagram.actorWidth
             readonly property real midY: diagram.height / 2
             /// Room for the mailbox: what the cards, the actor and the funnel leave. Slots narrow
             /// down to fit; past one slot per 10 px each slot stands for several messages.
-            readonly property real mailboxRoom: Math.max(Theme.px(40), diagram.width - diagram.cardWidth - diagram.actorWidth - Theme.px(120))
+            readonly property real mailboxRoom: Math.max(Theme.px(40), diagram.width - diagram.cardWidth - diagram.actorWidth - Theme.px(96))
             readonly property int boxes: Math.max(1, Math.min(root.capacity, 32, Math.floor(diagram.mailboxRoom / Theme.px(10))))
             readonly property real slotPitch: Math.min(Theme.px(24), diagram.mailboxRoom / diagram.boxes)
             readonly property real slotWidth: diagram.slotPitch - Math.max(2, Math.round(diagram.slotPitch / 6))
             readonly property real perBox: root.capacity / diagram.boxes
             readonly property real mailboxWidth: diagram.boxes * diagram.slotPitch
             readonly property real mailboxX: diagram.actorX - Theme.px(28) - diagram.mailboxWidth
-            readonly property real funnelX: diagram.mailboxX - Theme.px(36)
+            readonly property real funnelX: diagram.mailboxX - Theme.px(30)
             /// Replies run back below the mailbox and its waiting senders.
             readonly property real replyY: diagram.midY + Theme.px(74)
 
@@ -162,7 +164,7 @@ Item {
                     x: 0
                     y: diagram.cardY(card.index) - height / 2
                     width: diagram.cardWidth
-                    height: diagram.cardHeight
+                    height: Math.min(diagram.cardHeight, diagram.cardPitch - Theme.px(4))
                     radius: 6
                     color: Theme.laneBackground
                     border.color: Theme.outline
@@ -216,7 +218,7 @@ Item {
                 y: diagram.replyY + Theme.px(4)
                 width: diagram.actorX + diagram.actorWidth / 2 - diagram.funnelX
                 horizontalAlignment: Text.AlignHCenter
-                text: qsTr("replies: one oneshot per request")
+                text: qsTr("oneshot replies")
                 font.pixelSize: Theme.px(14)
                 opacity: 0.8
                 elide: Text.ElideRight
@@ -226,7 +228,7 @@ Item {
             Label {
                 // Over the mailbox; a narrow one has it stick out to the left, away from the actor.
                 x: Math.min(diagram.mailboxX, diagram.mailboxX + diagram.mailboxWidth - width)
-                y: diagram.midY - Theme.px(22) - height - Theme.px(4)
+                y: diagram.midY - Theme.px(20) - height - Theme.px(2)
                 text: qsTr("Mailbox  %1 / %2").arg(root.mailboxLength).arg(root.capacity)
                 font.pixelSize: Theme.px(17)
                 font.bold: true
@@ -354,7 +356,7 @@ Item {
                     property real progress: 0
                     readonly property real fromY: diagram.cardY(token.client)
                     /// Where the path turns (the funnel), as a share of the flight.
-                    readonly property real turn: token.reply ? 0.55 : 0.75
+                    readonly property real turn: token.reply ? 0.55 : 1
 
                     function start(kind: int, client: int, reply: bool) {
                         token.kind = kind
@@ -364,7 +366,8 @@ Item {
                         flight.restart()
                     }
 
-                    // Requests: card → funnel → mailbox; replies: actor → along the reply line → card.
+                    // Requests fly straight from their card into the mailbox; replies leave the actor
+                    // along the reply line, then turn up to their card.
                     function along(from: real, to: real, share: real): real {
                         return from + (to - from) * share
                     }
@@ -380,14 +383,11 @@ Item {
                         ? (token.progress < token.turn
                            ? token.along(diagram.actorX + diagram.actorWidth / 2, diagram.funnelX, token.progress / token.turn)
                            : token.along(diagram.funnelX, diagram.cardWidth + token.width / 2 + 4, (token.progress - token.turn) / (1 - token.turn)))
-                        : (token.progress < token.turn
-                           ? token.along(diagram.cardWidth + token.width / 2 + 4, diagram.funnelX, token.progress / token.turn)
-                           : token.along(diagram.funnelX, diagram.mailboxX, (token.progress - token.turn) / (1 - token.turn)))) - width / 2
+                        : token.along(diagram.cardWidth + token.width / 2 + 4, diagram.mailboxX - token.width / 2, token.progress)) - width / 2
                     y: (token.reply
                         ? (token.progress < token.turn ? diagram.replyY
                                                        : token.along(diagram.replyY, token.fromY, (token.progress - token.turn) / (1 - token.turn)))
-                        : (token.progress < token.turn ? token.along(token.fromY, diagram.midY, token.progress / token.turn)
-                                                       : diagram.midY)) - height / 2
+                        : token.along(token.fromY, diagram.midY, token.progress)) - height / 2
 
                     NumberAnimation on progress {
                         id: flight
@@ -408,18 +408,12 @@ Item {
                     }
                 }
             }
-            Label {
-                anchors.left: parent.left
-                anchors.bottom: parent.bottom
-                visible: root.messagesLastFrame > root.animatedLastFrame
-                text: qsTr("Too many messages to draw each one: a sample flies, the counts have them all.")
-                font.pixelSize: Theme.px(13)
-                opacity: 0.7
-            }
         }
 
         // What the actor answered, and what the store holds.
         ColumnLayout {
+            id: storeColumn
+
             Layout.preferredWidth: Theme.px(300)
             Layout.maximumWidth: Theme.px(300)
             Layout.fillHeight: true
@@ -468,7 +462,7 @@ Item {
             Grid {
                 id: storeGrid
 
-                readonly property real cell: Math.max(Theme.px(4), Math.min(Theme.px(16), (Theme.px(300) - Theme.px(40)) / Math.max(1, root.keySpace) - 2))
+                readonly property real cell: Math.max(3, Math.min(Theme.px(16), (storeColumn.width - Theme.px(36)) / Math.max(1, root.keySpace) - 2))
 
                 objectName: "storeGrid"
                 Layout.fillWidth: true
@@ -540,6 +534,14 @@ Item {
             }
             Item {
                 Layout.fillHeight: true
+            }
+            Label {
+                Layout.fillWidth: true
+                // Says why fewer tokens fly than the counts grow by.
+                opacity: root.messagesLastFrame > root.animatedLastFrame ? 0.7 : 0
+                text: qsTr("Too many messages to draw each one: a sample flies, the counts have them all.")
+                font.pixelSize: Theme.px(13)
+                wrapMode: Text.Wrap
             }
         }
     }

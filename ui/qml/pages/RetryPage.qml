@@ -167,7 +167,7 @@ Item {
                     text: qsTr("Up to %1 attempts · wait %2 ms × 2ⁿ, at most %3 ms").arg(root.attempts).arg(root.baseMs).arg(root.maxMs)
                     font.pixelSize: Theme.px(17)
                     font.bold: true
-                    elide: Text.ElideRight
+                    wrapMode: Text.Wrap
                     Layout.fillWidth: true
                 }
                 Rectangle {
@@ -195,6 +195,8 @@ Item {
                                     : qsTr("Each wait is exactly its ceiling, so calls that failed together come back together.")
                 font.pixelSize: Theme.px(14)
                 opacity: 0.8
+                wrapMode: Text.Wrap
+                maximumLineCount: 2
                 elide: Text.ElideRight
             }
 
@@ -393,6 +395,13 @@ Item {
                                 color: lane.succeeded ? Theme.good : Theme.bad
                                 font.pixelSize: Theme.px(15)
                                 font.bold: true
+                                leftPadding: 3
+                                rightPadding: 3
+                                // Readable over the ceiling outlines it may sit on.
+                                background: Rectangle {
+                                    color: Theme.background
+                                    radius: 3
+                                }
                             }
                         }
                     }
