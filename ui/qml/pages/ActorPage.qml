@@ -177,7 +177,8 @@ Item {
                         text: card.others ? qsTr("+%n more", "", root.clients - card.index) : qsTr("client %1").arg(card.index)
                         font.pixelSize: Theme.px(15)
                         font.bold: true
-                        elide: Text.ElideRight
+                        fontSizeMode: Text.HorizontalFit
+                        minimumPixelSize: Theme.px(10)
                     }
                 }
             }
@@ -250,13 +251,13 @@ Item {
                     width: diagram.slotWidth
                     height: Theme.px(40)
                     radius: 3
-                    color: box.taken ? (root.mailboxLength >= root.capacity ? Theme.caution : Theme.active) : "transparent"
+                    // One colour: at full rate the mailbox flips between full and not full every
+                    // frame, and a colour for "full" would flicker; the caption turns amber instead.
+                    color: box.taken ? Theme.active : "transparent"
                     border.color: box.taken ? color : Theme.outline
                     border.width: 2
-
-                    Behavior on color {
-                        ColorAnimation { duration: 120 }
-                    }
+                    // No colour animation: at full rate the level changes every frame, and a fade
+                    // that never finishes leaves every slot a muddy in-between.
                 }
             }
             // The senders a full mailbox holds back, one dot each, as far as there is room.
@@ -280,7 +281,7 @@ Item {
                 }
                 Repeater {
                     model: Math.min(root.sendersWaiting,
-                                    Math.max(0, Math.floor((diagram.actorX - Theme.px(12) - diagram.funnelX - waitingLabel.implicitWidth) / Theme.px(16))))
+                                    Math.max(0, Math.floor((diagram.actorX - Theme.px(16) - diagram.funnelX - waitingLabel.implicitWidth) / Theme.px(20))))
 
                     Rectangle {
                         anchors.verticalCenter: parent.verticalCenter
@@ -306,10 +307,7 @@ Item {
                 color: actorBox.working ? Theme.over(Theme.active, 0.35) : Theme.laneBackground
                 border.color: Theme.active
                 border.width: actorBox.working ? 4 : 2
-
-                Behavior on color {
-                    ColorAnimation { duration: 150 }
-                }
+                // Not animated, as the slots: it may change every frame.
                 Column {
                     anchors.centerIn: parent
                     spacing: 2
@@ -353,7 +351,7 @@ Item {
                     property bool reply: false
                     property int kind: 0
                     property int client: 0
-                    property real progress: 0
+                    property real progress
                     readonly property real fromY: diagram.cardY(token.client)
                     /// Where the path turns (the funnel), as a share of the flight.
                     readonly property real turn: token.reply ? 0.55 : 1

@@ -359,7 +359,8 @@ Item {
                                         text: qsTr("%1 ms").arg(Math.round(wait.delayMs))
                                         font.pixelSize: Theme.px(12)
                                         font.bold: true
-                                        color: Theme.dark ? "#000000" : "#ffffff"
+                                        // Black reads on the amber bar and on its pale, not yet run part, in both themes.
+                                        color: "#000000"
                                     }
                                 }
                             }
