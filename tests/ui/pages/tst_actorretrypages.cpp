@@ -199,6 +199,20 @@ private slots:
         QCOMPARE(shown("gaveUpCount"), controller()->metrics().value("gave_up").toLongLong());
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
+    void aResetClearsTheLanesAndTheNextRunFillsThemAgain()
+    {
+        QVERIFY(open(QStringLiteral("retry"), QStringLiteral("robust"), {{"calls", 6}, {"jitter", "none"}}));
+        QTRY_VERIFY(page() != nullptr);
+        QVERIFY(runToTheEnd());
+        QCOMPARE(itemsNamed(page(), QStringLiteral("callLane")).size(), 6);
+        controller()->reset();
+        QTRY_COMPARE(itemsNamed(page(), QStringLiteral("callLane")).size(), 0);
+        QCOMPARE(shown("attemptsCount"), 0);
+        QVERIFY(runToTheEnd());
+        QCOMPARE(itemsNamed(page(), QStringLiteral("callLane")).size(), 6);
+        QCOMPARE(shown("attemptsCount"), controller()->metrics().value("attempts_total").toLongLong());
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
 };
 
 QTEST_MAIN(TestActorRetryPages)
