@@ -412,12 +412,22 @@ Item {
         ColumnLayout {
             id: storeColumn
 
+            /// What the grid may not use: the counts, the captions and the spacing around them.
+            readonly property real besidesGrid: countsRow.height + answeredLabel.height + storeNumber.height
+                                                + Theme.px(26) + 5 * storeColumn.spacing
+
+            // Never taller than the page (the Pattern tab is short on a small screen): the grid
+            // shrinks instead, and the extras below it go first.
+            Layout.maximumHeight: root.height - Theme.px(24)
+            clip: true
             Layout.preferredWidth: Theme.px(300)
             Layout.maximumWidth: Theme.px(300)
             Layout.fillHeight: true
             spacing: Theme.px(6)
 
             RowLayout {
+                id: countsRow
+
                 Layout.fillWidth: true
                 spacing: Theme.px(8)
 
@@ -442,6 +452,8 @@ Item {
                 }
             }
             Label {
+                id: answeredLabel
+
                 Layout.fillWidth: true
                 text: qsTr("answered by the actor; %1 sends had to wait for room").arg(root.counter("kv sender waits", 0))
                 font.pixelSize: Theme.px(14)
@@ -449,6 +461,8 @@ Item {
                 wrapMode: Text.Wrap
             }
             BigNumber {
+                id: storeNumber
+
                 Layout.fillWidth: true
                 objectName: "storeSize"
                 caption: qsTr("Store")
@@ -460,7 +474,9 @@ Item {
             Grid {
                 id: storeGrid
 
-                readonly property real cell: Math.max(3, Math.min(Theme.px(16), (storeColumn.width - Theme.px(36)) / Math.max(1, root.keySpace) - 2))
+                readonly property real cell: Math.max(3, Math.min(Theme.px(16),
+                                                                  (storeColumn.width - Theme.px(36)) / Math.max(1, root.keySpace) - 2,
+                                                                  (storeColumn.height - storeColumn.besidesGrid) / Math.max(1, root.keyRows) - 2))
 
                 objectName: "storeGrid"
                 Layout.fillWidth: true
@@ -523,7 +539,7 @@ Item {
             }
             Label {
                 Layout.fillWidth: true
-                visible: root.recentWrites.length > 0
+                visible: root.recentWrites.length > 0 && storeColumn.height > Theme.px(420)
                 text: qsTr("Latest writes: ") + root.recentWrites.map(write => root.kindNames[write.kind] + " " + write.key).join(", ")
                 font.pixelSize: Theme.px(14)
                 wrapMode: Text.Wrap
@@ -536,6 +552,7 @@ Item {
             Label {
                 Layout.fillWidth: true
                 // Says why fewer tokens fly than the counts grow by.
+                visible: storeColumn.height > Theme.px(480)
                 opacity: root.messagesLastFrame > root.animatedLastFrame ? 0.7 : 0
                 text: qsTr("Too many messages to draw each one: a sample flies, the counts have them all.")
                 font.pixelSize: Theme.px(13)
