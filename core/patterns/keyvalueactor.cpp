@@ -41,7 +41,20 @@ Task<std::optional<QString>> request(mpsc::Sender<detail::KeyValueMessage> mailb
     mpsc::SendResult<detail::KeyValueMessage> posted = mailbox.trySend(std::move(message));
     if (posted.isFull()) {
         // Relaxed: a counter read for display and after the run; it orders nothing.
-        stats->senderWaits.fetch_add(1, std::memory_order_relaxed);
+        stats->senderWaitsTotal.set(std::int64_t(stats->senderWaits.fetch_add(1, std::memory_order_relaxed) + 1));
+        // Counts this sender as held back until its send goes through, or it is cancelled in it.
+        struct Waiting
+        {
+            detail::KeyValueStats &stats;
+            // Relaxed: a level for the trace, publishing nothing.
+            explicit Waiting(detail::KeyValueStats &s) : stats(s)
+            {
+                stats.sendersWaitingLevel.set(stats.sendersWaiting.fetch_add(1, std::memory_order_relaxed) + 1);
+            }
+            ~Waiting() { stats.sendersWaitingLevel.set(stats.sendersWaiting.fetch_sub(1, std::memory_order_relaxed) - 1); }
+            Waiting(const Waiting &) = delete;
+            Waiting &operator=(const Waiting &) = delete;
+        } waiting(*stats);
         posted = co_await mailbox.send(posted.takeValue());
     }
     if (!posted.isSent())
@@ -62,9 +75,11 @@ Task<std::uint64_t> serve(KeyValueActor actor)
 
 } // namespace
 
-KeyValueActor::KeyValueActor(mpsc::Receiver<detail::KeyValueMessage> mailbox, KeyValueActorOptions options)
+KeyValueActor::KeyValueActor(mpsc::Receiver<detail::KeyValueMessage> mailbox, KeyValueActorOptions options,
+                             std::shared_ptr<detail::KeyValueStats> stats)
     : m_mailbox(std::move(mailbox))
     , m_options(options)
+    , m_stats(std::move(stats))
 {
 }
 
@@ -72,6 +87,7 @@ Task<std::uint64_t> KeyValueActor::run()
 {
     std::uint64_t handled = 0;
     while (std::optional<detail::KeyValueMessage> message = co_await m_mailbox.recv()) {
+        m_stats->mailboxLevel.set(std::int64_t(m_mailbox.len()));
         co_await handle(std::move(*message));
         ++handled;
     }
@@ -91,6 +107,7 @@ Task<void> KeyValueActor::handle(detail::KeyValueMessage message)
                    [this](detail::KeyValueGet &get) {
                        const auto found = m_store.constFind(get.key);
                        (void)get.respondTo.send(found == m_store.cend() ? std::nullopt : std::optional<QString>(*found));
+                       m_stats->getsAnswered.set(++m_gets);
                    },
                    [this](detail::KeyValueSet &set) {
                        std::optional<QString> previous;
@@ -100,7 +117,9 @@ Task<void> KeyValueActor::handle(detail::KeyValueMessage message)
                        } else {
                            m_store.insert(set.key, std::move(set.value));
                        }
+                       m_stats->storeSize.set(m_store.size());
                        (void)set.respondTo.send(std::move(previous));
+                       m_stats->setsAnswered.set(++m_sets);
                    },
                    [this](detail::KeyValueDelete &remove) {
                        std::optional<QString> removed;
@@ -109,7 +128,9 @@ Task<void> KeyValueActor::handle(detail::KeyValueMessage message)
                            removed = std::move(*slot);
                            m_store.erase(slot);
                        }
+                       m_stats->storeSize.set(m_store.size());
                        (void)remove.respondTo.send(std::move(removed));
+                       m_stats->deletesAnswered.set(++m_deletes);
                    },
                },
                message);
@@ -132,10 +153,11 @@ KeyValueHandle KeyValueHandle::spawn(Runtime &runtime, KeyValueActorOptions opti
 {
     auto [sender, receiver] =
         mpsc::channel<detail::KeyValueMessage>(options.mailboxCapacity, name + QStringLiteral(" mailbox"));
-    JoinHandle<std::uint64_t> actor = runtime.spawn(serve(KeyValueActor(std::move(receiver), options)), name);
+    auto stats = std::make_shared<detail::KeyValueStats>();
+    JoinHandle<std::uint64_t> actor = runtime.spawn(serve(KeyValueActor(std::move(receiver), options, stats)), name);
     if (actorTask)
         *actorTask = std::move(actor);
-    return KeyValueHandle(std::move(sender), std::make_shared<detail::KeyValueStats>());
+    return KeyValueHandle(std::move(sender), std::move(stats));
 }
 
 Task<std::optional<QString>> KeyValueHandle::get(QString key) const

@@ -12,6 +12,10 @@
 /// Which to use when: KeyValueHandle is what callers hold (cheap to copy, one per client);
 /// KeyValueActor is the task behind it, spawned by KeyValueHandle::spawn. The actor ends
 /// when the last handle is gone and its mailbox is empty.
+/// Traces, for the actor's page: the counters "kv mailbox" (messages waiting, after each send
+/// and each receive), "kv senders waiting" (senders held back by a full mailbox now), "kv
+/// sender waits" (sends that had to wait, in all), "kv gets" / "kv sets" / "kv deletes"
+/// (messages of each kind the actor has answered) and "kv store size" (keys in the store).
 
 #include "runtime/joinhandle.h"
 #include "runtime/impl/loom.h"
@@ -62,12 +66,20 @@ struct KeyValueDelete
 /// One mailbox entry (the seed's ActorMessage).
 using KeyValueMessage = std::variant<KeyValueGet, KeyValueSet, KeyValueDelete>;
 
-/// Counters the handles share with each other and with whoever watches the actor.
+/// Counters the handles share with each other, with the actor and with whoever watches it.
 struct KeyValueStats
 {
     Atomic<std::uint64_t> senderWaits{0};
     Atomic<std::size_t> maxMailboxLength{0};
+    Atomic<std::int64_t> sendersWaiting{0};
     TraceCounter mailboxLevel{QStringLiteral("kv mailbox")};
+    TraceCounter sendersWaitingLevel{QStringLiteral("kv senders waiting")};
+    TraceCounter senderWaitsTotal{QStringLiteral("kv sender waits")};
+    // Written by the actor task only, one message at a time.
+    TraceCounter getsAnswered{QStringLiteral("kv gets")};
+    TraceCounter setsAnswered{QStringLiteral("kv sets")};
+    TraceCounter deletesAnswered{QStringLiteral("kv deletes")};
+    TraceCounter storeSize{QStringLiteral("kv store size")};
 };
 
 } // namespace detail
@@ -88,8 +100,9 @@ struct KeyValueActorOptions
 class KeyValueActor
 {
 public:
-    /// An actor serving @p mailbox.
-    KeyValueActor(mpsc::Receiver<detail::KeyValueMessage> mailbox, KeyValueActorOptions options);
+    /// An actor serving @p mailbox; it traces into @p stats (shared with its handles).
+    KeyValueActor(mpsc::Receiver<detail::KeyValueMessage> mailbox, KeyValueActorOptions options,
+                  std::shared_ptr<detail::KeyValueStats> stats = std::make_shared<detail::KeyValueStats>());
     KeyValueActor(KeyValueActor &&) noexcept = default;
     KeyValueActor(const KeyValueActor &) = delete;
     KeyValueActor &operator=(const KeyValueActor &) = delete;
@@ -103,7 +116,12 @@ private:
 
     mpsc::Receiver<detail::KeyValueMessage> m_mailbox;
     KeyValueActorOptions m_options;
+    std::shared_ptr<detail::KeyValueStats> m_stats;
     QHash<QString, QString> m_store;
+    // Messages answered, by kind (the actor's own: no other task touches them).
+    std::int64_t m_gets = 0;
+    std::int64_t m_sets = 0;
+    std::int64_t m_deletes = 0;
 };
 
 /// A caller's end of a KeyValueActor (the seed's KeyValueHandle): copy it freely.

@@ -40,7 +40,7 @@ Duration Retry::delay(int retry, std::uint64_t randomBits) const noexcept
     return Duration(static_cast<std::int64_t>((static_cast<unsigned __int128>(randomBits) * span) >> 64));
 }
 
-Task<RetryResult> Retry::run(std::function<Task<bool>()> attempt) const
+Task<RetryResult> Retry::run(std::function<Task<bool>()> attempt, BackoffObserver onBackoff) const
 {
     Runtime &runtime = currentRuntime("Retry::run");
     RetryResult result;
@@ -49,6 +49,8 @@ Task<RetryResult> Retry::run(std::function<Task<bool>()> attempt) const
             const int retry = index - 1;
             const Duration wait = delay(retry, runtime.random());
             result.backoffs.push_back(wait);
+            if (onBackoff)
+                onBackoff(retry, wait);
             {
                 // Counts this call as backing off until the wait ends, or the task is cancelled in it.
                 struct BackingOff

@@ -65,10 +65,15 @@ public:
     /// Throws std::invalid_argument naming a setting out of range (attempts < 1, a negative backoff).
     explicit Retry(const RetryPolicy &policy, QString name = QStringLiteral("retry"));
 
+    /// Told as each backoff begins: the retry's number n (0-based) and the wait drawn for it.
+    using BackoffObserver = std::function<void(int retry, Duration wait)>;
+
     /// Calls @p attempt (true = success) until it succeeds or the attempts run out, waiting
     /// the backoff between attempts. An attempt that throws a std::exception counts as a
     /// failed one; a cancellation ends the whole call. The Retry must outlive the task.
-    [[nodiscard]] Task<RetryResult> run(std::function<Task<bool>()> attempt) const;
+    /// @p onBackoff, when given, hears each wait before it starts (to trace or show it; it
+    /// changes nothing).
+    [[nodiscard]] Task<RetryResult> run(std::function<Task<bool>()> attempt, BackoffObserver onBackoff = {}) const;
 
     /// The longest wait before retry @p retry (0-based): min(maxBackoff, baseBackoff × 2^retry).
     [[nodiscard]] Duration ceiling(int retry) const noexcept;

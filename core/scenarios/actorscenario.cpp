@@ -3,11 +3,50 @@
 #include "patterns/keyvalueactor.h"
 #include "runtime/joinset.h"
 
+#include "trace/tracecounter.h"
+
 #include <QHash>
+
+#include <memory>
+#include <vector>
 
 namespace taskscope {
 
 namespace {
+
+/// What the clients trace for the actor's page, beside what the actor itself traces.
+///
+/// Every request is marked twice: the instant "kv request" as the client sends it and "kv
+/// answered" as its reply arrives, both with the value (client × key_space + key) × 4 + kind
+/// (kind 0 get, 1 set, 2 delete), so the page can draw it leaving that client and coming back.
+/// The first keysShownClients clients also trace the counter "kv keys of client <n>": a bit
+/// per key they hold in the store (when key_space ≤ keysShownKeys), which is the store's exact
+/// contents for those keys, since only that client touches them.
+struct ClientTrace
+{
+    static constexpr int keysShownClients = 12;
+    static constexpr int keysShownKeys = 32;
+
+    ClientTrace(int clients, int keySpace)
+        : keySpace(keySpace)
+    {
+        if (keySpace > keysShownKeys)
+            return;
+        for (int index = 0; index < std::min(clients, keysShownClients); ++index)
+            keys.push_back(std::make_unique<TraceCounter>(QStringLiteral("kv keys of client %1").arg(index)));
+    }
+
+    /// The instants' value for one request.
+    [[nodiscard]] std::int64_t code(int client, int key, int kind) const
+    {
+        return (std::int64_t(client) * keySpace + key) * 4 + kind;
+    }
+
+    const int keySpace;
+    const TraceInstant request{QStringLiteral("kv request")};
+    const TraceInstant answered{QStringLiteral("kv answered")};
+    std::vector<std::unique_ptr<TraceCounter>> keys;
+};
 
 /// What one client did and saw.
 struct ClientTally
@@ -18,27 +57,36 @@ struct ClientTally
     qlonglong deletes = 0;
     qlonglong hits = 0;
     qlonglong lost = 0; ///< replies that differ from the client's model
+    qlonglong stored = 0; ///< keys of this client in the store at the end
 };
 
 // A client owns the keys "c<index>/k<n>" and nobody else touches them, so its model of the
 // store is exact: every reply must equal what the model predicts, whatever the interleaving.
-Task<ClientTally> client(KeyValueHandle store, int index, int operations, int keySpace)
+// The trace is shared by every client (and outlives them: the run owns it).
+Task<ClientTally> client(KeyValueHandle store, int index, int operations, int keySpace,
+                         std::shared_ptr<const ClientTrace> trace)
 {
     Runtime &runtime = currentRuntime("actor client");
     QHash<QString, QString> model;
     ClientTally tally;
+    const TraceCounter *keysHeld = std::size_t(index) < trace->keys.size() ? trace->keys[std::size_t(index)].get() : nullptr;
+    std::int64_t keyBits = 0;
     for (int n = 0; n < operations; ++n) {
-        const QString key = QStringLiteral("c%1/k%2").arg(index).arg(runtime.random() % std::uint64_t(keySpace));
+        const int keyNumber = int(runtime.random() % std::uint64_t(keySpace));
+        const QString key = QStringLiteral("c%1/k%2").arg(index).arg(keyNumber);
         const std::optional<QString> expected =
             model.contains(key) ? std::optional<QString>(model.value(key)) : std::nullopt;
         std::optional<QString> reply;
         const std::uint64_t roll = runtime.random() % 100; // the mix: 50 % get, 40 % set, 10 % delete
-        if (roll < 50) {
+        const int kind = roll < 50 ? 0 : roll < 90 ? 1 : 2;
+        const std::int64_t code = trace->code(index, keyNumber, kind);
+        trace->request.mark(code);
+        if (kind == 0) {
             reply = co_await store.get(key);
             ++tally.gets;
             if (reply)
                 ++tally.hits;
-        } else if (roll < 90) {
+        } else if (kind == 1) {
             const QString value = QStringLiteral("%1#%2").arg(key).arg(n);
             reply = co_await store.set(key, value);
             model.insert(key, value);
@@ -48,10 +96,17 @@ Task<ClientTally> client(KeyValueHandle store, int index, int operations, int ke
             model.remove(key);
             ++tally.deletes;
         }
+        trace->answered.mark(code);
+        if (keysHeld && kind != 0) {
+            const std::int64_t bits = kind == 1 ? keyBits | (std::int64_t(1) << keyNumber) : keyBits & ~(std::int64_t(1) << keyNumber);
+            if (bits != keyBits)
+                keysHeld->set(keyBits = bits);
+        }
         if (reply != expected)
             ++tally.lost;
         ++tally.ops;
     }
+    tally.stored = model.size();
     co_return tally;
 }
 
@@ -100,11 +155,12 @@ Task<QVariantMap> ActorScenario::run(ScenarioContext &context) const
     std::uint64_t senderWaits = 0;
     std::size_t maxMailboxLength = 0;
     JoinHandle<std::uint64_t> actor;
+    const auto trace = std::make_shared<const ClientTrace>(clients, keySpace);
     {
         const KeyValueHandle store = KeyValueHandle::spawn(runtime, options, &actor, QStringLiteral("kv-actor"));
         JoinSet<ClientTally> tasks;
         for (int index = 0; index < clients; ++index)
-            tasks.spawn(client(store, index, operations, keySpace), QStringLiteral("client-%1").arg(index));
+            tasks.spawn(client(store, index, operations, keySpace, trace), QStringLiteral("client-%1").arg(index));
         while (auto finished = co_await tasks.joinNext()) {
             const ClientTally &tally = finished->value();
             total.ops += tally.ops;
@@ -113,6 +169,7 @@ Task<QVariantMap> ActorScenario::run(ScenarioContext &context) const
             total.deletes += tally.deletes;
             total.hits += tally.hits;
             total.lost += tally.lost;
+            total.stored += tally.stored;
         }
         senderWaits = store.senderWaits();
         maxMailboxLength = store.maxMailboxLength();
@@ -130,6 +187,8 @@ Task<QVariantMap> ActorScenario::run(ScenarioContext &context) const
     metrics.insert(QStringLiteral("handled"), qlonglong(handled));
     metrics.insert(QStringLiteral("max_mailbox_len"), qlonglong(maxMailboxLength));
     metrics.insert(QStringLiteral("sender_waits"), qlonglong(senderWaits));
+    // Keys left in the store: each client's model is exact for its own keys (lost = 0).
+    metrics.insert(QStringLiteral("store_size"), total.stored);
     metrics.insert(QStringLiteral("elapsed_ms"),
                    qlonglong(std::chrono::duration_cast<std::chrono::milliseconds>(runtime.now() - start).count()));
     co_return metrics;

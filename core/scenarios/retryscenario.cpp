@@ -2,15 +2,53 @@
 
 #include "patterns/circuitbreaker.h"
 #include "patterns/retry.h"
+#include "runtime/impl/loom.h"
 #include "runtime/joinset.h"
 #include "scenarios/simulateddownstream.h"
 #include "time/sleep.h"
+#include "trace/tracecounter.h"
 
 #include <memory>
 
 namespace taskscope {
 
 namespace {
+
+/// What the calls trace for the retry page: each attempt's start and outcome and each backoff,
+/// as instants whose value says which call and which attempt (call × 32 + attempt; attempts
+/// ≤ 20), and running totals as counters.
+///   "retry attempt"  as attempt k of call c starts: c × 32 + k
+///   "retry outcome"  as it ends: (c × 32 + k) × 4 + 0 failed, 1 succeeded, 2 refused by the breaker
+///   "retry backoff"  as the wait before retry n begins: wait_µs × 2^22 + c × 32 + n
+///                    (c × 32 < 2^22 for calls ≤ 100000; the whole stays below 2^53, exact in QML)
+///   counters "retry attempts", "retry successes", "retry gave up": totals so far.
+struct RetryTrace
+{
+    static constexpr std::int64_t attemptSlots = 32;
+    static constexpr std::int64_t waitShift = std::int64_t(1) << 22;
+
+    [[nodiscard]] static std::int64_t attemptCode(int call, int attempt)
+    {
+        return std::int64_t(call) * attemptSlots + attempt;
+    }
+
+    /// Adds one to @p total and traces the new total on @p counter.
+    static void countOne(detail::Atomic<std::int64_t> &total, const TraceCounter &counter)
+    {
+        // Relaxed: a running total for the trace; it publishes nothing.
+        counter.set(total.fetch_add(1, std::memory_order_relaxed) + 1);
+    }
+
+    const TraceInstant attempt{QStringLiteral("retry attempt")};
+    const TraceInstant outcome{QStringLiteral("retry outcome")};
+    const TraceInstant backoff{QStringLiteral("retry backoff")};
+    const TraceCounter attemptsCounter{QStringLiteral("retry attempts")};
+    const TraceCounter successesCounter{QStringLiteral("retry successes")};
+    const TraceCounter gaveUpCounter{QStringLiteral("retry gave up")};
+    detail::Atomic<std::int64_t> attempts{0};
+    detail::Atomic<std::int64_t> successes{0};
+    detail::Atomic<std::int64_t> gaveUp{0};
+};
 
 /// One retried call and which one it was.
 struct NumberedResult
@@ -20,22 +58,42 @@ struct NumberedResult
     std::int64_t rejected = 0; ///< attempts the breaker refused
 };
 
-// One call and its retries. It shares the retry policy, the downstream and the breaker (null
-// when off), so a run cancelled half-way (Reset, --duration) can unwind its calls in any order.
+// One call and its retries. It shares the retry policy, the downstream, the breaker (null
+// when off) and the trace, so a run cancelled half-way (Reset, --duration) can unwind its
+// calls in any order.
 Task<NumberedResult> retriedCall(int index, std::shared_ptr<const Retry> retry,
                                  std::shared_ptr<SimulatedDownstream> downstream,
-                                 std::shared_ptr<CircuitBreaker> breaker)
+                                 std::shared_ptr<CircuitBreaker> breaker, std::shared_ptr<RetryTrace> trace)
 {
     NumberedResult numbered;
     numbered.index = index;
-    numbered.result = co_await retry->run([&]() -> Task<bool> {
-        if (!breaker)
-            co_return co_await downstream->call();
-        const CallOutcome outcome = co_await breaker->call(downstream->call());
-        if (outcome == CallOutcome::Rejected)
-            ++numbered.rejected; // a refused attempt is a failed one: it is retried like any other
-        co_return outcome == CallOutcome::Success;
-    });
+    int attemptNumber = 0;
+    auto traceBackoff = [&](int retryNumber, Duration wait) {
+        const auto waitUs = std::chrono::duration_cast<std::chrono::microseconds>(wait).count();
+        trace->backoff.mark(waitUs * RetryTrace::waitShift + RetryTrace::attemptCode(index, retryNumber));
+    };
+    numbered.result = co_await retry->run(
+        [&]() -> Task<bool> {
+            const std::int64_t code = RetryTrace::attemptCode(index, attemptNumber++);
+            trace->attempt.mark(code);
+            RetryTrace::countOne(trace->attempts, trace->attemptsCounter);
+            bool succeeded = false;
+            bool refused = false;
+            if (!breaker) {
+                succeeded = co_await downstream->call();
+            } else {
+                const CallOutcome outcome = co_await breaker->call(downstream->call());
+                refused = outcome == CallOutcome::Rejected;
+                if (refused)
+                    ++numbered.rejected; // a refused attempt is a failed one: it is retried like any other
+                succeeded = outcome == CallOutcome::Success;
+            }
+            trace->outcome.mark(code * 4 + (succeeded ? 1 : refused ? 2 : 0));
+            co_return succeeded;
+        },
+        traceBackoff);
+    RetryTrace::countOne(numbered.result.succeeded ? trace->successes : trace->gaveUp,
+                         numbered.result.succeeded ? trace->successesCounter : trace->gaveUpCounter);
     co_return numbered;
 }
 
@@ -105,6 +163,7 @@ Task<QVariantMap> RetryScenario::run(ScenarioContext &context) const
     if (values.value(QStringLiteral("breaker")).toBool())
         breaker = std::make_shared<CircuitBreaker>(runtime, CircuitBreakerOptions{});
 
+    const auto trace = std::make_shared<RetryTrace>();
     const int calls = values.value(QStringLiteral("calls")).toInt();
     const Duration interval = ms("call_interval_ms");
     std::int64_t attemptsTotal = 0;
@@ -125,7 +184,7 @@ Task<QVariantMap> RetryScenario::run(ScenarioContext &context) const
         };
         for (int index = 0; index < calls; ++index) {
             co_await sleepUntil(start + interval * index);
-            running.spawn(retriedCall(index, retry, downstream, breaker),
+            running.spawn(retriedCall(index, retry, downstream, breaker, trace),
                           QStringLiteral("call-%1").arg(index));
         }
         while (auto finished = co_await running.joinNext())

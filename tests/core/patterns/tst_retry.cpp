@@ -77,6 +77,35 @@ private slots:
             QCOMPARE(retry.delay(n, 0xFFFF'FFFF'FFFF'FFFFull), retry.ceiling(n));
     }
 
+    void theBackoffObserverHearsEachWaitBeforeItStarts()
+    {
+        Runtime runtime(virtualConfig());
+        const Retry retry(policy(4, 10ms, 1000ms, Jitter::Full));
+        struct Heard
+        {
+            int retry;
+            Duration wait;
+            Instant at;
+        };
+        const auto [result, heard] = runtime.blockOn([](const Retry &r) -> Task<std::pair<RetryResult, QList<Heard>>> {
+            Runtime &rt = currentRuntime("test");
+            QList<Heard> told;
+            RetryResult outcome = co_await r.run([]() -> Task<bool> { co_return false; },
+                                                 [&](int n, Duration wait) { told.append({n, wait, rt.now()}); });
+            co_return std::pair{outcome, told};
+        }(retry));
+        QCOMPARE(result.attempts, 4);
+        QCOMPARE(heard.size(), 3);
+        Duration waited{};
+        for (int n = 0; n < 3; ++n) {
+            QCOMPARE(heard[n].retry, n);
+            QVERIFY(heard[n].wait == result.backoffs[std::size_t(n)]); // the very wait the result lists
+            // Told as that wait begins, after the earlier ones (the attempts take no time here).
+            QVERIFY(heard[n].at - heard[0].at == waited);
+            waited += heard[n].wait;
+        }
+    }
+
     void withFullJitterEachDelayLiesWithinZeroAndItsCeiling()
     {
         Runtime runtime(RuntimeConfig::deterministic(7));

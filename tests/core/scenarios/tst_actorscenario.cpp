@@ -5,7 +5,10 @@
 #include "scenariotest.h"
 #include "runtime/runtime.h"
 #include "scenarios/actorscenario.h"
+#include "trace/tracerecorder.h"
 #endif
+
+#include <bit>
 
 using namespace taskscope;
 using namespace taskscope::test;
@@ -21,6 +24,40 @@ QVariantMap runActor(const QVariantMap &overrides = {}, std::uint64_t seed = 1)
 long long metric(const QVariantMap &metrics, const char *name)
 {
     return metrics.value(QLatin1String(name)).toLongLong();
+}
+
+/// What the actor's page reads from the trace of one run.
+struct ActorTraceSeen
+{
+    QHash<QString, qlonglong> lastCounter;
+    QHash<QString, qlonglong> peakCounter;
+    QList<qlonglong> requests;
+    qlonglong answered = 0;
+};
+
+QVariantMap runTraced(const QVariantMap &overrides, ActorTraceSeen &seen)
+{
+    ActorScenario scenario;
+    Runtime runtime(RuntimeConfig::deterministic(1));
+    TraceRecorder recorder(1);
+    runtime.setTraceSink(&recorder);
+    QVariantMap parameters = scenario.defaultParameters();
+    parameters.insert(overrides);
+    ScenarioContext context{runtime, parameters, QStringLiteral("robust"), {}};
+    const QVariantMap metrics = runtime.blockOn(scenario.run(context));
+    runtime.setTraceSink(nullptr);
+    for (const TraceEvent &event : recorder.drain()) {
+        const QString name = recorder.objectName(event.object);
+        if (event.kind == TraceKind::Counter) {
+            seen.lastCounter.insert(name, event.value);
+            seen.peakCounter.insert(name, std::max<qlonglong>(seen.peakCounter.value(name), event.value));
+        } else if (event.kind == TraceKind::Instant && name == QStringLiteral("kv request")) {
+            seen.requests << event.value;
+        } else if (event.kind == TraceKind::Instant && name == QStringLiteral("kv answered")) {
+            ++seen.answered;
+        }
+    }
+    return metrics;
 }
 
 } // namespace
@@ -95,6 +132,44 @@ private slots:
         QCOMPARE(metric(metrics, "handled"), 0);
         QCOMPARE(metric(metrics, "elapsed_ms"), 0);
         QCOMPARE(metrics.value("live_after_run").toULongLong(), 0u);
+    }
+
+    void theTraceCarriesTheMailboxTheRequestsAndTheStore()
+    {
+        ActorTraceSeen seen;
+        const int clients = 6;
+        const int keySpace = 10;
+        const QVariantMap metrics =
+            runTraced({{"clients", clients}, {"ops_per_client", 60}, {"mailbox_capacity", 2},
+                       {"handle_us", 500}, {"key_space", keySpace}}, seen);
+        QCOMPARE(metric(metrics, "lost"), 0);
+        // Each request marked as it leaves and as its answer comes back, saying who and what.
+        QCOMPARE(qlonglong(seen.requests.size()), metric(metrics, "ops"));
+        QCOMPARE(seen.answered, metric(metrics, "ops"));
+        for (qlonglong code : seen.requests) {
+            QVERIFY(code % 4 <= 2);
+            QVERIFY(code / 4 / keySpace < clients);
+        }
+        QCOMPARE(qlonglong(std::count_if(seen.requests.begin(), seen.requests.end(), [](qlonglong c) { return c % 4 == 1; })),
+                 metric(metrics, "sets"));
+        // The actor's answered counts, the mailbox and the senders it held back.
+        QCOMPARE(seen.lastCounter.value("kv gets"), metric(metrics, "gets"));
+        QCOMPARE(seen.lastCounter.value("kv sets"), metric(metrics, "sets"));
+        QCOMPARE(seen.lastCounter.value("kv deletes"), metric(metrics, "deletes"));
+        QCOMPARE(seen.peakCounter.value("kv mailbox"), metric(metrics, "max_mailbox_len"));
+        QCOMPARE(seen.lastCounter.value("kv mailbox"), 0); // drained at the end
+        QVERIFY(metric(metrics, "sender_waits") > 0);
+        QCOMPARE(seen.lastCounter.value("kv sender waits"), metric(metrics, "sender_waits"));
+        QVERIFY(seen.peakCounter.value("kv senders waiting") > 0);
+        QVERIFY(seen.peakCounter.value("kv senders waiting") <= clients);
+        QCOMPARE(seen.lastCounter.value("kv senders waiting"), 0);
+        // The store: its size, and each client's keys as bits, which add up to it.
+        QVERIFY(metric(metrics, "store_size") > 0);
+        QCOMPARE(seen.lastCounter.value("kv store size"), metric(metrics, "store_size"));
+        qlonglong bits = 0;
+        for (int client = 0; client < clients; ++client)
+            bits += std::popcount(quint64(seen.lastCounter.value(QStringLiteral("kv keys of client %1").arg(client))));
+        QCOMPARE(bits, metric(metrics, "store_size"));
     }
 
     void theSameSeedGivesTheSameRun()

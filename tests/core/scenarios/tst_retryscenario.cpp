@@ -6,6 +6,7 @@
 #include "scenarios/retryscenario.h"
 #include "scenarios/scenariorunner.h"
 #include "scenariotest.h"
+#include "trace/tracerecorder.h"
 #endif
 
 #include <algorithm>
@@ -34,6 +35,41 @@ void checkConsistent(const QVariantMap &metrics)
     QCOMPARE(metric(metrics, "successes") + metric(metrics, "gave_up"), metric(metrics, "calls"));
     QVERIFY(metric(metrics, "attempts_total") >= metric(metrics, "calls"));
     QCOMPARE(metric(metrics, "live_after_run"), 0);
+}
+
+/// What the retry page reads from the trace of one run.
+struct RetryTraceSeen
+{
+    QHash<QString, qlonglong> lastCounter;
+    qlonglong attemptMarks = 0;
+    QList<qlonglong> outcomeMarks;
+    QList<qlonglong> backoffMarks;
+};
+
+/// Runs the retry scenario deterministically with a recorder and sorts out its trace.
+QVariantMap runTraced(const QVariantMap &overrides, RetryTraceSeen &seen)
+{
+    const Scenario *scenario = ScenarioCatalog::find(QStringLiteral("retry"));
+    Runtime runtime(RuntimeConfig::deterministic(1));
+    TraceRecorder recorder(1);
+    runtime.setTraceSink(&recorder);
+    QVariantMap parameters = scenario->defaultParameters();
+    parameters.insert(overrides);
+    ScenarioContext context{runtime, parameters, QStringLiteral("robust"), {}};
+    const QVariantMap metrics = runtime.blockOn(scenario->run(context));
+    runtime.setTraceSink(nullptr);
+    for (const TraceEvent &event : recorder.drain()) {
+        const QString name = recorder.objectName(event.object);
+        if (event.kind == TraceKind::Counter)
+            seen.lastCounter.insert(name, event.value);
+        else if (event.kind == TraceKind::Instant && name == QStringLiteral("retry attempt"))
+            ++seen.attemptMarks;
+        else if (event.kind == TraceKind::Instant && name == QStringLiteral("retry outcome"))
+            seen.outcomeMarks << event.value;
+        else if (event.kind == TraceKind::Instant && name == QStringLiteral("retry backoff"))
+            seen.backoffMarks << event.value;
+    }
+    return metrics;
 }
 
 } // namespace
@@ -97,6 +133,50 @@ private slots:
             QVERIFY2(waits.at(n) >= 0 && waits.at(n) <= ceiling,
                      qPrintable(QStringLiteral("retry %1 waited %2 ms").arg(n).arg(waits.at(n))));
         }
+    }
+
+    void theTraceMarksEveryAttemptOutcomeAndBackoffAndCountsTheTotals()
+    {
+        RetryTraceSeen seen;
+        const QVariantMap metrics =
+            runTraced({{"jitter", "none"}, {"attempts", 4}, {"base_backoff_ms", 40}, {"max_backoff_ms", 100},
+                       {"downstream_failure_rate", 0.7}, {"calls", 30}}, seen);
+        checkConsistent(metrics);
+        QVERIFY(metric(metrics, "gave_up") > 0); // most attempts fail: some calls run out
+        QCOMPARE(seen.attemptMarks, metric(metrics, "attempts_total"));
+        QCOMPARE(qlonglong(seen.outcomeMarks.size()), metric(metrics, "attempts_total"));
+        QCOMPARE(seen.lastCounter.value("retry attempts"), metric(metrics, "attempts_total"));
+        QCOMPARE(seen.lastCounter.value("retry successes"), metric(metrics, "successes"));
+        QCOMPARE(seen.lastCounter.value("retry gave up"), metric(metrics, "gave_up"));
+        // One outcome per attempt; the successes among them are the calls that succeeded.
+        QCOMPARE(qlonglong(std::count_if(seen.outcomeMarks.begin(), seen.outcomeMarks.end(),
+                                         [](qlonglong code) { return code % 4 == 1; })),
+                 metric(metrics, "successes"));
+        // A backoff before every retry, each exactly min(100, 40 × 2^n) ms without jitter (the cap shows).
+        QCOMPARE(qlonglong(seen.backoffMarks.size()), metric(metrics, "attempts_total") - metric(metrics, "calls"));
+        QList<double> firstCall;
+        for (qlonglong code : seen.backoffMarks) {
+            const qlonglong waitUs = code >> 22;
+            const qlonglong call = (code & ((1 << 22) - 1)) / 32;
+            const qlonglong retry = code % 32;
+            QVERIFY(call < metric(metrics, "calls"));
+            QCOMPARE(waitUs, std::min<qlonglong>(100, 40 << retry) * 1000);
+            if (call == 0)
+                firstCall << double(waitUs) / 1000;
+        }
+        QCOMPARE(firstCall, backoffs(metrics));
+    }
+
+    void withTheBreakerTheTraceTellsRefusedAttemptsApart()
+    {
+        RetryTraceSeen seen;
+        const QVariantMap metrics =
+            runTraced({{"downstream_failure_rate", 1.0}, {"breaker", true}, {"call_interval_ms", 10}}, seen);
+        QVERIFY(metric(metrics, "rejected") > 0);
+        QCOMPARE(qlonglong(std::count_if(seen.outcomeMarks.begin(), seen.outcomeMarks.end(),
+                                         [](qlonglong code) { return code % 4 == 2; })),
+                 metric(metrics, "rejected"));
+        QCOMPARE(seen.lastCounter.value("breaker state"), 1); // a dead service leaves it open
     }
 
     void aHealthyDownstreamNeedsNoRetries()

@@ -1,0 +1,563 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Taskscope
+
+/// The actor at work: the clients down the left, the bounded mailbox as a row of slots filling
+/// and draining, the senders a full mailbox holds back, and the actor that owns the store. Each
+/// Get / Set / Delete flies from its client into the mailbox and its oneshot reply flies back;
+/// on the right, what the actor has answered and what the store holds.
+///
+/// Drawn with plain Qt Quick items (Rectangles, Labels, a fixed pool of message tokens moved by
+/// NumberAnimations): everything here is a few dozen items whose properties change once per
+/// frame, which the scene graph batches cheaply. Canvas would repaint the whole picture in
+/// JavaScript every frame, and Qt Charts draws plots, not diagrams.
+///
+/// Where the numbers come from (all traced, see keyvalueactor.h and actorscenario.cpp): the
+/// counters "kv mailbox", "kv senders waiting", "kv gets" / "kv sets" / "kv deletes", "kv store
+/// size" and "kv keys of client <n>"; the instants "kv request" and "kv answered" move the
+/// tokens. At full rate many messages pass between two frames: a few of them are animated, and
+/// the counts say how many there were.
+Item {
+    id: root
+
+    required property EngineController controller
+
+    readonly property PatternState feed: root.controller.patternState
+    /// Every traced counter's latest value by name; changes once per drained frame.
+    readonly property var values: root.feed.values
+    readonly property var parameters: root.controller.effectiveParameters
+    readonly property int clients: root.parameters["clients"] ?? 4
+    readonly property int capacity: root.parameters["mailbox_capacity"] ?? 8
+    readonly property int keySpace: root.parameters["key_space"] ?? 16
+    readonly property int mailboxLength: root.counter("kv mailbox", 0)
+    readonly property int sendersWaiting: root.counter("kv senders waiting", 0)
+    readonly property int gets: root.counter("kv gets", 0)
+    readonly property int sets: root.counter("kv sets", 0)
+    readonly property int deletes: root.counter("kv deletes", 0)
+    readonly property int answered: root.gets + root.sets + root.deletes
+    readonly property int storeSize: root.counter("kv store size", 0)
+    /// The scenario traces the keys of its first 12 clients, when they have at most 32 keys.
+    readonly property int keyRows: root.keySpace <= 32 ? Math.min(root.clients, 12) : 0
+    readonly property var kindNames: ["GET", "SET", "DEL"]
+    readonly property var kindColors: [Theme.active, Theme.good, Theme.caution]
+    /// The newest writes to the store, newest first: {kind, key}.
+    property var recentWrites: []
+    /// The time of the newest instant already animated.
+    property real lastMarkMs: -1
+    /// Messages seen between the last two frames (sent + answered), and how many of them flew.
+    property int messagesLastFrame: 0
+    property int animatedLastFrame: 0
+
+    /// The latest value of a traced counter (re-read once per drained frame).
+    function counter(name: string, fallback: real): real {
+        return root.values[name] ?? fallback
+    }
+
+    /// Sends a few of the messages traced since the last frame flying; counts the rest.
+    function followMessages() {
+        const marks = root.feed.instants("kv ", 64) // newest first
+        if (marks.length === 0) { // a reset
+            root.lastMarkMs = -1
+            root.recentWrites = []
+            root.messagesLastFrame = 0
+            root.animatedLastFrame = 0
+            return
+        }
+        const fresh = marks.filter(mark => mark.t > root.lastMarkMs)
+        if (fresh.length === 0)
+            return
+        root.lastMarkMs = fresh[0].t
+        let writes = root.recentWrites.slice()
+        let flying = 0
+        for (const mark of fresh.reverse()) { // oldest first
+            const reply = mark.name === "kv answered"
+            if (!reply && mark.name !== "kv request")
+                continue
+            const kind = mark.value % 4
+            const rest = Math.floor(mark.value / 4)
+            const client = Math.floor(rest / root.keySpace)
+            if (reply && kind > 0)
+                writes.unshift({kind: kind, key: "c%1/k%2".arg(client).arg(rest % root.keySpace)})
+            // Three each way per frame keeps the picture readable at any rate.
+            if (flying < 6 && diagram.launch(kind, client, reply))
+                ++flying
+        }
+        root.recentWrites = writes.slice(0, 5)
+        root.messagesLastFrame = fresh.length
+        root.animatedLastFrame = flying
+    }
+
+    Connections {
+        target: root.feed
+        function onChanged() {
+            root.followMessages()
+        }
+    }
+
+    RowLayout {
+        anchors.fill: parent
+        anchors.margins: Theme.px(12)
+        spacing: Theme.px(16)
+
+        Item {
+            id: diagram
+
+            /// Under the "N clients" caption.
+            readonly property real cardsArea: diagram.height - Theme.px(26)
+            readonly property int maxCards: Math.max(2, Math.min(10, Math.floor(diagram.cardsArea / Theme.px(38))))
+            /// Client cards drawn; past maxCards the last one stands for all the others.
+            readonly property int cards: Math.min(root.clients, diagram.maxCards)
+            readonly property real cardWidth: Theme.px(100)
+            readonly property real cardHeight: Theme.px(30)
+            readonly property real cardPitch: Math.min(Theme.px(44), diagram.cardsArea / Math.max(1, diagram.cards))
+            readonly property real cardsTop: Theme.px(26) + (diagram.cardsArea - diagram.cards * diagram.cardPitch) / 2
+            readonly property real actorWidth: Theme.px(108)
+            readonly property real actorHeight: Theme.px(96)
+            readonly property real actorX: diagram.width - diagram.actorWidth
+            readonly property real midY: diagram.height / 2
+            /// Room for the mailbox: what the cards, the actor and the funnel leave. Slots narrow
+            /// down to fit; past one slot per 10 px each slot stands for several messages.
+            readonly property real mailboxRoom: Math.max(Theme.px(40), diagram.width - diagram.cardWidth - diagram.actorWidth - Theme.px(96))
+            readonly property int boxes: Math.max(1, Math.min(root.capacity, 32, Math.floor(diagram.mailboxRoom / Theme.px(10))))
+            readonly property real slotPitch: Math.min(Theme.px(24), diagram.mailboxRoom / diagram.boxes)
+            readonly property real slotWidth: diagram.slotPitch - Math.max(2, Math.round(diagram.slotPitch / 6))
+            readonly property real perBox: root.capacity / diagram.boxes
+            readonly property real mailboxWidth: diagram.boxes * diagram.slotPitch
+            readonly property real mailboxX: diagram.actorX - Theme.px(28) - diagram.mailboxWidth
+            readonly property real funnelX: diagram.mailboxX - Theme.px(30)
+            /// Replies run back below the mailbox and its waiting senders.
+            readonly property real replyY: diagram.midY + Theme.px(74)
+
+            /// The vertical centre of the card that client @p client is drawn as.
+            function cardY(client: int): real {
+                return diagram.cardsTop + (Math.min(client, diagram.cards - 1) + 0.5) * diagram.cardPitch
+            }
+
+            /// Starts a free token on its way; false when all are in the air.
+            function launch(kind: int, client: int, reply: bool): bool {
+                for (let index = 0; index < tokens.count; ++index) {
+                    const token = tokens.itemAt(index)
+                    if (token && !token.busy) {
+                        token.start(kind, client, reply)
+                        return true
+                    }
+                }
+                return false
+            }
+
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            Layout.minimumWidth: Theme.px(420)
+
+            // The clients.
+            Repeater {
+                model: diagram.cards
+
+                Rectangle {
+                    id: card
+
+                    required property int index
+                    readonly property bool others: card.index === diagram.cards - 1 && root.clients > diagram.cards
+
+                    objectName: "clientCard"
+                    x: 0
+                    y: diagram.cardY(card.index) - height / 2
+                    width: diagram.cardWidth
+                    height: Math.min(diagram.cardHeight, diagram.cardPitch - Theme.px(4))
+                    radius: 6
+                    color: Theme.laneBackground
+                    border.color: Theme.outline
+                    border.width: 2
+
+                    Label {
+                        anchors.centerIn: parent
+                        width: parent.width - Theme.px(8)
+                        horizontalAlignment: Text.AlignHCenter
+                        text: card.others ? qsTr("+%n more", "", root.clients - card.index) : qsTr("client %1").arg(card.index)
+                        font.pixelSize: Theme.px(15)
+                        font.bold: true
+                        fontSizeMode: Text.HorizontalFit
+                        minimumPixelSize: Theme.px(10)
+                    }
+                }
+            }
+            Label {
+                x: 0
+                y: Math.max(0, diagram.cardsTop - height - Theme.px(4))
+                width: diagram.cardWidth
+                horizontalAlignment: Text.AlignHCenter
+                text: root.clients === 1 ? qsTr("1 client") : qsTr("%1 clients").arg(root.clients)
+                font.pixelSize: Theme.px(14)
+                opacity: 0.8
+            }
+
+            // The way in (mpsc send) and the way back (each request's own oneshot).
+            Rectangle {
+                x: diagram.funnelX
+                y: diagram.midY - 1
+                width: diagram.mailboxX - diagram.funnelX
+                height: 3
+                color: Theme.outline
+            }
+            Rectangle {
+                x: diagram.funnelX
+                y: diagram.replyY - 1
+                width: diagram.actorX + diagram.actorWidth / 2 - diagram.funnelX
+                height: 3
+                color: Theme.outline
+            }
+            Rectangle {
+                x: diagram.actorX + diagram.actorWidth / 2 - 1
+                y: diagram.midY + diagram.actorHeight / 2
+                width: 3
+                height: diagram.replyY - y
+                color: Theme.outline
+            }
+            Label {
+                x: diagram.funnelX
+                y: diagram.replyY + Theme.px(4)
+                width: diagram.actorX + diagram.actorWidth / 2 - diagram.funnelX
+                horizontalAlignment: Text.AlignHCenter
+                text: qsTr("oneshot replies")
+                font.pixelSize: Theme.px(14)
+                opacity: 0.8
+                elide: Text.ElideRight
+            }
+
+            // The mailbox: its capacity as slots, the oldest message nearest the actor.
+            Label {
+                // Over the mailbox; a narrow one has it stick out to the left, away from the actor.
+                x: Math.min(diagram.mailboxX, diagram.mailboxX + diagram.mailboxWidth - width)
+                y: diagram.midY - Theme.px(20) - height - Theme.px(2)
+                text: qsTr("Mailbox  %1 / %2").arg(root.mailboxLength).arg(root.capacity)
+                font.pixelSize: Theme.px(17)
+                font.bold: true
+                color: root.mailboxLength >= root.capacity ? Theme.caution : Theme.text
+            }
+            Repeater {
+                model: diagram.boxes
+
+                Rectangle {
+                    id: box
+
+                    required property int index
+                    /// Whether this slot holds a message now (filled from the actor's end).
+                    readonly property bool taken: diagram.boxes - 1 - box.index < Math.ceil(root.mailboxLength / diagram.perBox)
+
+                    objectName: "mailboxSlot"
+                    x: diagram.mailboxX + box.index * diagram.slotPitch
+                    y: diagram.midY - height / 2
+                    width: diagram.slotWidth
+                    height: Theme.px(40)
+                    radius: 3
+                    // One colour: at full rate the mailbox flips between full and not full every
+                    // frame, and a colour for "full" would flicker; the caption turns amber instead.
+                    color: box.taken ? Theme.active : "transparent"
+                    border.color: box.taken ? color : Theme.outline
+                    border.width: 2
+                    // No colour animation: at full rate the level changes every frame, and a fade
+                    // that never finishes leaves every slot a muddy in-between.
+                }
+            }
+            // The senders a full mailbox holds back, one dot each, as far as there is room.
+            Row {
+                id: waitingRow
+
+                objectName: "waitingSenders"
+                x: diagram.funnelX
+                y: diagram.midY + Theme.px(28)
+                spacing: Theme.px(8)
+                visible: root.sendersWaiting > 0
+
+                Label {
+                    id: waitingLabel
+
+                    objectName: "sendersWaitingLabel"
+                    text: root.sendersWaiting === 1 ? qsTr("1 sender waiting") : qsTr("%1 senders waiting").arg(root.sendersWaiting)
+                    color: Theme.caution
+                    font.pixelSize: Theme.px(15)
+                    font.bold: true
+                }
+                Repeater {
+                    model: Math.min(root.sendersWaiting,
+                                    Math.max(0, Math.floor((diagram.actorX - Theme.px(16) - diagram.funnelX - waitingLabel.implicitWidth) / Theme.px(20))))
+
+                    Rectangle {
+                        anchors.verticalCenter: parent.verticalCenter
+                        width: Theme.px(12)
+                        height: Theme.px(12)
+                        radius: width / 2
+                        color: Theme.caution
+                    }
+                }
+            }
+
+            // The actor.
+            Rectangle {
+                id: actorBox
+
+                readonly property bool working: root.mailboxLength > 0
+
+                x: diagram.actorX
+                y: diagram.midY - diagram.actorHeight / 2
+                width: diagram.actorWidth
+                height: diagram.actorHeight
+                radius: 10
+                color: actorBox.working ? Theme.over(Theme.active, 0.35) : Theme.laneBackground
+                border.color: Theme.active
+                border.width: actorBox.working ? 4 : 2
+                // Not animated, as the slots: it may change every frame.
+                Column {
+                    anchors.centerIn: parent
+                    spacing: 2
+
+                    Label {
+                        anchors.horizontalCenter: parent.horizontalCenter
+                        text: qsTr("Actor")
+                        font.pixelSize: Theme.px(22)
+                        font.bold: true
+                    }
+                    Label {
+                        anchors.horizontalCenter: parent.horizontalCenter
+                        text: qsTr("owns the store")
+                        font.pixelSize: Theme.px(13)
+                        opacity: 0.8
+                    }
+                }
+                Label {
+                    anchors.left: parent.left
+                    anchors.right: parent.right
+                    anchors.bottom: parent.top
+                    anchors.bottomMargin: Theme.px(4)
+                    horizontalAlignment: Text.AlignHCenter
+                    text: qsTr("one at a time")
+                    font.pixelSize: Theme.px(13)
+                    opacity: 0.8
+                }
+            }
+
+            // The messages in the air: a fixed pool, reused.
+            Repeater {
+                id: tokens
+
+                model: 12
+
+                Rectangle {
+                    id: token
+
+                    required property int index
+                    property bool busy: false
+                    property bool reply: false
+                    property int kind: 0
+                    property int client: 0
+                    property real progress
+                    readonly property real fromY: diagram.cardY(token.client)
+                    /// Where the path turns (the funnel), as a share of the flight.
+                    readonly property real turn: token.reply ? 0.55 : 1
+
+                    function start(kind: int, client: int, reply: bool) {
+                        token.kind = kind
+                        token.client = client
+                        token.reply = reply
+                        token.busy = true
+                        flight.restart()
+                    }
+
+                    // Requests fly straight from their card into the mailbox; replies leave the actor
+                    // along the reply line, then turn up to their card.
+                    function along(from: real, to: real, share: real): real {
+                        return from + (to - from) * share
+                    }
+
+                    visible: token.busy
+                    width: Theme.px(44)
+                    height: Theme.px(22)
+                    radius: height / 2
+                    color: token.reply ? Theme.background : root.kindColors[token.kind]
+                    border.color: root.kindColors[token.kind]
+                    border.width: 2
+                    x: (token.reply
+                        ? (token.progress < token.turn
+                           ? token.along(diagram.actorX + diagram.actorWidth / 2, diagram.funnelX, token.progress / token.turn)
+                           : token.along(diagram.funnelX, diagram.cardWidth + token.width / 2 + 4, (token.progress - token.turn) / (1 - token.turn)))
+                        : token.along(diagram.cardWidth + token.width / 2 + 4, diagram.mailboxX - token.width / 2, token.progress)) - width / 2
+                    y: (token.reply
+                        ? (token.progress < token.turn ? diagram.replyY
+                                                       : token.along(diagram.replyY, token.fromY, (token.progress - token.turn) / (1 - token.turn)))
+                        : token.along(token.fromY, diagram.midY, token.progress)) - height / 2
+
+                    NumberAnimation on progress {
+                        id: flight
+
+                        running: false
+                        from: 0
+                        to: 1
+                        duration: 550
+                        easing.type: Easing.InOutQuad
+                        onFinished: token.busy = false
+                    }
+                    Label {
+                        anchors.centerIn: parent
+                        text: token.reply ? "↩" : root.kindNames[token.kind]
+                        color: token.reply ? root.kindColors[token.kind] : "#ffffff"
+                        font.pixelSize: Theme.px(12)
+                        font.bold: true
+                    }
+                }
+            }
+        }
+
+        // What the actor answered, and what the store holds.
+        ColumnLayout {
+            id: storeColumn
+
+            /// What the grid may not use: the counts, the captions and the spacing around them.
+            readonly property real besidesGrid: countsRow.height + answeredLabel.height + storeNumber.height
+                                                + Theme.px(26) + 5 * storeColumn.spacing
+
+            // Never taller than the page (the Pattern tab is short on a small screen): the grid
+            // shrinks instead, and the extras below it go first.
+            Layout.maximumHeight: root.height - Theme.px(24)
+            clip: true
+            Layout.preferredWidth: Theme.px(300)
+            Layout.maximumWidth: Theme.px(300)
+            Layout.fillHeight: true
+            spacing: Theme.px(6)
+
+            RowLayout {
+                id: countsRow
+
+                Layout.fillWidth: true
+                spacing: Theme.px(8)
+
+                Repeater {
+                    model: [
+                        {name: "getsCount", caption: qsTr("Gets"), value: root.gets, color: Theme.active},
+                        {name: "setsCount", caption: qsTr("Sets"), value: root.sets, color: Theme.good},
+                        {name: "deletesCount", caption: qsTr("Deletes"), value: root.deletes, color: Theme.caution}
+                    ]
+
+                    BigNumber {
+                        required property var modelData
+
+                        Layout.fillWidth: true
+                        Layout.preferredWidth: 1
+                        objectName: modelData.name
+                        caption: modelData.caption
+                        value: modelData.value
+                        color: modelData.color
+                        size: 26
+                    }
+                }
+            }
+            Label {
+                id: answeredLabel
+
+                Layout.fillWidth: true
+                text: qsTr("answered by the actor; %1 sends had to wait for room").arg(root.counter("kv sender waits", 0))
+                font.pixelSize: Theme.px(14)
+                opacity: 0.8
+                wrapMode: Text.Wrap
+            }
+            BigNumber {
+                id: storeNumber
+
+                Layout.fillWidth: true
+                objectName: "storeSize"
+                caption: qsTr("Store")
+                value: root.storeSize
+                suffix: qsTr("keys")
+                size: 26
+            }
+            // The store's contents: a row per client, a cell per key, filled while it is stored.
+            Grid {
+                id: storeGrid
+
+                readonly property real cell: Math.max(3, Math.min(Theme.px(16),
+                                                                  (storeColumn.width - Theme.px(36)) / Math.max(1, root.keySpace) - 2,
+                                                                  (storeColumn.height - storeColumn.besidesGrid) / Math.max(1, root.keyRows) - 2))
+
+                objectName: "storeGrid"
+                Layout.fillWidth: true
+                visible: root.keyRows > 0
+                columns: root.keySpace + 1
+                rowSpacing: 2
+                columnSpacing: 2
+
+                Repeater {
+                    model: root.keyRows * (root.keySpace + 1)
+
+                    Item {
+                        id: gridEntry
+
+                        required property int index
+                        readonly property int row: Math.floor(gridEntry.index / (root.keySpace + 1))
+                        readonly property int column: gridEntry.index % (root.keySpace + 1) - 1
+                        readonly property int bits: root.counter("kv keys of client " + gridEntry.row, 0)
+
+                        width: gridEntry.column < 0 ? Theme.px(34) : storeGrid.cell
+                        height: storeGrid.cell
+
+                        Label {
+                            visible: gridEntry.column < 0
+                            anchors.verticalCenter: parent.verticalCenter
+                            text: "c" + gridEntry.row
+                            font.pixelSize: Math.min(Theme.px(13), storeGrid.cell + 2)
+                            opacity: 0.8
+                        }
+                        Rectangle {
+                            /// Whether client row's key column is in the store now.
+                            readonly property bool held: gridEntry.column >= 0
+                                                         && Math.floor(gridEntry.bits / Math.pow(2, gridEntry.column)) % 2 === 1
+
+                            objectName: gridEntry.column >= 0 ? "storeCell" : ""
+                            visible: gridEntry.column >= 0
+                            anchors.fill: parent
+                            radius: 2
+                            color: held ? Theme.good : "transparent"
+                            border.color: held ? Theme.good : Theme.outline
+                            border.width: 1
+                        }
+                    }
+                }
+            }
+            Label {
+                Layout.fillWidth: true
+                visible: root.keyRows > 0 && root.keyRows < root.clients
+                text: qsTr("keys of the first %1 clients").arg(root.keyRows)
+                font.pixelSize: Theme.px(13)
+                opacity: 0.7
+            }
+            Label {
+                Layout.fillWidth: true
+                visible: root.keyRows === 0
+                text: qsTr("%1 keys per client: too many to draw, the size says it").arg(root.keySpace)
+                font.pixelSize: Theme.px(13)
+                opacity: 0.7
+                wrapMode: Text.Wrap
+            }
+            Label {
+                Layout.fillWidth: true
+                visible: root.recentWrites.length > 0 && storeColumn.height > Theme.px(420)
+                text: qsTr("Latest writes: ") + root.recentWrites.map(write => root.kindNames[write.kind] + " " + write.key).join(", ")
+                font.pixelSize: Theme.px(14)
+                wrapMode: Text.Wrap
+                maximumLineCount: 2
+                elide: Text.ElideRight
+            }
+            Item {
+                Layout.fillHeight: true
+            }
+            Label {
+                Layout.fillWidth: true
+                // Says why fewer tokens fly than the counts grow by.
+                visible: storeColumn.height > Theme.px(480)
+                opacity: root.messagesLastFrame > root.animatedLastFrame ? 0.7 : 0
+                text: qsTr("Too many messages to draw each one: a sample flies, the counts have them all.")
+                font.pixelSize: Theme.px(13)
+                wrapMode: Text.Wrap
+            }
+        }
+    }
+}
