@@ -64,7 +64,7 @@ Item {
         }
         return slowest
     }
-    /// What the requests would take one after the other.
+    /// What the requests would take one after the other ("In sequence").
     readonly property real sumMs: {
         let sum = 0
         for (const row of root.rows) {
@@ -75,7 +75,7 @@ Item {
     }
     /// The time axis' length: a round number above what has happened, so it rescales in steps.
     readonly property real axisMs: root.niceCeiling(Math.max(100, root.totalMs * 1.05, root.lastEndMs - root.startMs))
-    readonly property real rowHeight: Math.min(Theme.px(34), chart.height / Math.max(1, root.requests))
+    readonly property real rowHeight: Math.min(Theme.px(40), (chart.height - Theme.px(24)) / Math.max(1, root.requests))
     readonly property bool labelled: root.rowHeight >= Theme.px(20)
 
     /// The latest value of a traced counter (re-read once per drained frame).
@@ -179,14 +179,14 @@ Item {
             BigNumber {
                 Layout.fillWidth: true
                 objectName: "slowestTime"
-                caption: qsTr("Slowest request")
+                caption: qsTr("Slowest")
                 value: root.duration(root.slowestMs)
                 color: Theme.caution
             }
             BigNumber {
                 Layout.fillWidth: true
                 objectName: "sumTime"
-                caption: qsTr("One after another")
+                caption: qsTr("In sequence")
                 value: root.duration(root.sumMs)
                 color: Theme.idle
             }
@@ -224,6 +224,34 @@ Item {
                     Layout.minimumHeight: Theme.px(60)
                     clip: true
 
+                    // The time axis, right under the last row: a faint line and a label per
+                    // quarter of the axis, from the first request's start.
+                    Repeater {
+                        model: 5
+
+                        Item {
+                            id: tick
+
+                            required property int index
+                            readonly property real tickX: chart.gutter + tick.index / 4 * chart.plotWidth
+
+                            Rectangle {
+                                x: tick.tickX
+                                y: 0
+                                width: 1
+                                height: root.requests * root.rowHeight
+                                color: Theme.outline
+                                opacity: 0.5
+                            }
+                            Label {
+                                x: tick.tickX - (tick.index === 0 ? 0 : width / 2)
+                                y: root.requests * root.rowHeight + Theme.px(2)
+                                text: root.duration(tick.index / 4 * root.axisMs)
+                                font.pixelSize: Theme.px(13)
+                                opacity: 0.7
+                            }
+                        }
+                    }
                     Repeater {
                         // A count, not the rows themselves: the delegates stay while their
                         // data changes every frame (an array model would rebuild them all).
@@ -312,24 +340,6 @@ Item {
                                 font.pixelSize: Theme.px(15)
                                 font.bold: !bar.inFlight
                             }
-                        }
-                    }
-                }
-                // The time axis: five ticks from the first request's start.
-                Item {
-                    Layout.fillWidth: true
-                    Layout.preferredHeight: Theme.px(22)
-
-                    Repeater {
-                        model: 5
-
-                        Label {
-                            required property int index
-
-                            x: chart.gutter + index / 4 * chart.plotWidth - (index === 0 ? 0 : width / 2)
-                            text: root.duration(index / 4 * root.axisMs)
-                            font.pixelSize: Theme.px(13)
-                            opacity: 0.7
                         }
                     }
                 }

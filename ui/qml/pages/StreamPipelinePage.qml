@@ -44,7 +44,7 @@ Item {
     /// A new token on the same stage edge waits at least this long: a sample, not every item.
     readonly property int tokenSpacingMs: 110
     /// How long a token takes from one stage to the next.
-    readonly property int tokenTravelMs: 380
+    readonly property int tokenTravelMs: 170
     /// Values shown in the result strip while the run goes on ("…" where items went by unseen).
     property var growingResult: []
     /// The strip keeps the newest this many while running (the finished result shows 100).
@@ -82,14 +82,14 @@ Item {
         const dCollected = root.collected - root.seenCollected
         // An item's own value is known when one item moved on that edge this frame.
         if (dProduced > 0)
-            root.launch("source", dProduced === 1 ? String(root.produced) : "+" + dProduced, Theme.idle)
+            root.launch("source", dProduced === 1 ? String(root.produced) : root.several(dProduced), Theme.idle)
         if (dMapped > 0)
-            root.launch("map", dMapped === 1 ? String(root.mappedValue(root.mapped)) : "+" + dMapped, Theme.active)
+            root.launch("map", dMapped === 1 ? String(root.mappedValue(root.mapped)) : root.several(dMapped), Theme.active)
         if (dDropped > 0)
-            root.launch("drop", dDropped === 1 && dMapped <= 1 ? String(root.mappedValue(root.mapped)) : "+" + dDropped, Theme.bad)
+            root.launch("drop", dDropped === 1 && dMapped <= 1 ? String(root.mappedValue(root.mapped)) : root.several(dDropped), Theme.bad)
         if (dPassed > 0 || dCollected > 0) {
             const moved = Math.max(dPassed, dCollected)
-            root.launch("filter", moved === 1 ? String(root.lastCollected) : "+" + moved, Theme.good)
+            root.launch("filter", moved === 1 ? String(root.lastCollected) : root.several(moved), Theme.good)
         }
         if (dCollected > 0) {
             // The newest maxGrowing values; "…" stands where values went by unseen.
@@ -108,6 +108,11 @@ Item {
         root.seenCollected = root.collected
     }
 
+    /// A token's label when it stands for @p count items: "+37", "+4.5k" (short, to fit a gap).
+    function several(count: real): string {
+        return count < 1000 ? "+" + count : "+" + (count / 1000).toFixed(count < 10000 ? 1 : 0) + "k"
+    }
+
     /// Sends one token along @p edge ("source", "map", "filter": to the next stage; "drop":
     /// out of the filter), unless that edge sent one less than tokenSpacingMs ago.
     function launch(edge: string, label: string, tint: color) {
@@ -119,6 +124,7 @@ Item {
         root.nextFlyer = (root.nextFlyer + 1) % flyers.count
         if (!flyer)
             return
+        flyer.label = label // first: its width depends on it, and the path on its width
         const from = edge === "source" ? sourceBox : edge === "map" ? mapBox : filterBox
         const to = edge === "source" ? mapBox : edge === "map" ? filterBox : collectBox
         const y = stageRow.height / 2 - flyer.height / 2
@@ -127,7 +133,7 @@ Item {
             flyer.fly(label, tint, filterBox.x + filterBox.width / 2 - flyer.width / 2, filterBox.height - flyer.height / 2,
                       filterBox.x + filterBox.width * 0.8 - flyer.width / 2, stageRow.height - flyer.height, root.tokenTravelMs)
         else
-            flyer.fly(label, tint, from.x + from.width - flyer.width / 2, y, to.x - flyer.width / 2, y, root.tokenTravelMs)
+            flyer.fly(label, tint, from.x + from.width - flyer.width / 3, y, to.x - flyer.width * 2 / 3, y, root.tokenTravelMs)
     }
 
     Connections {
@@ -181,7 +187,7 @@ Item {
                 NumberAnimation { id: moveX; target: token; property: "x"; easing.type: Easing.InOutQuad }
                 NumberAnimation { id: moveY; target: token; property: "y"; easing.type: Easing.InOutQuad }
             }
-            NumberAnimation { target: token; property: "opacity"; to: 0; duration: 160 }
+            NumberAnimation { target: token; property: "opacity"; to: 0; duration: 90 }
         }
     }
 
@@ -222,6 +228,8 @@ Item {
             }
             Label {
                 Layout.fillWidth: true
+                // A short box (a small window) drops it: the line above the boxes says it too.
+                visible: stage.height >= Theme.px(130)
                 text: stage.operation
                 font.pixelSize: Theme.px(15)
                 font.family: "monospace"
@@ -236,7 +244,8 @@ Item {
                 Layout.fillWidth: true
                 text: String(stage.count)
                 color: stage.countColor
-                font.pixelSize: Theme.px(32)
+                // Large, but never pushing the captions out of a short box (a small window).
+                font.pixelSize: Math.min(Theme.px(40), stage.height * 0.22)
                 font.bold: true
                 horizontalAlignment: Text.AlignHCenter
                 fontSizeMode: Text.HorizontalFit
@@ -309,13 +318,15 @@ Item {
             id: stageRow
 
             /// The gap between two boxes, where the tokens travel.
-            readonly property real gap: Math.max(Theme.px(56), stageRow.width * 0.09)
+            readonly property real gap: Math.max(Theme.px(64), stageRow.width * 0.1)
             readonly property real boxWidth: (stageRow.width - 3 * stageRow.gap) / 4
             readonly property real boxHeight: stageRow.height - Theme.px(44)
 
             Layout.fillWidth: true
-            Layout.preferredHeight: Theme.px(210)
-            Layout.minimumHeight: Theme.px(170)
+            Layout.fillHeight: true
+            Layout.preferredHeight: Theme.px(230)
+            Layout.minimumHeight: Theme.px(140)
+            Layout.maximumHeight: Theme.px(260)
 
             Repeater {
                 model: 3
@@ -382,7 +393,7 @@ Item {
                 width: stageRow.boxWidth
                 height: stageRow.boxHeight
                 title: qsTr("Collect")
-                operation: qsTr("into a vector")
+                operation: qsTr("keeps all")
                 caption: qsTr("collected")
                 count: root.collected
                 countColor: Theme.good
@@ -419,8 +430,11 @@ Item {
         }
         Rectangle {
             Layout.fillWidth: true
+            // As tall as the values need, up to a few rows (the list can be 100 long).
             Layout.fillHeight: true
+            Layout.preferredHeight: resultFlow.implicitHeight + Theme.px(16)
             Layout.minimumHeight: Theme.px(44)
+            Layout.maximumHeight: Math.min(Theme.px(150), resultFlow.implicitHeight + Theme.px(16))
             color: Theme.laneBackground
             radius: 6
             clip: true
@@ -433,7 +447,9 @@ Item {
                 readonly property var shown: root.finished ? root.metrics["result"].map(value => String(value)) : root.growingResult
 
                 objectName: "resultFlow"
-                anchors.fill: parent
+                anchors.left: parent.left
+                anchors.right: parent.right
+                anchors.top: parent.top
                 anchors.margins: Theme.px(8)
                 spacing: Theme.px(6)
 
@@ -482,6 +498,9 @@ Item {
             font.pixelSize: Theme.px(15)
             opacity: 0.8
             elide: Text.ElideRight
+        }
+        Item {
+            Layout.fillHeight: true
         }
     }
 }
