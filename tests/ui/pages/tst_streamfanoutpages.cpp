@@ -103,6 +103,11 @@ private slots:
         }
         QVERIFY(itemNamed(page(), QStringLiteral("resultSummary"))->property("text").toString().contains(
             metrics.value("sum").toString()));
+        // Items flew while it ran; once nothing moves, every token has landed and faded.
+        const QList<QQuickItem *> tokens = itemsNamed(page(), QStringLiteral("flyingToken"));
+        QCOMPARE(tokens.size(), 24);
+        QVERIFY(std::any_of(tokens.begin(), tokens.end(), [](QQuickItem *token) { return !token->property("label").toString().isEmpty(); }));
+        QTRY_VERIFY(std::all_of(tokens.begin(), tokens.end(), [](QQuickItem *token) { return token->opacity() == 0.0; }));
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
 

@@ -270,9 +270,12 @@ Item {
                             width: chart.width
                             height: root.rowHeight
 
+                            // Stripes help read a row across; on rows a pixel or two high they
+                            // would only shimmer.
                             Rectangle {
                                 anchors.fill: parent
-                                color: rowItem.modelData.index % 2 === 0 ? Theme.laneBackground : "transparent"
+                                visible: root.labelled
+                                color: rowItem.index % 2 === 0 ? Theme.laneBackground : "transparent"
                             }
                             Label {
                                 visible: root.labelled
@@ -307,7 +310,7 @@ Item {
                                 x: chart.gutter + (rowItem.modelData.startMs - root.startMs) / root.axisMs * chart.plotWidth
                                 width: Math.max(Theme.px(4), (bar.endMs - rowItem.modelData.startMs) / root.axisMs * chart.plotWidth)
                                 y: root.rowHeight * 0.15
-                                height: Math.max(2, root.rowHeight * 0.7)
+                                height: Math.max(1, root.rowHeight * 0.7)
                                 radius: Math.min(4, height / 2)
                                 color: root.statusColor(bar.status)
                                 opacity: bar.inFlight ? 0.85 : 1
@@ -318,11 +321,11 @@ Item {
                                     anchors.top: parent.top
                                     anchors.bottom: parent.bottom
                                     width: Theme.px(4)
-                                    visible: bar.inFlight
+                                    visible: bar.inFlight && root.labelled
                                     color: Theme.highlight
 
                                     SequentialAnimation on opacity {
-                                        running: bar.inFlight
+                                        running: bar.inFlight && root.labelled
                                         loops: Animation.Infinite
                                         NumberAnimation { from: 0.9; to: 0.2; duration: 450 }
                                         NumberAnimation { from: 0.2; to: 0.9; duration: 450 }

@@ -403,7 +403,9 @@ Item {
 
                 model: 24
 
-                Token {}
+                Token {
+                    objectName: "flyingToken"
+                }
             }
         }
 
