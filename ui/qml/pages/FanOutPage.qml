@@ -83,6 +83,7 @@ Item {
         return root.values[name] ?? fallback
     }
 
+    /// The rows (see rows) as the trace has them now.
     function readRows(): var {
         const ranks = {}
         const order = root.readCompletionOrder()
@@ -107,6 +108,7 @@ Item {
         return out
     }
 
+    /// "completion 1", "completion 2", … up to the first not traced yet.
     function readCompletionOrder(): var {
         const order = []
         for (let place = 1; place <= root.requests; ++place) {
@@ -128,10 +130,12 @@ Item {
         return 10 * power
     }
 
+    /// "850 ms", "1.25 s".
     function duration(ms: real): string {
         return ms < 1000 ? qsTr("%1 ms").arg(Math.round(ms)) : qsTr("%1 s").arg((ms / 1000).toFixed(2))
     }
 
+    /// In flight (-1), no answer (0), 2xx/3xx, or an error status.
     function statusColor(status: int): color {
         if (status < 0)
             return Theme.active

@@ -50,6 +50,17 @@ Item {
     /// The strip keeps the newest this many while running (the finished result shows 100).
     readonly property int maxGrowing: 60
 
+    // The counts seen at the last frame: a token flies for each stage whose count went up.
+    property real seenProduced: 0
+    property real seenMapped: 0
+    property real seenPassed: 0
+    property real seenDropped: 0
+    property real seenCollected: 0
+    /// When each edge last sent a token (Date.now() ms, by edge name).
+    property var lastLaunch: ({})
+    /// The next token of the pool to send (round robin).
+    property int nextFlyer: 0
+
     /// The latest value of a traced counter (re-read once per drained frame).
     function counter(name: string, fallback: real): real {
         return root.values[name] ?? fallback
@@ -59,15 +70,6 @@ Item {
     function mappedValue(ordinal: real): real {
         return ordinal * root.multiply
     }
-
-    // The counts seen at the last frame: a token flies for each stage whose count went up.
-    property real seenProduced: 0
-    property real seenMapped: 0
-    property real seenPassed: 0
-    property real seenDropped: 0
-    property real seenCollected: 0
-    property var lastLaunch: ({})
-    property int nextFlyer: 0
 
     /// Compares this frame's counts with the last and sends the tokens; a reset starts over.
     function takeFrame() {
