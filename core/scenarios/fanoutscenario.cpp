@@ -6,6 +6,7 @@
 #include "trace/tracecounter.h"
 
 #include <atomic>
+#include <deque>
 #include <stdexcept>
 #include <utility>
 
@@ -13,17 +14,27 @@ namespace taskscope {
 
 namespace {
 
+/// What a request's trace counter "request <i>" reads while the request is out: an answer
+/// replaces it with the HTTP status (0: no answer).
+constexpr std::int64_t kRequestInFlight = -1;
+
 /// Shared by the scenario and its request tasks (atomics: requests run on any worker; shared,
 /// so a request task that outlives an aborted run still has them).
 struct Measures
 {
-    explicit Measures(QString counterName)
+    Measures(QString counterName, int requests)
         : inFlightCounter(std::move(counterName))
     {
+        for (int index = 0; index < requests; ++index)
+            requestCounters.emplace_back(QStringLiteral("request %1").arg(index));
     }
     std::atomic<int> inFlight{0};
     std::atomic<int> maxInFlight{0};
     TraceCounter inFlightCounter;
+    /// One per request, "request <i>": kRequestInFlight from the moment it goes out, then its
+    /// status; the Pattern page draws each request's bar from them. (Filled before any request
+    /// starts and never resized, so the tasks read it without a lock.)
+    std::deque<TraceCounter> requestCounters;
 };
 
 /// One request's outcome, for the collector.
@@ -59,7 +70,10 @@ Task<Completion> fetch(int index, QString path, std::shared_ptr<HttpTransport> t
                        std::shared_ptr<Measures> measures)
 {
     const InFlight counted(*measures);
+    const TraceCounter &traced = measures->requestCounters[std::size_t(index)];
+    traced.set(kRequestInFlight);
     HttpResponse response = co_await transport->get(std::move(path));
+    traced.set(response.status);
     co_return Completion{index, std::move(response)};
 }
 
@@ -157,7 +171,10 @@ Task<QVariantMap> FanOutScenario::run(ScenarioContext &context) const
                                                                                          : QString());
     }
 
-    auto measures = std::make_shared<Measures>(QStringLiteral("requests in flight"));
+    auto measures = std::make_shared<Measures>(QStringLiteral("requests in flight"), requests);
+    // "completion <k>" = the request whose answer was handled k-th (from 1): the completion
+    // order as the trace tells it, one named counter per place so none is merged away.
+    std::deque<TraceCounter> completionCounters;
     const Instant start = runtime.now();
     QVariantList completionOrder;
     QVariantList statuses;
@@ -178,6 +195,8 @@ Task<QVariantMap> FanOutScenario::run(ScenarioContext &context) const
         while (auto done = co_await inFlight.joinNext()) {
             const Completion &completion = done->value();
             completionOrder << completion.index;
+            completionCounters.emplace_back(QStringLiteral("completion %1").arg(completionOrder.size()));
+            completionCounters.back().set(completion.index);
             statuses[completion.index] = completion.response.status;
             if (!completion.response.answered())
                 ++errors;

@@ -54,6 +54,9 @@ Task<QVariantMap> StreamPipelineScenario::run(ScenarioContext &context) const
     Runtime &runtime = context.runtime;
     const Instant start = runtime.now();
 
+    // Each stage is named, so the trace counts what it passes on ("stage iter", "stage map",
+    // "stage filter", "stage filter dropped", "stage collect", "stage collect last"): the
+    // Pattern page animates the items from those counters.
     // The seed's map is synchronous; with a delay it becomes an awaited stage (then) that
     // sleeps in a span per item, so the timeline shows each item passing through it.
     Stream<qint64> source = iter(std::views::iota(qint64(1), itemCount + 1), QStringLiteral("iter"));
@@ -69,7 +72,7 @@ Task<QVariantMap> StreamPipelineScenario::run(ScenarioContext &context) const
     const std::vector<qint64> kept =
         co_await std::move(mapped)
             .filter([threshold](qint64 value) { return value > threshold; }, QStringLiteral("filter"))
-            .collect();
+            .collect(QStringLiteral("collect"));
     const Duration elapsed = runtime.now() - start;
 
     QVariantList result;

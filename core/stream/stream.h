@@ -16,7 +16,9 @@
 ///                                .collect();               // 6, 8, …, 20
 /// ```
 /// A stage given a name records a TraceCounter "stage <name>" with the items it has passed on,
-/// so the timeline shows the items flowing ("stage map: 7").
+/// so the timeline shows the items flowing ("stage map: 7"). A named filter also counts the
+/// items it refused ("stage <name> dropped"), and a named collect the items it took, plus the
+/// latest one when items are integers ("stage <name> last").
 
 #include "runtime/task.h"
 #include "stream/streamsource.h"
@@ -73,7 +75,7 @@ public:
     /// Ends after the first @p count items, without pulling any more from upstream.
     [[nodiscard]] Stream take(std::size_t count, QString stageName = {}) &&;
     /// Awaits every item, in order, into a vector.
-    [[nodiscard]] Task<std::vector<T>> collect() &&;
+    [[nodiscard]] Task<std::vector<T>> collect(QString stageName = {}) &&;
 
 private:
     std::unique_ptr<StreamSource<T>> m_source;

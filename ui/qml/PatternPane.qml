@@ -16,7 +16,9 @@ Item {
         "circuit-breaker": "CircuitBreakerPage.qml",
         "connection-pool": "ConnectionPoolPage.qml",
         "actor": "ActorPage.qml",
-        "retry": "RetryPage.qml"
+        "retry": "RetryPage.qml",
+        "stream-pipeline": "StreamPipelinePage.qml",
+        "fan-out": "FanOutPage.qml"
     })
     readonly property string pageFile: root.pages[root.controller.scenarioId] ?? ""
     /// The page on screen (null while there is none), for tests.

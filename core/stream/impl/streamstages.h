@@ -114,6 +114,7 @@ public:
         : m_upstream(std::move(upstream))
         , m_predicate(std::move(predicate))
         , m_counter(stageName)
+        , m_dropped(stageName.isEmpty() ? QString() : stageName + QStringLiteral(" dropped"))
     {
     }
 
@@ -124,6 +125,7 @@ public:
                 m_counter.passed();
                 co_return item;
             }
+            m_dropped.passed();
         }
         co_return std::nullopt;
     }
@@ -132,6 +134,7 @@ private:
     Stream<T> m_upstream;
     F m_predicate;
     StageCounter m_counter;
+    StageCounter m_dropped; ///< "stage <name> dropped": the items the predicate refused
 };
 
 template<typename T, typename U, typename F>
@@ -193,13 +196,45 @@ private:
     StageCounter m_counter;
 };
 
-/// Awaits every item of @p stream (owned by this frame, so nothing dangles).
+/// The latest item a named collect took, as "stage <name> last", for integral items only (a
+/// counter holds a number); other item types record nothing here.
 template<typename T>
-Task<std::vector<T>> collectAll(Stream<T> stream)
+class LastItemCounter
 {
+public:
+    explicit LastItemCounter(const QString &stageName)
+    {
+        if constexpr (std::is_integral_v<T>) {
+            if (!stageName.isEmpty())
+                m_counter.emplace(QStringLiteral("stage %1 last").arg(stageName));
+        }
+    }
+    void took(const T &item) const noexcept
+    {
+        if constexpr (std::is_integral_v<T>) {
+            if (m_counter)
+                m_counter->set(std::int64_t(item));
+        }
+    }
+
+private:
+    std::optional<TraceCounter> m_counter;
+};
+
+/// Awaits every item of @p stream (owned by this frame, so nothing dangles); a named collect
+/// counts the items it took and records the latest (see Stream::collect).
+template<typename T>
+Task<std::vector<T>> collectAll(Stream<T> stream, QString stageName)
+{
+    StageCounter counter(stageName);
+    const LastItemCounter<T> last(stageName);
     std::vector<T> items;
-    while (std::optional<T> item = co_await stream.next())
+    while (std::optional<T> item = co_await stream.next()) {
+        // The value first: a page that sees the count go up reads the item it counted.
+        last.took(*item);
+        counter.passed();
         items.push_back(std::move(*item));
+    }
     co_return items;
 }
 
@@ -267,9 +302,9 @@ Stream<T> Stream<T>::take(std::size_t count, QString stageName) &&
 }
 
 template<typename T>
-Task<std::vector<T>> Stream<T>::collect() &&
+Task<std::vector<T>> Stream<T>::collect(QString stageName) &&
 {
-    return detail::collectAll(std::move(*this));
+    return detail::collectAll(std::move(*this), std::move(stageName));
 }
 
 template<std::ranges::input_range Range>

@@ -7,6 +7,7 @@
 #include "runtime/runtime.h"
 #include "scenarios/fanoutscenario.h"
 #include "scenarios/scenariorunner.h"
+#include "trace/tracerecorder.h"
 #endif
 
 #include <algorithm>
@@ -39,6 +40,36 @@ QList<int> byDelay(const QList<int> &delays)
     std::iota(indices.begin(), indices.end(), 0);
     std::stable_sort(indices.begin(), indices.end(), [&](int a, int b) { return delays.at(a) < delays.at(b); });
     return indices;
+}
+
+/// Every counter value a run traced, by counter name, in the order set, with the times (ms).
+struct TracedCounters
+{
+    QHash<QString, QList<qlonglong>> values;
+    QHash<QString, QList<double>> timesMs;
+};
+
+/// Runs fan-out deterministically with @p overrides, recording its trace; gives the metrics
+/// and fills @p traced with the counters.
+QVariantMap runFanOutTraced(const QVariantMap &overrides, TracedCounters &traced)
+{
+    FanOutScenario scenario;
+    TraceRecorder recorder(1);
+    Runtime runtime(RuntimeConfig::deterministic(1));
+    runtime.setTraceSink(&recorder);
+    QVariantMap parameters = scenario.defaultParameters();
+    parameters.insert(overrides);
+    ScenarioContext context{runtime, parameters, QStringLiteral("robust"), {}};
+    const QVariantMap metrics = runtime.blockOn(scenario.run(context));
+    runtime.setTraceSink(nullptr);
+    for (const TraceEvent &event : recorder.drain()) {
+        if (event.kind != TraceKind::Counter)
+            continue;
+        const QString name = recorder.objectName(event.object);
+        traced.values[name] << qlonglong(event.value);
+        traced.timesMs[name] << double(event.timeNs) / 1e6;
+    }
+    return metrics;
 }
 
 } // namespace
@@ -163,6 +194,37 @@ private slots:
             runFanOut({{"requests", 8}, {"delay_order", "descending"}, {"base_delay_ms", 5}}, virtualConfig(4));
         QCOMPARE(ints(metrics.value("completion_order")), (QList<int>{7, 6, 5, 4, 3, 2, 1, 0}));
         QCOMPARE(metrics.value("total_ms").toLongLong(), 40);
+    }
+
+    void eachRequestIsTracedFromItsStartToItsStatusAndEachCompletionByPlace()
+    {
+        // Two at a time, descending, half of them failing: starts are staggered, statuses mixed.
+        TracedCounters traced;
+        const QVariantMap metrics = runFanOutTraced(
+            {{"requests", 6}, {"base_delay_ms", 100}, {"concurrency", 2}, {"delay_order", "descending"},
+             {"failure_rate", 0.5}},
+            traced);
+        const QList<int> statuses = ints(metrics.value("statuses"));
+        const QList<int> delays = ints(metrics.value("delays_ms"));
+        const QList<int> order = ints(metrics.value("completion_order"));
+        QCOMPARE(order.size(), 6);
+        QVERIFY2(statuses.contains(500) && statuses.contains(200), "seed 1 should mix 200s and 500s");
+        for (int index = 0; index < 6; ++index) {
+            const QString name = QStringLiteral("request %1").arg(index);
+            // In flight (-1) when it went out, then its status, once each.
+            QCOMPARE(traced.values.value(name), (QList<qlonglong>{-1, statuses.at(index)}));
+            const QList<double> times = traced.timesMs.value(name);
+            QCOMPARE(times.at(1) - times.at(0), double(delays.at(index)));
+            // Its place in the completion order, as the collector handled it.
+            const QString place = QStringLiteral("completion %1").arg(order.indexOf(index) + 1);
+            QCOMPARE(traced.values.value(place), (QList<qlonglong>{index}));
+        }
+        QVERIFY(!traced.values.contains(QStringLiteral("completion 7")));
+        // At most two in flight: request 2 goes out only when the first answer is in.
+        QCOMPARE(traced.timesMs.value(QStringLiteral("request 2")).at(0), double(std::min(delays.at(0), delays.at(1))));
+        const QList<qlonglong> inFlight = traced.values.value(QStringLiteral("requests in flight"));
+        QVERIFY(!inFlight.isEmpty());
+        QCOMPARE(*std::max_element(inFlight.begin(), inFlight.end()), metrics.value("max_in_flight").toLongLong());
     }
 
     void settingsOutsideTheRangeAreRejectedWithTheName_data()

@@ -6,6 +6,7 @@
 #include "runtime/runtime.h"
 #include "scenarios/scenariorunner.h"
 #include "scenarios/streampipelinescenario.h"
+#include "trace/tracerecorder.h"
 #endif
 
 using namespace taskscope;
@@ -17,6 +18,35 @@ namespace {
 QVariantMap runPipeline(const QVariantMap &overrides = {})
 {
     return runScenario(StreamPipelineScenario(), overrides);
+}
+
+/// Runs the pipeline deterministically with @p overrides, recording its trace; gives the
+/// metrics and fills @p counters with every value each named counter was set to, in order.
+QVariantMap runPipelineTraced(const QVariantMap &overrides, QHash<QString, QList<qlonglong>> &counters)
+{
+    StreamPipelineScenario scenario;
+    TraceRecorder recorder(1);
+    Runtime runtime(RuntimeConfig::deterministic(1));
+    runtime.setTraceSink(&recorder);
+    QVariantMap parameters = scenario.defaultParameters();
+    parameters.insert(overrides);
+    ScenarioContext context{runtime, parameters, QStringLiteral("robust"), {}};
+    const QVariantMap metrics = runtime.blockOn(scenario.run(context));
+    runtime.setTraceSink(nullptr);
+    for (const TraceEvent &event : recorder.drain()) {
+        if (event.kind == TraceKind::Counter)
+            counters[recorder.objectName(event.object)] << qlonglong(event.value);
+    }
+    return metrics;
+}
+
+/// 1, 2, …, @p count.
+QList<qlonglong> upTo(qlonglong count)
+{
+    QList<qlonglong> out;
+    for (qlonglong value = 1; value <= count; ++value)
+        out << value;
+    return out;
 }
 
 } // namespace
@@ -59,6 +89,29 @@ private slots:
         const QVariantMap metrics = runPipeline({{"stage_delay_ms", 10}, {"items", 10}});
         QCOMPARE(metrics.value("elapsed_ms").toLongLong(), 100);
         QCOMPARE(metrics.value("result").toList(), QVariantList({6, 8, 10, 12, 14, 16, 18, 20}));
+    }
+
+    void everyStageCountsItsItemsInTheTrace()
+    {
+        // With a delay the map is the awaited kind (then); both kinds count the same way.
+        for (int delayMs : {0, 10}) {
+            QHash<QString, QList<qlonglong>> counters;
+            const QVariantMap metrics =
+                runPipelineTraced({{"items", 12}, {"multiply", 3}, {"keep_above", 10}, {"stage_delay_ms", delayMs}}, counters);
+            const qlonglong kept = metrics.value("count").toLongLong();
+            QCOMPARE(kept, 9); // 3 × 4 … 3 × 12
+            // Each counter goes up one item at a time.
+            QCOMPARE(counters.value("stage iter"), upTo(12));
+            QCOMPARE(counters.value("stage map"), upTo(12));
+            QCOMPARE(counters.value("stage filter"), upTo(kept));
+            QCOMPARE(counters.value("stage filter dropped"), upTo(12 - kept));
+            QCOMPARE(counters.value("stage collect"), upTo(kept));
+            // The collect stage's latest item, one per item taken: the result, in order.
+            QVariantList last;
+            for (qlonglong value : counters.value("stage collect last"))
+                last << value;
+            QCOMPARE(last, metrics.value("result").toList());
+        }
     }
 
     void listMetricsShowTheFirstHundredValuesButCountAll()
