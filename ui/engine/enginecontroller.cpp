@@ -317,6 +317,8 @@ void EngineController::reset()
     m_eventLog.clear();
     m_patternState.clear();
     m_taskNames.clear();
+    m_logBacklog.clear();
+    m_slowViewsClock.invalidate();
     m_warnings.clear();
     updateTaskDetail();
     if (!m_metrics.isEmpty()) {
@@ -326,6 +328,7 @@ void EngineController::reset()
     setState(State::Idle);
     updateAwaitingLines();
     emit frameUpdated();
+    emit slowViewsUpdated();
 }
 
 QString EngineController::screenshotPath() const
@@ -366,8 +369,8 @@ void EngineController::drain()
         }
         setState(State::Finished);
         m_run.reset();
+        refreshSlowViews(); // the last events, at once
     }
-    updateAwaitingLines();
     m_lastDrainMs = double(cost.nsecsElapsed()) / 1e6;
     emit frameUpdated();
 }
@@ -379,8 +382,16 @@ void EngineController::applyEvents(const std::vector<TraceEvent> &events,
         m_taskNames.insert(it.key(), it->name);
     m_registry.apply(events, descriptions);
     const ObjectNames objectNames = m_recorder ? m_recorder->objectNames() : ObjectNames();
-    m_eventLog.append(events, m_taskNames, objectNames);
     m_patternState.apply(events, objectNames);
+    // The log shows only its newest lines: keep no more than those for the next refresh.
+    const std::size_t keep = std::size_t(EventLogModel::capacity);
+    if (events.size() >= keep)
+        m_logBacklog.assign(events.end() - std::ptrdiff_t(keep), events.end());
+    else {
+        m_logBacklog.insert(m_logBacklog.end(), events.begin(), events.end());
+        if (m_logBacklog.size() > 2 * keep)
+            m_logBacklog.erase(m_logBacklog.begin(), m_logBacklog.end() - std::ptrdiff_t(keep));
+    }
     for (const TraceEvent &event : events) {
         switch (event.kind) {
         case TraceKind::PollStart: m_timeline.pollStarted(event.worker, event.task, event.timeNs); break;
@@ -395,12 +406,28 @@ void EngineController::applyEvents(const std::vector<TraceEvent> &events,
         }
     }
     m_registry.prune(m_registry.lastEventTime());
+    if (m_state != State::Running || !m_slowViewsClock.isValid() || m_slowViewsClock.elapsed() >= slowViewIntervalMs)
+        refreshSlowViews();
+}
+
+void EngineController::refreshSlowViews()
+{
+    m_slowViewsClock.start();
+    const ObjectNames objectNames = m_recorder ? m_recorder->objectNames() : ObjectNames();
+    m_eventLog.append(m_logBacklog, m_taskNames, objectNames);
+    m_logBacklog.clear();
     m_taskModel.refresh();
-    m_warnings.clear();
+    QStringList warnings;
     for (const TaskWarning &warning : m_registry.warnings())
-        m_warnings << warning.message;
+        warnings << warning.message;
+    const QVariantMap before = m_awaitingLines;
+    updateAwaitingLines();
     if (m_selectedTask != 0)
         updateTaskDetail();
+    if (warnings != m_warnings || before != m_awaitingLines) {
+        m_warnings = warnings;
+        emit slowViewsUpdated();
+    }
 }
 
 void EngineController::setSelectedTask(qint64 task)

@@ -4,7 +4,12 @@
 /// (run, pause, step, reset, speed) and the live views (task table, timeline, metrics).
 ///
 /// QML never holds engine pointers: a timer at display rate drains the trace into the task
-/// registry, the table model and the timeline data, then emits frameUpdated().
+/// registry, the timeline data and the pattern pages' feed, then emits frameUpdated(). The
+/// views that are read rather than watched — the task table, the event log, the warnings, the
+/// awaiting lines, the task detail — follow at most every slowViewIntervalMs while a run goes
+/// (slowViewsUpdated()): text that changes sixty times a second cannot be read, and rebinding
+/// it each frame cost the busiest scenario most of its frame time (mostly in the QML garbage
+/// collector). When the run is paused, stepped or over, they follow every drain.
 
 #include "engine/patternstate.h"
 #include "engine/timelinedata.h"
@@ -15,6 +20,7 @@
 #include "trace/taskregistry.h"
 #include "trace/tracerecorder.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QQuickWindow>
 #include <QStringList>
@@ -54,7 +60,7 @@ class EngineController : public QObject
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
     Q_PROPERTY(double elapsedMs READ elapsedMs NOTIFY frameUpdated)
     Q_PROPERTY(QVariantMap metrics READ metrics NOTIFY metricsChanged)
-    Q_PROPERTY(QStringList warnings READ warnings NOTIFY frameUpdated)
+    Q_PROPERTY(QStringList warnings READ warnings NOTIFY slowViewsUpdated)
     Q_PROPERTY(QStringList workerNames READ workerNames NOTIFY workerNamesChanged)
     Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
     Q_PROPERTY(TaskTableModel *taskModel READ taskModel CONSTANT)
@@ -68,8 +74,8 @@ class EngineController : public QObject
     Q_PROPERTY(QVariantMap taskDetail READ taskDetail NOTIFY taskDetailChanged)
 
     // Pattern pages: where tasks wait now, and presets.
-    /// "file:line" → how many live tasks are suspended at that await now (updated each drain).
-    Q_PROPERTY(QVariantMap awaitingLines READ awaitingLines NOTIFY frameUpdated)
+    /// "file:line" → how many live tasks are suspended at that await now (see slowViewInterval).
+    Q_PROPERTY(QVariantMap awaitingLines READ awaitingLines NOTIFY slowViewsUpdated)
     /// The presets shipped for this scenario: a list of {title, description, url}.
     Q_PROPERTY(QVariantList presets READ presets NOTIFY scenarioIdChanged)
 
@@ -128,6 +134,8 @@ public:
     [[nodiscard]] qint64 selectedTask() const { return m_selectedTask; }
     void setSelectedTask(qint64 task);
     [[nodiscard]] QVariantMap taskDetail() const { return m_taskDetail; }
+    /// The longest the slow views lag behind a running scenario.
+    static constexpr int slowViewIntervalMs = 100;
     /// How long the last drain took (trace → registry, table, log, timeline), for the benchmark.
     [[nodiscard]] double lastDrainMs() const { return m_lastDrainMs; }
     /// Whether a parameter applies while the scenario runs; the others apply on Reset.
@@ -174,8 +182,10 @@ signals:
     void parametersPendingChanged();
     void selectedTaskChanged();
     void taskDetailChanged();
-    /// New events were drained: the timeline and the table have changed.
+    /// New events were drained: the timeline and the pattern feed have changed.
     void frameUpdated();
+    /// The table, the log, the warnings and the awaiting lines have changed.
+    void slowViewsUpdated();
     /// A preset was applied; @p scenarioId may differ from the page's (the sidebar follows).
     void presetApplied(const QString &scenarioId);
 
@@ -186,6 +196,9 @@ private:
     void stopRun();
     void updateAwaitingLines();
     void updateTaskDetail();
+    /// Brings the task table, the event log, the warnings, the awaiting lines and the task
+    /// detail up to date with what was applied since the last time.
+    void refreshSlowViews();
 
     QString m_scenarioId;
     QVariantMap m_parameters;
@@ -212,6 +225,8 @@ private:
     PatternState m_patternState;
     QHash<std::uint64_t, QString> m_taskNames; // for the event log
     QTimer m_frameTimer;
+    QElapsedTimer m_slowViewsClock;       // since refreshSlowViews last ran
+    std::vector<TraceEvent> m_logBacklog; // the newest events not yet in the event log
     QVariantMap m_awaitingLines; // "file:line" → tasks idle there
     mutable QString m_presetsFor = QStringLiteral("\n"); // the scenario m_presets was read for
     mutable QVariantList m_presets;
