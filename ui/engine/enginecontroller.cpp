@@ -38,6 +38,7 @@ EngineController::EngineController(QObject *parent)
     : QObject(parent)
 {
     m_taskModel.setRegistry(&m_registry);
+    m_taskCards.setRegistry(&m_registry);
     m_frameTimer.setInterval(16); // display rate
     connect(&m_frameTimer, &QTimer::timeout, this, &EngineController::drain);
 }
@@ -314,6 +315,7 @@ void EngineController::reset()
     m_registry = TaskRegistry();
     m_timeline.clear();
     m_taskModel.setRegistry(&m_registry);
+    m_taskCards.setRegistry(&m_registry);
     m_eventLog.clear();
     m_patternState.clear();
     m_taskNames.clear();
@@ -396,6 +398,7 @@ void EngineController::applyEvents(const std::vector<TraceEvent> &events,
     }
     m_registry.prune(m_registry.lastEventTime());
     m_taskModel.refresh();
+    m_taskCards.refresh();
     m_warnings.clear();
     for (const TaskWarning &warning : m_registry.warnings())
         m_warnings << warning.message;
