@@ -98,7 +98,8 @@ Item {
 
         // Spawn order beside completion order.
         ColumnLayout {
-            // Room for the cards too on a small window.
+            // Room for the cards too on a small window (a nested layout fills by default).
+            Layout.fillWidth: false
             Layout.preferredWidth: Math.min(Theme.px(400), root.width * 0.42)
             Layout.maximumWidth: Theme.px(400)
             Layout.fillHeight: true

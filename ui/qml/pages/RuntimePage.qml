@@ -97,7 +97,9 @@ Item {
 
         // The timeout race.
         ColumnLayout {
-            Layout.preferredWidth: Theme.px(320)
+            // Room for the cards too on a small window (a nested layout fills by default).
+            Layout.fillWidth: false
+            Layout.preferredWidth: Math.min(Theme.px(320), root.width * 0.36)
             Layout.maximumWidth: Theme.px(320)
             Layout.fillHeight: true
             spacing: Theme.px(8)

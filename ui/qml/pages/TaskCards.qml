@@ -85,6 +85,9 @@ Item {
                 color: lane.modelData.color
                 font.pixelSize: Theme.px(15)
                 font.bold: true
+                // A narrow lane shrinks its title rather than cut it.
+                fontSizeMode: Text.HorizontalFit
+                minimumPixelSize: Theme.px(10)
                 elide: Text.ElideRight
             }
         }
@@ -117,8 +120,11 @@ Item {
                 anchors.margins: Theme.px(6)
                 horizontalAlignment: Text.AlignHCenter
                 verticalAlignment: Text.AlignVCenter
-                text: root.workerNames.length > 0 ? qsTr("%1 · free").arg(root.workerNames[seat.index]) : qsTr("no workers yet")
+                // An empty seat is a free worker: its name is all it needs to say.
+                text: root.workerNames.length > 0 ? root.workerNames[seat.index] : qsTr("no workers yet")
                 font.pixelSize: Math.min(Theme.px(14), root.cardHeight * 0.55)
+                fontSizeMode: Text.HorizontalFit
+                minimumPixelSize: Theme.px(9)
                 opacity: 0.6
                 elide: Text.ElideRight
             }
@@ -191,6 +197,9 @@ Item {
                     text: card.name
                     font.pixelSize: Math.min(Theme.px(15), root.cardHeight * 0.6)
                     font.bold: true
+                    // A narrow card shrinks the name before it cuts it.
+                    fontSizeMode: Text.HorizontalFit
+                    minimumPixelSize: Theme.px(10)
                     elide: Text.ElideRight
                 }
                 Label {
@@ -214,7 +223,7 @@ Item {
         verticalAlignment: Text.AlignBottom
         text: root.cards.hiddenCount > 0
               ? qsTr("The newest %1 tasks are shown; %2 older ones are not (the Tasks tab lists all).").arg(root.cards.capacity).arg(root.cards.hiddenCount)
-              : qsTr("A card per task, moving as its state changes; a new task waits in Scheduled until a worker polls it.")
+              : qsTr("One card per task; a new one waits in Scheduled until a worker polls it.")
         font.pixelSize: Theme.px(13)
         opacity: 0.75
         elide: Text.ElideRight
