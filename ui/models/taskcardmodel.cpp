@@ -50,14 +50,32 @@ void TaskCardModel::setCapacity(int capacity)
 
 void TaskCardModel::refresh()
 {
-    // The newest tasks (the registry lists them by id, and ids only grow).
+    // The tasks running now, then the newest of the rest (the registry lists them by id, and
+    // ids only grow): a worker's seat never looks free while it polls an older task.
     std::vector<const TaskInfo *> shown;
     int total = 0;
     if (m_registry) {
-        std::vector<const TaskInfo *> all = m_registry->tasks();
+        const std::vector<const TaskInfo *> all = m_registry->tasks();
         total = int(all.size());
-        const std::size_t first = all.size() > std::size_t(m_capacity) ? all.size() - std::size_t(m_capacity) : 0;
-        shown.assign(all.begin() + std::ptrdiff_t(first), all.end());
+        std::vector<bool> picked(all.size(), false);
+        int budget = m_capacity;
+        for (std::size_t i = 0; i < all.size() && budget > 0; ++i) {
+            if (all[i]->state == TaskState::Running) {
+                picked[i] = true;
+                --budget;
+            }
+        }
+        for (std::size_t i = all.size(); i-- > 0 && budget > 0;) {
+            if (!picked[i]) {
+                picked[i] = true;
+                --budget;
+            }
+        }
+        shown.reserve(std::size_t(std::min(total, m_capacity)));
+        for (std::size_t i = 0; i < all.size(); ++i) {
+            if (picked[i])
+                shown.push_back(all[i]);
+        }
     }
 
     // What each card should say now, with its place in its lane: spawn order in the

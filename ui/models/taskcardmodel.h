@@ -11,8 +11,8 @@ namespace taskscope {
 
 class TaskRegistry;
 
-/// The runtime and join-set pages' task cards: the newest `capacity` tasks of a TaskRegistry,
-/// one row each, with the lane its state puts it in (scheduled → running → idle → finished)
+/// The runtime and join-set pages' task cards: `capacity` tasks of a TaskRegistry — those
+/// running now, then the newest — one row each, with the lane its state puts it in (scheduled → running → idle → finished)
 /// and its place in that lane. Rows keep their identity while a task lives (inserted and
 /// removed, never reset), so a card delegate can animate from one lane to the next.
 ///
@@ -24,9 +24,9 @@ class TaskCardModel : public QAbstractListModel
     QML_ELEMENT
     QML_UNCREATABLE("Owned by EngineController (engine.taskCards)")
 
-    /// How many of the newest tasks get a card.
+    /// How many tasks get a card (the running ones first, then the newest).
     Q_PROPERTY(int capacity READ capacity WRITE setCapacity NOTIFY capacityChanged)
-    /// Tasks the registry holds that have no card (older than the newest `capacity`).
+    /// Tasks the registry holds that have no card (older ones, past `capacity`).
     Q_PROPERTY(int hiddenCount READ hiddenCount NOTIFY countsChanged)
     /// Cards per lane, indexed by Lane.
     Q_PROPERTY(QList<int> laneCounts READ laneCounts NOTIFY countsChanged)

@@ -118,6 +118,18 @@ private slots:
         QCOMPARE(model.data(model.index(model.rowCount() - 1), TaskCardModel::TaskIdRole).toULongLong(), 2001u);
         QCOMPARE(model.hiddenCount(), 2001 - TaskCardModel::defaultCapacity);
 
+        // A worker polls an old task: its card comes in (the worker's seat is not shown free),
+        // and the oldest of the newest makes room.
+        registry.apply({traceEvent(2, TraceKind::PollStart, 7, 1)});
+        model.refresh();
+        QCOMPARE(model.rowCount(), TaskCardModel::defaultCapacity);
+        QCOMPARE(cardOf(model, 7), QStringLiteral("1/1/running"));
+        QCOMPARE(cardOf(model, 2001 - TaskCardModel::defaultCapacity + 1), QString());
+        QCOMPARE(model.hiddenCount(), 2001 - TaskCardModel::defaultCapacity);
+        registry.apply({traceEvent(3, TraceKind::PollEnd, 7, 1)});
+        model.refresh();
+        QCOMPARE(cardOf(model, 7), QString());
+
         model.setCapacity(5);
         QCOMPARE(model.rowCount(), 5);
         QCOMPARE(model.data(model.index(0), TaskCardModel::TaskIdRole).toULongLong(), 1997u);

@@ -64,7 +64,7 @@ Item {
             anchors.left: parent.left
             anchors.leftMargin: Theme.px(8)
             anchors.verticalCenter: parent.verticalCenter
-            width: Theme.px(22)
+            width: Theme.px(20)
             text: String(row.position)
             font.pixelSize: Theme.px(14)
             opacity: 0.7
@@ -81,11 +81,14 @@ Item {
         Label {
             anchors.left: taskLabel.right
             anchors.right: parent.right
-            anchors.leftMargin: Theme.px(10)
-            anchors.rightMargin: Theme.px(6)
+            anchors.leftMargin: Theme.px(8)
+            anchors.rightMargin: Theme.px(4)
             anchors.verticalCenter: parent.verticalCenter
             text: row.detail
             font.pixelSize: Theme.px(14)
+            // A number must not be cut: in a narrow column it shrinks instead.
+            fontSizeMode: Text.HorizontalFit
+            minimumPixelSize: Theme.px(9)
             opacity: 0.85
             elide: Text.ElideRight
         }
@@ -100,7 +103,7 @@ Item {
         ColumnLayout {
             // Room for the cards too on a small window (a nested layout fills by default).
             Layout.fillWidth: false
-            Layout.preferredWidth: Math.min(Theme.px(400), root.width * 0.42)
+            Layout.preferredWidth: Math.min(Theme.px(400), root.width * 0.45)
             Layout.maximumWidth: Theme.px(400)
             Layout.fillHeight: true
             spacing: Theme.px(6)
@@ -229,7 +232,7 @@ Item {
                     objectName: "abortedCount"
                     Layout.fillWidth: true
                     Layout.preferredWidth: 1
-                    caption: qsTr("abortAll(): cancelled")
+                    caption: qsTr("Aborted (abortAll)")
                     value: root.aborted
                     color: root.aborted > 0 ? Theme.bad : Theme.idle
                     size: 24

@@ -144,7 +144,10 @@ Item {
                     switch (root.outcome) {
                     case "completed": return qsTr("Completed in %1 s").arg((root.raceMs / 1000).toFixed(2))
                     case "timed out": return qsTr("Timed out after %1 s").arg((root.raceMs / 1000).toFixed(2))
-                    case "racing": return qsTr("Racing · %1 s").arg((root.raceMs / 1000).toFixed(1))
+                    case "racing":
+                        return root.raceMs >= Math.min(root.workMs, root.timeoutMs)
+                               ? qsTr("Deciding · %1 s").arg((root.raceMs / 1000).toFixed(1))
+                               : qsTr("Racing · %1 s").arg((root.raceMs / 1000).toFixed(1))
                     default: return qsTr("Press Run")
                     }
                 }
@@ -160,6 +163,8 @@ Item {
                       ? qsTr("The timeout dropped the operation at its await: its sleep was cancelled.")
                       : root.outcome === "completed"
                         ? qsTr("slow_operation returned \"Done!\" before the timeout fired.")
+                        : root.outcome === "racing" && root.raceMs >= Math.min(root.workMs, root.timeoutMs)
+                          ? qsTr("A timer has fired, but the caller is still queued for a worker: busy workers delay even a timeout.")
                         : root.workMs < root.timeoutMs
                         ? qsTr("The work is shorter than the timeout, so it should finish first.")
                         : qsTr("The work outlasts the timeout: the caller gives up first.")

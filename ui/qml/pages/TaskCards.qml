@@ -35,14 +35,20 @@ Item {
     /// A lane's inside, between its half-gap margins.
     readonly property real innerWidth: root.laneWidth - root.gap
     readonly property real minimumCardWidth: Theme.px(150)
-    /// Cards side by side in a lane: as many as fit at a readable width.
-    readonly property int perRow: Math.max(1, Math.floor((root.innerWidth + root.gap / 2) / (root.minimumCardWidth + root.gap / 2)))
+    readonly property real minimumCardHeight: Theme.px(18)
+    /// The most cards a lane holds (the running lane holds one per worker, in rows).
+    readonly property int fullestLane: Math.max(root.counts[0] ?? 0, root.counts[2] ?? 0, root.counts[3] ?? 0, 1)
+    /// Rows of the smallest cards that fit in a lane's height.
+    readonly property int rowsThatFit: Math.max(1, Math.floor((root.cardArea + root.gap / 2) / (root.minimumCardHeight + root.gap / 2)))
+    /// Cards side by side in a lane: as many as fit at a readable width, or more (narrower)
+    /// when the fullest lane would not fit in height otherwise.
+    readonly property int perRow: Math.max(1, Math.floor((root.innerWidth + root.gap / 2) / (root.minimumCardWidth + root.gap / 2)),
+                                           Math.ceil(root.fullestLane / root.rowsThatFit))
     readonly property real cardWidth: (root.innerWidth - (root.perRow - 1) * root.gap / 2) / root.perRow
     /// Rows the fullest lane needs (the running lane always has a row per worker).
-    readonly property int rowsNeeded: Math.max(root.seats,
-                                               Math.ceil(Math.max(root.counts[0] ?? 0, root.counts[2] ?? 0, root.counts[3] ?? 0, 1) / root.perRow))
+    readonly property int rowsNeeded: Math.max(root.seats, Math.ceil(root.fullestLane / root.perRow))
     readonly property real cardArea: root.laneHeight - root.headerHeight - root.gap / 2
-    readonly property real cardHeight: Math.max(Theme.px(18), Math.min(Theme.px(54), (root.cardArea - (root.rowsNeeded - 1) * root.gap / 2) / root.rowsNeeded))
+    readonly property real cardHeight: Math.max(root.minimumCardHeight, Math.min(Theme.px(54), (root.cardArea - (root.rowsNeeded - 1) * root.gap / 2) / root.rowsNeeded))
     /// Room for the second line (the worker, or where the task waits)?
     readonly property bool roomy: root.cardHeight >= Theme.px(44)
 
