@@ -165,6 +165,12 @@ private slots:
             seats << seat->property("workerName").toString();
         QCOMPARE(seats, controller()->workerNames());
         QCOMPARE(seats, controller()->metrics().value("worker_names").toStringList());
+        // A click on a card selects its task.
+        QQuickItem *card = itemsNamed(page(), QStringLiteral("taskCard")).constLast();
+        QTest::mouseClick(window(), Qt::LeftButton, {},
+                          card->mapToScene(QPointF(card->width() / 2, card->height() / 2)).toPoint());
+        QTRY_COMPARE(controller()->selectedTask(), card->property("taskId").toLongLong());
+        QVERIFY(card->property("selected").toBool());
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
 

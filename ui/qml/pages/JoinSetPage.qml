@@ -19,7 +19,6 @@ Item {
     readonly property PatternState feed: root.controller.patternState
     /// Every traced counter's latest value by name; changes once per drained frame.
     readonly property var values: root.feed.values
-    readonly property int taskCount: root.controller.effectiveParameters["tasks"] ?? 5
     readonly property int stepMs: root.controller.effectiveParameters["step_ms"] ?? 100
     /// How many rows each order list shows (as many as the page has room for); the rest are
     /// counted below it.

@@ -5,7 +5,8 @@ import Taskscope
 /// The tasks of the run as cards in four lanes — spawned and scheduled, running (one seat per
 /// worker thread, named as the thread), sleeping or idle (with the line it awaits at), and
 /// finished (in the order they finished) — each card gliding to its new lane when the task's
-/// state changes in a drained frame. Shared by the runtime and join-set pages.
+/// state changes in a drained frame. A click selects the card's task (its details in the
+/// Tasks tab, its polls outlined on the timeline). Shared by the runtime and join-set pages.
 ///
 /// Plain Qt Quick items rather than Canvas or Qt Charts: at most `capacity` cards (24) exist,
 /// each a Rectangle the scene graph batches, and a card that moves is one animated x/y — no
@@ -154,6 +155,7 @@ Item {
             readonly property int column: card.lane === 1 ? 0 : card.slot % root.perRow
             readonly property int row: card.lane === 1 ? card.slot : Math.floor(card.slot / root.perRow)
             readonly property color stateColor: root.colorOf(card.taskState)
+            readonly property bool selected: Number(root.controller.selectedTask) === card.taskId
             readonly property string detail: {
                 switch (card.taskState) {
                 case "running": return qsTr("on %1").arg(root.workerNames[card.worker] ?? qsTr("worker %1").arg(card.worker))
@@ -169,9 +171,14 @@ Item {
             height: root.cardHeight
             radius: 5
             color: Theme.over(card.stateColor, card.taskState === "running" ? 0.8 : 0.3)
-            border.color: card.stateColor
-            border.width: 2
+            // The selected task (click a card, or a poll on the timeline) is outlined.
+            border.color: card.selected ? Theme.highlight : card.stateColor
+            border.width: card.selected ? 3 : 2
             clip: true
+
+            TapHandler {
+                onTapped: root.controller.selectedTask = card.taskId
+            }
 
             // The card glides to its new lane: the eye follows one task through its states.
             Behavior on x {
