@@ -119,6 +119,7 @@ private slots:
         QCOMPARE(outcome->property("outcome").toString(), QStringLiteral("completed"));
         QVERIFY(work->property("won").toBool());
         QVERIFY(!limit->property("won").toBool());
+        QVERIFY(limit->property("lost").toBool());
         // The race stopped the moment the work returned: the scenario's own elapsed time.
         QVERIFY2(qAbs(work->property("progressMs").toDouble() - metrics.value("elapsed_ms").toDouble()) < 1,
                  qPrintable(QStringLiteral("%1 vs %2").arg(work->property("progressMs").toDouble()).arg(metrics.value("elapsed_ms").toDouble())));
@@ -139,6 +140,7 @@ private slots:
         QVERIFY(limit->property("won").toBool());
         QCOMPARE(limit->property("leftMs").toDouble(), 0.0);
         QVERIFY(!itemNamed(page(), QStringLiteral("workBar"))->property("won").toBool());
+        QVERIFY(itemNamed(page(), QStringLiteral("workBar"))->property("lost").toBool());
         QCOMPARE(itemNamed(page(), QStringLiteral("workBar"))->property("progressMs").toDouble(),
                  metrics.value("elapsed_ms").toDouble());
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));

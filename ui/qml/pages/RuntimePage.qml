@@ -51,6 +51,8 @@ Item {
         required property color tint
         /// Whether this side won (the race is over and it finished first).
         property bool won: false
+        /// Whether the other side won: this one was dropped where it stood.
+        property bool lost: false
         /// How far this side has got, for tests and for the label.
         readonly property real progressMs: Math.min(bar.lengthMs, bar.elapsedMs)
         readonly property real leftMs: Math.max(0, bar.lengthMs - bar.elapsedMs)
@@ -59,7 +61,8 @@ Item {
 
         Label {
             Layout.fillWidth: true
-            text: qsTr("%1 · %2 s · %3 s left").arg(bar.title).arg((bar.lengthMs / 1000).toFixed(1)).arg((bar.leftMs / 1000).toFixed(1))
+            text: bar.lost ? qsTr("%1 · %2 s · dropped at %3 s").arg(bar.title).arg((bar.lengthMs / 1000).toFixed(1)).arg((bar.progressMs / 1000).toFixed(1))
+                           : qsTr("%1 · %2 s · %3 s left").arg(bar.title).arg((bar.lengthMs / 1000).toFixed(1)).arg((bar.leftMs / 1000).toFixed(1))
             font.pixelSize: Theme.px(15)
             font.bold: bar.won
             color: bar.won ? bar.tint : Theme.text
@@ -84,7 +87,7 @@ Item {
                     height: parent.height
                     radius: 4
                     color: bar.tint
-                    opacity: 0.85
+                    opacity: bar.lost ? 0.4 : 0.85
                 }
             }
         }
@@ -122,6 +125,7 @@ Item {
                 scaleMs: root.scaleMs
                 tint: Theme.active
                 won: root.outcome === "completed"
+                lost: root.outcome === "timed out"
             }
             RaceBar {
                 objectName: "timeoutBar"
@@ -132,6 +136,7 @@ Item {
                 scaleMs: root.scaleMs
                 tint: Theme.caution
                 won: root.outcome === "timed out"
+                lost: root.outcome === "completed"
             }
             Label {
                 /// The race's state in one word, for tests: see root.outcome.
