@@ -210,10 +210,11 @@ Item {
                     text: card.name
                     font.pixelSize: Math.min(Theme.px(15), root.cardHeight * 0.6)
                     font.bold: true
-                    // A narrow card shrinks the name before it cuts it.
+                    // A narrow card shrinks the name before it cuts it, and then cuts the
+                    // front: the index at the end tells "background-3" from "background-4".
                     fontSizeMode: Text.HorizontalFit
                     minimumPixelSize: Theme.px(10)
-                    elide: Text.ElideRight
+                    elide: Text.ElideLeft
                 }
                 Label {
                     width: parent.width
