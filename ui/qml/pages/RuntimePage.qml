@@ -26,7 +26,7 @@ Item {
     /// re-read on every drained frame. (The revision is part of the expression: a bare read
     /// of it as a statement is compiled away, and with it the binding's dependency.)
     readonly property var raceMarks: root.feed.revision >= 0 ? root.feed.instants("timeout race", 4) : []
-    // (The values arrive as 64-bit integers, which compare equal to a number only by ==.)
+    // (The values are 64-bit integers in C++: Number() makes sure they compare as numbers.)
     readonly property var startMark: root.raceMarks.find(mark => Number(mark.value) === 0) ?? null
     readonly property var endMark: root.raceMarks.find(mark => Number(mark.value) !== 0) ?? null
     /// "waiting" (not started), "racing", "completed" or "timed out".
