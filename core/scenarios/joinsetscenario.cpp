@@ -60,6 +60,10 @@ Task<QVariantMap> JoinSetScenario::run(ScenarioContext &context) const
     const Duration step = std::chrono::milliseconds(context.parameters.value(QStringLiteral("step_ms")).toLongLong());
     Runtime &runtime = context.runtime;
     const TraceCounter pending(QStringLiteral("join set size"));
+    // For the join-set page: each task index as it is spawned and as joinNext() returns it.
+    const TraceInstant spawned(QStringLiteral("join set spawned"));
+    const TraceInstant joined(QStringLiteral("join set joined"));
+    const TraceCounter abortedCount(QStringLiteral("join set aborted"));
     const Instant start = runtime.now();
 
     // Reverse spawn order: completion order (by sleep length) then visibly differs from it.
@@ -68,6 +72,7 @@ Task<QVariantMap> JoinSetScenario::run(ScenarioContext &context) const
     for (int index = taskCount - 1; index >= 0; --index) {
         set.spawn(sleepsThenReports(index, step), QStringLiteral("task-%1").arg(index));
         spawnOrder << index;
+        spawned.mark(index);
     }
     pending.set(qint64(set.size()));
 
@@ -76,6 +81,7 @@ Task<QVariantMap> JoinSetScenario::run(ScenarioContext &context) const
     while (auto result = co_await set.joinNext()) {
         Completion &completion = result->value();
         completionOrder << completion.index;
+        joined.mark(completion.index);
         messages << completion.message;
         pending.set(qint64(set.size()));
     }
@@ -92,7 +98,7 @@ Task<QVariantMap> JoinSetScenario::run(ScenarioContext &context) const
     int aborted = 0;
     while (auto result = co_await set.joinNext()) {
         if (!result->isOk() && result->error().isCancelled())
-            ++aborted;
+            abortedCount.set(++aborted);
         pending.set(qint64(set.size()));
     }
 

@@ -4,6 +4,7 @@
 #include "time/sleep.h"
 #include "time/timeout.h"
 #include "trace/span.h"
+#include "trace/tracecounter.h"
 
 namespace taskscope {
 
@@ -61,8 +62,17 @@ Task<QVariantMap> RuntimeScenario::run(ScenarioContext &context) const
     for (int i = 0; i < background; ++i)
         others.spawn(backgroundWork(i), QStringLiteral("background-%1").arg(i));
 
+    // The race for the runtime page: both lengths, when it starts (0) and how it ends
+    // (1: the work completed, 2: the timeout fired first).
+    const TraceCounter workLength(QStringLiteral("race work ms"));
+    const TraceCounter timeoutLength(QStringLiteral("race timeout ms"));
+    const TraceInstant race(QStringLiteral("timeout race"));
+    workLength.set(std::chrono::duration_cast<std::chrono::milliseconds>(work).count());
+    timeoutLength.set(std::chrono::duration_cast<std::chrono::milliseconds>(limit).count());
+    race.mark(0);
     auto result = co_await timeout(limit, slowOperation(work));
     const Duration elapsed = runtime.now() - start;
+    race.mark(result.hasValue() ? 1 : 2);
     while (auto finished = co_await others.joinNext())
         (void)finished;
 

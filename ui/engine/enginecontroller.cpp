@@ -38,6 +38,7 @@ EngineController::EngineController(QObject *parent)
     : QObject(parent)
 {
     m_taskModel.setRegistry(&m_registry);
+    m_taskCards.setRegistry(&m_registry);
     m_frameTimer.setInterval(16); // display rate
     connect(&m_frameTimer, &QTimer::timeout, this, &EngineController::drain);
 }
@@ -314,6 +315,7 @@ void EngineController::reset()
     m_registry = TaskRegistry();
     m_timeline.clear();
     m_taskModel.setRegistry(&m_registry);
+    m_taskCards.setRegistry(&m_registry);
     m_eventLog.clear();
     m_patternState.clear();
     m_taskNames.clear();
@@ -417,6 +419,7 @@ void EngineController::refreshSlowViews()
     m_eventLog.append(m_logBacklog, m_taskNames, objectNames);
     m_logBacklog.clear();
     m_taskModel.refresh();
+    m_taskCards.refresh();
     QStringList warnings;
     for (const TaskWarning &warning : m_registry.warnings())
         warnings << warning.message;

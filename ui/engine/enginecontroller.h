@@ -14,6 +14,7 @@
 #include "engine/patternstate.h"
 #include "engine/timelinedata.h"
 #include "models/eventlogmodel.h"
+#include "models/taskcardmodel.h"
 #include "models/tasktablemodel.h"
 #include "runtime/runtime.h"
 #include "scenarios/scenario.h"
@@ -78,6 +79,8 @@ class EngineController : public QObject
     Q_PROPERTY(QVariantMap awaitingLines READ awaitingLines NOTIFY slowViewsUpdated)
     /// The presets shipped for this scenario: a list of {title, description, url}.
     Q_PROPERTY(QVariantList presets READ presets NOTIFY scenarioIdChanged)
+    /// The runtime and join-set pages' cards: the newest tasks, each in the lane of its state.
+    Q_PROPERTY(TaskCardModel *taskCards READ taskCards CONSTANT)
 
 public:
     enum class State { Idle, Running, Paused, Finished };
@@ -130,6 +133,7 @@ public:
     Q_INVOKABLE QString loadPreset(const QUrl &url);
     /// Saves the scenario, variant and every parameter's value to @p url; "" or the problem.
     Q_INVOKABLE QString savePreset(const QUrl &url) const;
+    [[nodiscard]] TaskCardModel *taskCards() { return &m_taskCards; }
 
     [[nodiscard]] qint64 selectedTask() const { return m_selectedTask; }
     void setSelectedTask(qint64 task);
@@ -233,6 +237,7 @@ private:
     qint64 m_selectedTask = 0;
     double m_lastDrainMs = 0;
     QVariantMap m_taskDetail;
+    TaskCardModel m_taskCards;
 };
 
 } // namespace taskscope

@@ -18,7 +18,9 @@ Item {
         "actor": "ActorPage.qml",
         "retry": "RetryPage.qml",
         "stream-pipeline": "StreamPipelinePage.qml",
-        "fan-out": "FanOutPage.qml"
+        "fan-out": "FanOutPage.qml",
+        "runtime": "RuntimePage.qml",
+        "join-set": "JoinSetPage.qml"
     })
     readonly property string pageFile: root.pages[root.controller.scenarioId] ?? ""
     /// The page on screen (null while there is none), for tests.

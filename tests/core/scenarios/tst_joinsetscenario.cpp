@@ -6,6 +6,7 @@
 #include "runtime/runtime.h"
 #include "scenarios/joinsetscenario.h"
 #include "scenarios/scenariorunner.h"
+#include "trace/tracerecorder.h"
 #endif
 
 #include <algorithm>
@@ -19,6 +20,37 @@ namespace {
 QVariantMap runJoinSet(const QVariantMap &overrides = {})
 {
     return runScenario(JoinSetScenario(), overrides);
+}
+
+/// What the join-set page reads from a run's trace: the values of the instants and counters
+/// named @p name, in the order they were recorded, with their times (ms).
+struct Traced
+{
+    QVariantMap metrics;
+    QHash<QString, QVariantList> values;
+    QHash<QString, QList<qint64>> timesMs;
+};
+
+Traced runJoinSetTraced(const QVariantMap &overrides)
+{
+    JoinSetScenario scenario;
+    Runtime runtime(RuntimeConfig::deterministic(1));
+    TraceRecorder recorder(1);
+    runtime.setTraceSink(&recorder);
+    QVariantMap parameters = scenario.defaultParameters();
+    parameters.insert(overrides);
+    ScenarioContext context{runtime, parameters, QStringLiteral("robust"), {}};
+    Traced traced;
+    traced.metrics = runtime.blockOn(scenario.run(context));
+    runtime.setTraceSink(nullptr);
+    for (const TraceEvent &event : recorder.drain()) {
+        if (event.kind != TraceKind::Instant && event.kind != TraceKind::Counter)
+            continue;
+        const QString name = recorder.objectName(event.object);
+        traced.values[name] << qlonglong(event.value);
+        traced.timesMs[name] << event.timeNs / 1000000;
+    }
+    return traced;
 }
 
 QVariantList range(int count)
@@ -45,6 +77,19 @@ private slots:
         QCOMPARE(metrics.value("messages").toStringList(),
                  QStringList({"Task 0 completed", "Task 1 completed", "Task 2 completed", "Task 3 completed",
                               "Task 4 completed"}));
+    }
+
+    void theTraceMarksEachSpawnAndEachJoinInOrder()
+    {
+        const Traced traced = runJoinSetTraced({{"tasks", 6}, {"step_ms", 50}});
+        QCOMPARE(traced.values.value("join set spawned"), traced.metrics.value("spawn_order").toList());
+        QCOMPARE(traced.values.value("join set joined"), traced.metrics.value("completion_order").toList());
+        QCOMPARE(traced.values.value("join set joined"), range(6));
+        // Each join is marked when joinNext() returned it: task i after its i steps of sleep.
+        QCOMPARE(traced.timesMs.value("join set joined"), QList<qint64>({0, 50, 100, 150, 200, 250}));
+        // abortAll: the count climbs to the whole second batch.
+        QCOMPARE(traced.values.value("join set aborted"), QVariantList({1, 2, 3, 4, 5, 6}));
+        QCOMPARE(traced.metrics.value("aborted").toInt(), 6);
     }
 
     void abortAllCancelsTheWholeSecondBatch()
