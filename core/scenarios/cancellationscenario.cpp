@@ -5,6 +5,9 @@
 #include "sync/withcancellation.h"
 #include "time/sleep.h"
 #include "trace/span.h"
+#include "trace/tracecounter.h"
+
+#include <memory>
 
 namespace taskscope {
 
@@ -41,11 +44,35 @@ Task<void> longRunningWork(Duration length)
     co_await sleep(length);
 }
 
+/// How a task's race between its work and its token ended, as the "select <task>" counter
+/// traces it for the cancellation page.
+enum class RaceState : std::int64_t {
+    Racing = 0,     ///< the work runs and the task watches its token
+    WorkWon = 1,    ///< the work finished first; watching the token was dropped
+    CancelWon = 2,  ///< the token was cancelled first; the work was aborted at its await
+};
+
+/// Traces "token <node>" = 1 when @p token is cancelled, for as long as the registration lives.
+/// The page draws the token tree from these names and lights what they mark.
+CancellationToken::Registration traceTokenCancel(const CancellationToken &token, const QString &node)
+{
+    // The callback runs on the thread that calls cancel(), and may outlive this frame's
+    // locals: it owns its counter.
+    auto mark = std::make_shared<TraceCounter>(QStringLiteral("token ") + node);
+    return token.onCancel([mark] { mark->set(1); });
+}
+
 // One task of the tree: spawns its children with child tokens, races its own work against
 // its token (the seed's select!), then waits for its subtree. The children live in a
 // JoinSet, so a task that is itself aborted takes its subtree down with it.
+// Its "select <name>" counter (RaceState) and "token <name>" mark are what the page draws;
+// the names carry the tree's shape ("task-0.1" is a child of "task-0").
 Task<TreeTally> treeTask(CancellationToken token, TreeShape shape, int level, QString name)
 {
+    const TraceCounter race(QStringLiteral("select ") + name);
+    // Before the children spawn, so a parent is traced before its children.
+    race.set(std::int64_t(RaceState::Racing));
+    const CancellationToken::Registration tokenMark = traceTokenCancel(token, name);
     JoinSet<TreeTally> children;
     if (level < shape.depth) {
         for (int index = 0; index < shape.children; ++index) {
@@ -54,6 +81,7 @@ Task<TreeTally> treeTask(CancellationToken token, TreeShape shape, int level, QS
         }
     }
     const bool workFinished = (co_await withCancellation(token, longRunningWork(shape.work))).has_value();
+    race.set(std::int64_t(workFinished ? RaceState::WorkWon : RaceState::CancelWon));
     TreeTally tally{1, workFinished ? 0 : 1, workFinished ? 1 : 0};
     while (auto child = co_await children.joinNext())
         tally += child->value();
@@ -98,6 +126,8 @@ Task<QVariantMap> CancellationScenario::run(ScenarioContext &context) const
     const Instant start = runtime.now();
 
     CancellationToken root;
+    // The token cancel() is called on: the top of the page's tree.
+    const CancellationToken::Registration rootMark = traceTokenCancel(root, QStringLiteral("root"));
     // Should this run be cut short (a --duration limit), the tree must not outlive it.
     const DropGuard stopTreeOnExit = root.dropGuard();
     JoinHandle<TreeTally> tree = runtime.spawn(treeTask(root.childToken(), shape, 0, QStringLiteral("task-0")),

@@ -9,6 +9,9 @@
 /// text: engine.patternState.values["breaker state"] ?? 0
 /// LevelPlot { state: engine.patternState; counter: "bucket tokens" }
 /// ```
+/// It also keeps every closed user span's duration (TraceKind::SpanEnd), by span family, for
+/// the tracing page's histograms (spanStats(), spanHistogram()).
+///
 /// EngineController owns it and hands it every drained batch of events; a page never sees an
 /// engine object. It emits changed() once per batch, so bindings re-evaluate once per frame.
 /// GUI thread only.
@@ -94,6 +97,17 @@ public:
     /// The time (ms) of the latest event seen, 0 before any.
     Q_INVOKABLE double latestMs() const { return m_latestMs; }
 
+    /// Every span family seen, sorted by name, as {name, count (closed), open, minMs, p50Ms,
+    /// p95Ms, maxMs}; percentiles by nearest rank, as the scenarios' metrics compute them.
+    Q_INVOKABLE QVariantList spanStats() const;
+    /// The closed durations of span family @p family in @p buckets equal buckets from the
+    /// shortest to the longest, as {counts: [..], fromMs, toMs} (empty counts if none closed).
+    Q_INVOKABLE QVariantMap spanHistogram(const QString &family, int buckets = 20) const;
+    /// The family a span named @p spanName is counted under: the name itself, or, for names
+    /// that end in a number after a dash ("task-17", the seed's timed_task per task), the name
+    /// with the number replaced by "*" ("task-*"), so a hundred timed tasks make one histogram.
+    [[nodiscard]] static QString spanFamily(const QString &spanName);
+
     /// The history of @p name for a plot item (nullptr if never seen).
     [[nodiscard]] const std::deque<CounterSample> *series(const QString &name) const;
 
@@ -108,11 +122,19 @@ private:
         std::deque<CounterSample> history;
     };
 
+    struct SpanSeries
+    {
+        qint64 open = 0;
+        std::vector<double> durationsMs; // closed spans, in arrival order until sorted
+        bool sorted = true;
+    };
+
     /// The name of object @p id, from the cache or @p names.
     QString nameOf(std::uint64_t id, const QHash<std::uint64_t, QString> &names);
 
     QHash<QString, Counter> m_counters;
     std::deque<InstantMark> m_instants;
+    mutable QHash<QString, SpanSeries> m_spans; // by family; sorted lazily when read
     QHash<std::uint64_t, QString> m_nameCache; // object id → name ("" while unknown)
     double m_latestMs = 0;
     int m_revision = 0;

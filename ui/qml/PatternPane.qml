@@ -14,7 +14,9 @@ Item {
         "rate-limiter": "RateLimiterPage.qml",
         "backpressure": "BackpressurePage.qml",
         "circuit-breaker": "CircuitBreakerPage.qml",
-        "connection-pool": "ConnectionPoolPage.qml"
+        "connection-pool": "ConnectionPoolPage.qml",
+        "cancellation": "CancellationPage.qml",
+        "tracing": "TracingPage.qml"
     })
     readonly property string pageFile: root.pages[root.controller.scenarioId] ?? ""
     /// The page on screen (null while there is none), for tests.
