@@ -198,8 +198,10 @@ QVariantMap PatternState::spanHistogram(const QString &family, int buckets) cons
     const std::vector<double> &durations = found->durationsMs;
     const auto [low, high] = std::minmax_element(durations.begin(), durations.end());
     const double from = std::floor(*low);
-    // At least a millisecond wide, so equal durations make one bar rather than a division by zero.
-    const double to = std::max(*high, from + 1.0);
+    // At least a tenth of the longest duration (and a millisecond) wide: durations that differ
+    // by timer noise alone stay in one or two bars instead of filling the axis with a spread
+    // that is not there, and equal durations make one bar rather than a division by zero.
+    const double to = std::max(*high, from + std::max(1.0, 0.1 * *high));
     std::vector<qint64> tally(std::size_t(buckets), 0);
     for (double duration : durations) {
         const auto bucket = std::size_t((duration - from) / (to - from) * buckets);

@@ -101,7 +101,8 @@ public:
     /// p95Ms, maxMs}; percentiles by nearest rank, as the scenarios' metrics compute them.
     Q_INVOKABLE QVariantList spanStats() const;
     /// The closed durations of span family @p family in @p buckets equal buckets from the
-    /// shortest to the longest, as {counts: [..], fromMs, toMs} (empty counts if none closed).
+    /// shortest (rounded down to a whole ms) to the longest, the axis at least a tenth of the
+    /// longest wide, as {counts: [..], fromMs, toMs} (empty counts if none closed).
     Q_INVOKABLE QVariantMap spanHistogram(const QString &family, int buckets = 20) const;
     /// The family a span named @p spanName is counted under: the name itself, or, for names
     /// that end in a number after a dash ("task-17", the seed's timed_task per task), the name

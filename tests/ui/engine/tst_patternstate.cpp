@@ -192,6 +192,11 @@ private slots:
         QCOMPARE(total, 10);
         QCOMPARE(counts.first().toLongLong(), 1);
         QCOMPARE(counts.last().toLongLong(), 2); // 90 and 100
+        // One duration: the axis still spans a tenth of it, the span in the first bar.
+        const QVariantMap single = state.spanHistogram(QStringLiteral("task-*"), 10);
+        QCOMPARE(single.value("fromMs").toDouble(), 299.0);
+        QCOMPARE(single.value("toMs").toDouble(), 299.0 + 29.9);
+        QCOMPARE(single.value("counts").toList().first().toLongLong(), 1);
 
         state.clear();
         QVERIFY(state.spanStats().isEmpty());

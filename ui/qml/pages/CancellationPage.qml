@@ -193,7 +193,7 @@ Item {
             anchors.leftMargin: 2
             anchors.rightMargin: 2
             text: (branch.outcome === 1 ? "✓ " : branch.outcome === 2 ? "✕ " : "") + branch.caption
-            font.pixelSize: Theme.px(12)
+            font.pixelSize: Theme.px(13)
             font.bold: branch.outcome === 1
             font.strikeout: branch.outcome === 2
             color: branch.outcome === 1 ? "#ffffff" : Theme.text
@@ -231,11 +231,11 @@ Item {
                 readonly property real slotWidth: treeArea.width / root.tree.leaves
                 readonly property real rowHeight: treeArea.height / Math.max(1, treeArea.levels)
                 /// Nodes shrink to dots when the leaves get narrower than a readable label.
-                readonly property bool compact: treeArea.slotWidth < Theme.px(74) || treeArea.rowHeight < Theme.px(58)
+                readonly property bool compact: treeArea.slotWidth < Theme.px(66) || treeArea.rowHeight < Theme.px(76)
                 readonly property real nodeWidth: treeArea.compact ? Math.max(6, Math.min(Theme.px(24), treeArea.slotWidth - 3))
-                                                                   : Math.min(Theme.px(150), treeArea.slotWidth - Theme.px(8))
+                                                                   : Math.min(Theme.px(150), treeArea.slotWidth - Theme.px(6))
                 readonly property real nodeHeight: treeArea.compact ? treeArea.nodeWidth
-                                                                    : Math.min(Theme.px(64), treeArea.rowHeight - Theme.px(16))
+                                                                    : Math.min(Theme.px(84), treeArea.rowHeight - Theme.px(14))
 
                 function centreX(slot: real): real {
                     return (slot + 0.5) * treeArea.slotWidth
@@ -272,7 +272,8 @@ Item {
                         objectName: "tokenNode"
                         x: treeArea.centreX(node.modelData.slot) - width / 2
                         y: treeArea.topY(node.modelData.level)
-                        width: treeArea.nodeWidth
+                        // The root token is alone on its level: room for its name.
+                        width: node.isRoot && !treeArea.compact ? Math.max(treeArea.nodeWidth, Theme.px(130)) : treeArea.nodeWidth
                         height: treeArea.nodeHeight
 
                         onTokenCancelledChanged: node.follow()
@@ -321,7 +322,7 @@ Item {
                         Rectangle {
                             anchors.fill: parent
                             anchors.margins: -Theme.px(6) * node.heat
-                            radius: node.isRoot || treeArea.compact ? width / 2 : 10
+                            radius: treeArea.compact ? width / 2 : 10
                             color: Theme.bad
                             opacity: 0.35 * node.heat
                             visible: node.heat > 0
@@ -331,10 +332,22 @@ Item {
 
                             anchors.fill: parent
                             radius: treeArea.compact ? width / 2 : 8
-                            color: Qt.tint(Theme.laneBackground, Qt.rgba(Theme.bad.r, Theme.bad.g, Theme.bad.b, 0.3 * node.heat))
+                            // Opaque, so the halo behind does not muddy the label.
+                            color: Qt.tint(Theme.over(Theme.highlight, 0.05), Qt.rgba(Theme.bad.r, Theme.bad.g, Theme.bad.b, 0.25 * node.heat))
                             border.color: Qt.tint(node.isRoot ? Theme.caution : Theme.outline,
                                                   Qt.rgba(Theme.bad.r, Theme.bad.g, Theme.bad.b, node.heat))
                             border.width: node.isRoot ? 3 : 1 + 2 * node.heat
+                        }
+                        // Where cancel() was called: beside the root token, once it was.
+                        Label {
+                            anchors.left: parent.right
+                            anchors.leftMargin: Theme.px(12)
+                            anchors.verticalCenter: parent.verticalCenter
+                            visible: node.isRoot && node.tokenCancelled
+                            text: qsTr("⚡ cancel()")
+                            color: Theme.bad
+                            font.pixelSize: Theme.px(20)
+                            font.bold: true
                         }
                         // A dot's race: its fill says who won.
                         Rectangle {
@@ -354,35 +367,31 @@ Item {
                             Label {
                                 Layout.fillWidth: true
                                 Layout.fillHeight: true
-                                text: node.isRoot ? (node.tokenCancelled ? qsTr("root token · cancel()") : qsTr("root token"))
-                                                  : node.nodeName
-                                font.pixelSize: Theme.px(15)
+                                text: node.isRoot ? qsTr("root token") : node.nodeName
+                                font.pixelSize: Theme.px(16)
                                 font.bold: true
-                                fontSizeMode: Text.HorizontalFit
+                                fontSizeMode: Text.Fit
                                 minimumPixelSize: Theme.px(8)
                                 horizontalAlignment: Text.AlignHCenter
                                 verticalAlignment: Text.AlignVCenter
                             }
-                            RowLayout {
+                            // The race, one branch a line so each caption stays readable in a
+                            // narrow node.
+                            Branch {
                                 Layout.fillWidth: true
-                                Layout.preferredHeight: Theme.px(20)
+                                Layout.preferredHeight: Theme.px(18)
                                 visible: !node.isRoot
-                                spacing: 2
-
-                                Branch {
-                                    Layout.fillWidth: true
-                                    Layout.fillHeight: true
-                                    caption: qsTr("work")
-                                    outcome: node.race === 1 ? 1 : node.race === 2 ? 2 : 0
-                                    tint: Theme.good
-                                }
-                                Branch {
-                                    Layout.fillWidth: true
-                                    Layout.fillHeight: true
-                                    caption: qsTr("cancelled")
-                                    outcome: node.race === 2 ? 1 : node.race === 1 ? 2 : 0
-                                    tint: Theme.bad
-                                }
+                                caption: qsTr("work")
+                                outcome: node.race === 1 ? 1 : node.race === 2 ? 2 : 0
+                                tint: Theme.good
+                            }
+                            Branch {
+                                Layout.fillWidth: true
+                                Layout.preferredHeight: Theme.px(18)
+                                visible: !node.isRoot
+                                caption: qsTr("token")
+                                outcome: node.race === 2 ? 1 : node.race === 1 ? 2 : 0
+                                tint: Theme.bad
                             }
                         }
                     }
@@ -434,7 +443,7 @@ Item {
                     color: workRace.outcome === "won" ? Theme.good : workRace.outcome === "aborted" ? Theme.idle : Theme.text
                     font.pixelSize: Theme.px(16)
                     font.bold: workRace.outcome !== "running"
-                    elide: Text.ElideRight
+                    wrapMode: Text.Wrap
                 }
                 Rectangle {
                     Layout.fillWidth: true
@@ -470,9 +479,9 @@ Item {
 
                 objectName: "raceCancel"
                 Layout.fillWidth: true
-                text: cancelRace.outcome === "won" ? qsTr("✓ token.cancelled() won at %1").arg(root.seconds(root.firstRace.endMs))
-                    : cancelRace.outcome === "dropped" ? qsTr("✕ token.cancelled() dropped")
-                    : qsTr("token.cancelled(): waiting (cancel() at %1)").arg(root.seconds(root.parameters["cancel_after_ms"] ?? 2000))
+                text: cancelRace.outcome === "won" ? qsTr("✓ cancelled() won at %1").arg(root.seconds(root.firstRace.endMs))
+                    : cancelRace.outcome === "dropped" ? qsTr("✕ cancelled() dropped")
+                    : qsTr("cancelled(): waiting for cancel() at %1").arg(root.seconds(root.parameters["cancel_after_ms"] ?? 2000))
                 color: cancelRace.outcome === "won" ? Theme.bad : cancelRace.outcome === "dropped" ? Theme.idle : Theme.text
                 font.pixelSize: Theme.px(16)
                 font.bold: cancelRace.outcome === "won"
@@ -505,7 +514,7 @@ Item {
                 BigNumber {
                     Layout.fillWidth: true
                     objectName: "completedCount"
-                    caption: qsTr("Work finished")
+                    caption: qsTr("Finished")
                     value: root.completedCount
                     color: Theme.good
                     size: 30
@@ -513,11 +522,22 @@ Item {
                 BigNumber {
                     Layout.fillWidth: true
                     objectName: "cancelLatency"
-                    caption: qsTr("Cancel latency")
+                    caption: qsTr("Latency")
                     value: root.controller.metrics["cancel_latency_ms"] ?? "–"
                     suffix: root.controller.metrics["cancel_latency_ms"] === undefined ? "" : qsTr("ms")
                     size: 30
                 }
+            }
+            Label {
+                Layout.fillWidth: true
+                Layout.topMargin: Theme.px(8)
+                text: treeArea.compact ? qsTr("Dots: red, the token won the race; green, the work did.")
+                                       : qsTr("In each task: work = long_running_work(), token = token.cancelled(). ✓ won the race, ✕ was aborted.")
+                font.pixelSize: Theme.px(14)
+                opacity: 0.8
+                wrapMode: Text.Wrap
+                maximumLineCount: 3
+                elide: Text.ElideRight
             }
             Item {
                 Layout.fillHeight: true

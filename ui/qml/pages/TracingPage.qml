@@ -206,8 +206,9 @@ Item {
                                 }
                                 Label {
                                     // p50 to the left of its line and p95 to the right, so
-                                    // equal values do not print on top of each other.
-                                    x: parent.index === 0 ? -width - 4 : 7
+                                    // equal values do not print on top of each other (p95
+                                    // goes left too where the right edge would cut it).
+                                    x: parent.index === 0 || parent.x + 7 + width > chart.width ? -width - 4 : 7
                                     y: 0
                                     text: parent.modelData.label
                                     color: parent.modelData.color
