@@ -22,7 +22,7 @@ QVariantMap runCancellation(const QVariantMap &overrides = {})
     return runScenario(CancellationScenario(), overrides);
 }
 
-/// What the trace says of each tree node: the last value of every "select …" and "token …"
+/// What the trace says of the tree: the last value of every "select …", "token …" and "tree …"
 /// counter, by name, after a deterministic run with @p overrides.
 QHash<QString, qint64> tracedTree(const QVariantMap &overrides, QVariantMap *metrics)
 {
@@ -40,7 +40,8 @@ QHash<QString, qint64> tracedTree(const QVariantMap &overrides, QVariantMap *met
     }
     for (const TraceEvent &event : recorder.drain()) {
         const QString name = recorder.objectName(event.object);
-        if (event.kind == TraceKind::Counter && (name.startsWith("select ") || name.startsWith("token ")))
+        if (event.kind == TraceKind::Counter
+            && (name.startsWith("select ") || name.startsWith("token ") || name.startsWith("tree ")))
             latest.insert(name, event.value);
     }
     return latest;
@@ -116,7 +117,10 @@ private slots:
         const QStringList tasks{"task-0",     "task-0.0",   "task-0.1",   "task-0.2",   "task-0.0.0",
                                 "task-0.0.1", "task-0.0.2", "task-0.1.0", "task-0.1.1", "task-0.1.2",
                                 "task-0.2.0", "task-0.2.1", "task-0.2.2"};
-        QCOMPARE(tree.size(), 1 + 2 * tasks.size());
+        QCOMPARE(tree.size(), 1 + 2 * tasks.size() + 3);
+        QCOMPARE(tree.value("tree tasks"), metrics.value("tasks").toInt());
+        QCOMPARE(tree.value("tree cancelled"), metrics.value("cancelled").toInt());
+        QCOMPARE(tree.value("tree work finished"), 0);
         for (const QString &task : tasks) {
             QCOMPARE(tree.value("token " + task, -1), 1);  // cancelled
             QCOMPARE(tree.value("select " + task, -1), 2); // the token won the race
@@ -136,6 +140,26 @@ private slots:
             QVERIFY(!tree.contains("token " + task));
         }
         QCOMPARE(tree.value("token root", -1), 1); // cancel() still came, after 2000 ms
+        QCOMPARE(tree.value("tree work finished"), 4);
+        QCOMPARE(tree.value("tree cancelled", -1), 0);
+    }
+
+    void aDeepTreeTracesItsFirstLevelsNodeByNodeAndCountsTheRest()
+    {
+        // 1 + 8 + 64 + 512 tasks: with the root token, the first three levels (74 nodes) fit
+        // the traced-node limit, the fourth does not.
+        QVariantMap metrics;
+        const QHash<QString, qint64> tree = tracedTree({{"children", 8}, {"depth", 3}}, &metrics);
+        QCOMPARE(metrics.value("tasks").toInt(), 585);
+        QCOMPARE(tree.value("tree tasks"), 585);
+        QCOMPARE(tree.value("tree cancelled"), metrics.value("cancelled").toInt());
+        QCOMPARE(tree.value("select task-0.7.7", -1), 2);
+        QVERIFY(!tree.contains("select task-0.7.7.7"));
+        QVERIFY(!tree.contains("token task-0.0.0.0"));
+        int races = 0;
+        for (auto it = tree.cbegin(); it != tree.cend(); ++it)
+            races += it.key().startsWith("select ") ? 1 : 0;
+        QCOMPARE(races, 1 + 8 + 64);
     }
 
     void childrenAboveTheRangeAreRejectedWithTheRange()

@@ -28,14 +28,17 @@ Item {
     /// Every traced counter's latest value by name; changes once per drained frame.
     readonly property var values: root.feed.values
     readonly property var parameters: root.controller.effectiveParameters
-    /// Above this many nodes the deeper levels are left out (they would be specks).
+    /// Above this many nodes the deeper levels are left out (they would be specks); the
+    /// scenario traces about as many (tracedNodeLimit).
     readonly property int maxNodes: 400
     /// The laid-out tree (see buildTree()).
     readonly property var tree: root.buildTree(root.values)
     readonly property var nodes: root.tree.nodes
-    readonly property int taskCount: root.tree.tasks
-    readonly property int cancelledCount: root.tree.cancelled
-    readonly property int completedCount: root.tree.completed
+    // The whole tree's tally, traced by the scenario (a deep tree's lower levels are counted
+    // but not traced node by node).
+    readonly property int taskCount: root.values["tree tasks"] ?? 0
+    readonly property int cancelledCount: root.values["tree cancelled"] ?? 0
+    readonly property int completedCount: root.values["tree work finished"] ?? 0
     /// The level of the highest cancelled token: the light spreads down from there.
     readonly property int litFromLevel: root.tree.litFromLevel
     /// How long the light takes to go down one level (ms): slow enough to follow by eye.
@@ -67,15 +70,7 @@ Item {
             if (key.startsWith("select task-"))
                 tasks.push(key.substring(7))
         }
-        let cancelled = 0
-        let completed = 0
-        for (const name of tasks) {
-            if (values["select " + name] === 2)
-                ++cancelled
-            else if (values["select " + name] === 1)
-                ++completed
-        }
-        const taskTotal = tasks.length
+        const taskTotal = values["tree tasks"] ?? tasks.length
         let list = [{name: "root", path: [], level: 0, parent: -1, race: -1,
                      token: values["token root"] === 1, children: []}]
         tasks = tasks.map(name => ({name: name, path: root.pathOf(name)}))
@@ -124,9 +119,8 @@ Item {
             if (node.token && (litFrom < 0 || node.level < litFrom))
                 litFrom = node.level
         }
-        return {nodes: list, leaves: Math.max(1, nextSlot), levels: maxLevel + 1, tasks: taskTotal,
-                cancelled: cancelled, completed: completed, litFromLevel: litFrom,
-                hidden: taskTotal - (list.length - 1)}
+        return {nodes: list, leaves: Math.max(1, nextSlot), levels: maxLevel + 1, litFromLevel: litFrom,
+                hidden: Math.max(0, taskTotal - (list.length - 1))}
     }
 
     /// When the race traced by @p counterName started and was decided (-1 while undecided),
