@@ -526,7 +526,7 @@ Item {
                 Layout.fillWidth: true
                 Layout.topMargin: Theme.px(8)
                 text: treeArea.compact ? qsTr("Dots: red, the token won the race; green, the work did.")
-                                       : qsTr("In each task: work = long_running_work(), token = token.cancelled(). ✓ won the race, ✕ was aborted.")
+                                       : qsTr("work: long_running_work(); token: token.cancelled(). ✓ won the race, ✕ aborted.")
                 font.pixelSize: Theme.px(14)
                 opacity: 0.8
                 wrapMode: Text.Wrap

@@ -77,7 +77,8 @@ Item {
                 spacing: Theme.px(16)
 
                 ColumnLayout {
-                    Layout.preferredWidth: Theme.px(330)
+                    // Room for three numbers, and the rest for the bars.
+                    Layout.preferredWidth: Math.min(Theme.px(330), row.width * 0.42)
                     Layout.maximumWidth: Theme.px(330)
                     Layout.fillHeight: true
                     spacing: Theme.px(2)
