@@ -54,7 +54,10 @@ void PatternState::apply(const std::vector<TraceEvent> &events, const QHash<std:
         if (name.isEmpty())
             continue;
         if (span) {
-            SpanSeries &series = m_spans[spanFamily(name)];
+            auto family = m_spanFamilies.constFind(name);
+            if (family == m_spanFamilies.constEnd())
+                family = m_spanFamilies.insert(name, spanFamily(name));
+            SpanSeries &series = m_spans[*family];
             if (event.kind == TraceKind::SpanBegin) {
                 ++series.open;
             } else {
@@ -102,6 +105,7 @@ void PatternState::clear()
     m_counters.clear();
     m_instants.clear();
     m_spans.clear();
+    m_spanFamilies.clear();
     m_nameCache.clear();
     m_latestMs = 0;
     m_valuesStale = true;

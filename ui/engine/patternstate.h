@@ -136,6 +136,7 @@ private:
     QHash<QString, Counter> m_counters;
     std::deque<InstantMark> m_instants;
     mutable QHash<QString, SpanSeries> m_spans; // by family; sorted lazily when read
+    QHash<QString, QString> m_spanFamilies;     // span name → family, so the pattern runs once a name
     QHash<std::uint64_t, QString> m_nameCache; // object id → name ("" while unknown)
     double m_latestMs = 0;
     int m_revision = 0;
