@@ -5,6 +5,11 @@
 #include "sync/withcancellation.h"
 #include "time/sleep.h"
 #include "trace/span.h"
+#include "trace/tracecounter.h"
+
+#include <atomic>
+#include <memory>
+#include <optional>
 
 namespace taskscope {
 
@@ -41,19 +46,89 @@ Task<void> longRunningWork(Duration length)
     co_await sleep(length);
 }
 
+/// How a task's race between its work and its token ended, as the "select <task>" counter
+/// traces it for the cancellation page.
+enum class RaceState : std::int64_t {
+    Racing = 0,     ///< the work runs and the task watches its token
+    WorkWon = 1,    ///< the work finished first; watching the token was dropped
+    CancelWon = 2,  ///< the token was cancelled first; the work was aborted at its await
+};
+
+/// Traces "token <node>" = 1 when @p token is cancelled, for as long as the registration lives.
+/// The page draws the token tree from these names and lights what they mark.
+CancellationToken::Registration traceTokenCancel(const CancellationToken &token, const QString &node)
+{
+    // The callback runs on the thread that calls cancel(), and may outlive this frame's
+    // locals: it owns its counter.
+    auto mark = std::make_shared<TraceCounter>(QStringLiteral("token ") + node);
+    return token.onCancel([mark] { mark->set(1); });
+}
+
+/// At most this many tree nodes get their own named counters (whole levels from the top): a
+/// deeper tree (up to 16⁴ tasks) would flood the trace and the page with names no one can read.
+constexpr int tracedNodeLimit = 400;
+
+/// The levels (from 0) whose nodes are traced one by one: the most whose nodes, with the root
+/// token, stay within tracedNodeLimit.
+int tracedLevels(const TreeShape &shape)
+{
+    int levels = 0;
+    qint64 nodes = 1; // the root token
+    qint64 perLevel = 1;
+    while (levels <= shape.depth && nodes + perLevel <= tracedNodeLimit) {
+        nodes += perLevel;
+        perLevel *= std::max(1, shape.children);
+        ++levels;
+    }
+    return levels;
+}
+
+/// The whole tree's tally as it happens, for the page ("tree tasks", "tree cancelled",
+/// "tree work finished"), whatever its size.
+struct TreeTrace
+{
+    int tracedLevels = 0;
+    // Relaxed: these only number the trace's samples; nothing is ordered by them, and the run
+    // sets the exact final values from the joined tally.
+    std::atomic<int> tasks{0};
+    std::atomic<int> cancelled{0};
+    std::atomic<int> completed{0};
+    TraceCounter tasksCounter{QStringLiteral("tree tasks")};
+    TraceCounter cancelledCounter{QStringLiteral("tree cancelled")};
+    TraceCounter completedCounter{QStringLiteral("tree work finished")};
+};
+
 // One task of the tree: spawns its children with child tokens, races its own work against
 // its token (the seed's select!), then waits for its subtree. The children live in a
 // JoinSet, so a task that is itself aborted takes its subtree down with it.
-Task<TreeTally> treeTask(CancellationToken token, TreeShape shape, int level, QString name)
+// Its "select <name>" counter (RaceState) and "token <name>" mark are what the page draws;
+// the names carry the tree's shape ("task-0.1" is a child of "task-0").
+Task<TreeTally> treeTask(CancellationToken token, TreeShape shape, int level, QString name,
+                         std::shared_ptr<TreeTrace> trace)
 {
+    std::optional<TraceCounter> race;
+    CancellationToken::Registration tokenMark;
+    if (level < trace->tracedLevels) {
+        race.emplace(QStringLiteral("select ") + name);
+        // Before the children spawn, so a parent is traced before its children.
+        race->set(std::int64_t(RaceState::Racing));
+        tokenMark = traceTokenCancel(token, name);
+    }
+    trace->tasksCounter.set(trace->tasks.fetch_add(1, std::memory_order_relaxed) + 1);
     JoinSet<TreeTally> children;
     if (level < shape.depth) {
         for (int index = 0; index < shape.children; ++index) {
             const QString childName = QStringLiteral("%1.%2").arg(name).arg(index);
-            children.spawn(treeTask(token.childToken(), shape, level + 1, childName), childName);
+            children.spawn(treeTask(token.childToken(), shape, level + 1, childName, trace), childName);
         }
     }
     const bool workFinished = (co_await withCancellation(token, longRunningWork(shape.work))).has_value();
+    if (race)
+        race->set(std::int64_t(workFinished ? RaceState::WorkWon : RaceState::CancelWon));
+    if (workFinished)
+        trace->completedCounter.set(trace->completed.fetch_add(1, std::memory_order_relaxed) + 1);
+    else
+        trace->cancelledCounter.set(trace->cancelled.fetch_add(1, std::memory_order_relaxed) + 1);
     TreeTally tally{1, workFinished ? 0 : 1, workFinished ? 1 : 0};
     while (auto child = co_await children.joinNext())
         tally += child->value();
@@ -98,9 +173,13 @@ Task<QVariantMap> CancellationScenario::run(ScenarioContext &context) const
     const Instant start = runtime.now();
 
     CancellationToken root;
+    // The token cancel() is called on: the top of the page's tree.
+    const CancellationToken::Registration rootMark = traceTokenCancel(root, QStringLiteral("root"));
     // Should this run be cut short (a --duration limit), the tree must not outlive it.
     const DropGuard stopTreeOnExit = root.dropGuard();
-    JoinHandle<TreeTally> tree = runtime.spawn(treeTask(root.childToken(), shape, 0, QStringLiteral("task-0")),
+    auto trace = std::make_shared<TreeTrace>();
+    trace->tracedLevels = tracedLevels(shape);
+    JoinHandle<TreeTally> tree = runtime.spawn(treeTask(root.childToken(), shape, 0, QStringLiteral("task-0"), trace),
                                                QStringLiteral("task-0"));
 
     co_await sleep(cancelAfter);
@@ -109,6 +188,10 @@ Task<QVariantMap> CancellationScenario::run(ScenarioContext &context) const
     // The root task waits for its whole subtree, so its end is the end of the last tree task.
     const TreeTally tally = co_await tree.join();
     const Duration cancelLatency = runtime.now() - cancelledAt;
+    // The live samples may have landed out of order across workers; these are exact.
+    trace->tasksCounter.set(tally.tasks);
+    trace->cancelledCounter.set(tally.cancelled);
+    trace->completedCounter.set(tally.completed);
 
     QVariantMap metrics;
     metrics.insert(QStringLiteral("tasks"), tally.tasks);

@@ -1,6 +1,9 @@
 #include "engine/patternstate.h"
 
+#include <QRegularExpression>
+
 #include <algorithm>
+#include <cmath>
 
 namespace taskscope {
 
@@ -34,11 +37,27 @@ void PatternState::apply(const std::vector<TraceEvent> &events, const ObjectName
     for (const TraceEvent &event : events) {
         const double timeMs = double(event.timeNs) / 1e6;
         m_latestMs = std::max(m_latestMs, timeMs);
-        if (event.kind != TraceKind::Counter && event.kind != TraceKind::Instant)
+        const bool span = event.kind == TraceKind::SpanBegin || event.kind == TraceKind::SpanEnd;
+        if (event.kind != TraceKind::Counter && event.kind != TraceKind::Instant && !span)
             continue;
         const QString name = names.value(event.object);
         if (name.isEmpty())
             continue;
+        if (span) {
+            auto family = m_spanFamilies.constFind(name);
+            if (family == m_spanFamilies.constEnd())
+                family = m_spanFamilies.insert(name, spanFamily(name));
+            SpanSeries &series = m_spans[*family];
+            if (event.kind == TraceKind::SpanBegin) {
+                ++series.open;
+            } else {
+                // A span that began before a drain we did not see (none today) must not go negative.
+                series.open = std::max<qint64>(0, series.open - 1);
+                series.durationsMs.push_back(double(event.value) / 1e6);
+                series.sorted = false;
+            }
+            continue;
+        }
         if (event.kind == TraceKind::Instant) {
             m_instants.push_back({name, timeMs, qint64(event.value)});
             if (m_instants.size() > instantCapacity)
@@ -75,6 +94,8 @@ void PatternState::clear()
 {
     m_counters.clear();
     m_instants.clear();
+    m_spans.clear();
+    m_spanFamilies.clear();
     m_latestMs = 0;
     m_valuesStale = true;
     ++m_revision;
@@ -117,6 +138,71 @@ QVariantList PatternState::instants(const QString &namePrefix, int max) const
                                {QStringLiteral("value"), it->value}});
     }
     return out;
+}
+
+QString PatternState::spanFamily(const QString &spanName)
+{
+    static const QRegularExpression numbered(QStringLiteral("^(.*\\S-)\\d+$"));
+    const QRegularExpressionMatch match = numbered.match(spanName);
+    return match.hasMatch() ? match.captured(1) + QLatin1Char('*') : spanName;
+}
+
+namespace {
+
+/// The nearest-rank percentile of @p sorted (not empty), as core/scenarios/statistics.h.
+double nearestRank(const std::vector<double> &sorted, double percent)
+{
+    const auto rank = std::size_t(std::ceil(percent / 100.0 * double(sorted.size())));
+    return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
+}
+
+} // namespace
+
+QVariantList PatternState::spanStats() const
+{
+    QStringList families = m_spans.keys();
+    families.sort();
+    QVariantList out;
+    for (const QString &family : families) {
+        SpanSeries &series = m_spans[family];
+        if (!series.sorted) {
+            std::sort(series.durationsMs.begin(), series.durationsMs.end());
+            series.sorted = true;
+        }
+        const std::vector<double> &sorted = series.durationsMs;
+        const bool any = !sorted.empty();
+        out.append(QVariantMap{{QStringLiteral("name"), family},
+                               {QStringLiteral("count"), qint64(sorted.size())},
+                               {QStringLiteral("open"), series.open},
+                               {QStringLiteral("minMs"), any ? sorted.front() : 0.0},
+                               {QStringLiteral("p50Ms"), any ? nearestRank(sorted, 50) : 0.0},
+                               {QStringLiteral("p95Ms"), any ? nearestRank(sorted, 95) : 0.0},
+                               {QStringLiteral("maxMs"), any ? sorted.back() : 0.0}});
+    }
+    return out;
+}
+
+QVariantMap PatternState::spanHistogram(const QString &family, int buckets) const
+{
+    QVariantList counts;
+    auto found = m_spans.constFind(family);
+    if (found == m_spans.constEnd() || found->durationsMs.empty() || buckets < 1)
+        return {{QStringLiteral("counts"), counts}, {QStringLiteral("fromMs"), 0.0}, {QStringLiteral("toMs"), 0.0}};
+    const std::vector<double> &durations = found->durationsMs;
+    const auto [low, high] = std::minmax_element(durations.begin(), durations.end());
+    const double from = std::floor(*low);
+    // At least a tenth of the longest duration (and a millisecond) wide: durations that differ
+    // by timer noise alone stay in one or two bars instead of filling the axis with a spread
+    // that is not there, and equal durations make one bar rather than a division by zero.
+    const double to = std::max(*high, from + std::max(1.0, 0.1 * *high));
+    std::vector<qint64> tally(std::size_t(buckets), 0);
+    for (double duration : durations) {
+        const auto bucket = std::size_t((duration - from) / (to - from) * buckets);
+        ++tally[std::min(bucket, tally.size() - 1)];
+    }
+    for (qint64 count : tally)
+        counts.append(count);
+    return {{QStringLiteral("counts"), counts}, {QStringLiteral("fromMs"), from}, {QStringLiteral("toMs"), to}};
 }
 
 const std::deque<CounterSample> *PatternState::series(const QString &name) const

@@ -9,6 +9,9 @@
 /// text: engine.patternState.values["breaker state"] ?? 0
 /// LevelPlot { state: engine.patternState; counter: "bucket tokens" }
 /// ```
+/// It also keeps every closed user span's duration (TraceKind::SpanEnd), by span family, for
+/// the tracing page's histograms (spanStats(), spanHistogram()).
+///
 /// EngineController owns it and hands it every drained batch of events; a page never sees an
 /// engine object. It emits changed() once per batch, so bindings re-evaluate once per frame.
 /// GUI thread only.
@@ -95,6 +98,18 @@ public:
     /// The time (ms) of the latest event seen, 0 before any.
     Q_INVOKABLE double latestMs() const { return m_latestMs; }
 
+    /// Every span family seen, sorted by name, as {name, count (closed), open, minMs, p50Ms,
+    /// p95Ms, maxMs}; percentiles by nearest rank, as the scenarios' metrics compute them.
+    Q_INVOKABLE QVariantList spanStats() const;
+    /// The closed durations of span family @p family in @p buckets equal buckets from the
+    /// shortest (rounded down to a whole ms) to the longest, the axis at least a tenth of the
+    /// longest wide, as {counts: [..], fromMs, toMs} (empty counts if none closed).
+    Q_INVOKABLE QVariantMap spanHistogram(const QString &family, int buckets = 20) const;
+    /// The family a span named @p spanName is counted under: the name itself, or, for names
+    /// that end in a number after a dash ("task-17", the seed's timed_task per task), the name
+    /// with the number replaced by "*" ("task-*"), so a hundred timed tasks make one histogram.
+    [[nodiscard]] static QString spanFamily(const QString &spanName);
+
     /// The history of @p name for a plot item (nullptr if never seen).
     [[nodiscard]] const std::deque<CounterSample> *series(const QString &name) const;
 
@@ -109,8 +124,17 @@ private:
         std::deque<CounterSample> history;
     };
 
+    struct SpanSeries
+    {
+        qint64 open = 0;
+        std::vector<double> durationsMs; // closed spans, in arrival order until sorted
+        bool sorted = true;
+    };
+
     QHash<QString, Counter> m_counters;
     std::deque<InstantMark> m_instants;
+    mutable QHash<QString, SpanSeries> m_spans; // by family; sorted lazily when read
+    QHash<QString, QString> m_spanFamilies;     // span name → family, so the pattern runs once a name
     double m_latestMs = 0;
     int m_revision = 0;
     mutable QVariantMap m_values; // built on the first read after a change

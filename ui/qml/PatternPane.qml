@@ -20,7 +20,9 @@ Item {
         "stream-pipeline": "StreamPipelinePage.qml",
         "fan-out": "FanOutPage.qml",
         "runtime": "RuntimePage.qml",
-        "join-set": "JoinSetPage.qml"
+        "join-set": "JoinSetPage.qml",
+        "cancellation": "CancellationPage.qml",
+        "tracing": "TracingPage.qml"
     })
     readonly property string pageFile: root.pages[root.controller.scenarioId] ?? ""
     /// The page on screen (null while there is none), for tests.

@@ -6,7 +6,10 @@
 #include "runtime/runtime.h"
 #include "scenarios/cancellationscenario.h"
 #include "scenarios/scenariorunner.h"
+#include "trace/tracerecorder.h"
 #endif
+
+#include <QHash>
 
 using namespace taskscope;
 using namespace taskscope::test;
@@ -17,6 +20,31 @@ namespace {
 QVariantMap runCancellation(const QVariantMap &overrides = {})
 {
     return runScenario(CancellationScenario(), overrides);
+}
+
+/// What the trace says of the tree: the last value of every "select …", "token …" and "tree …"
+/// counter, by name, after a deterministic run with @p overrides.
+QHash<QString, qint64> tracedTree(const QVariantMap &overrides, QVariantMap *metrics)
+{
+    CancellationScenario scenario;
+    TraceRecorder recorder(1);
+    QHash<QString, qint64> latest;
+    {
+        Runtime runtime(RuntimeConfig::deterministic(1));
+        runtime.setTraceSink(&recorder);
+        QVariantMap parameters = scenario.defaultParameters();
+        parameters.insert(overrides);
+        ScenarioContext context{runtime, parameters, QStringLiteral("robust"), {}};
+        *metrics = runtime.blockOn(scenario.run(context));
+        runtime.setTraceSink(nullptr);
+    }
+    for (const TraceEvent &event : recorder.drain()) {
+        const QString name = recorder.objectName(event.object);
+        if (event.kind == TraceKind::Counter
+            && (name.startsWith("select ") || name.startsWith("token ") || name.startsWith("tree ")))
+            latest.insert(name, event.value);
+    }
+    return latest;
 }
 
 } // namespace
@@ -78,6 +106,60 @@ private slots:
         QCOMPARE(metrics.value("tasks").toInt(), 13);
         QCOMPARE(metrics.value("cancelled").toInt(), 13);
         QCOMPARE(metrics.value("elapsed_ms").toLongLong(), 0);
+    }
+
+    void theTraceNamesEveryTokenNodeAndMarksWhatWasCancelled()
+    {
+        QVariantMap metrics;
+        const QHash<QString, qint64> tree = tracedTree({}, &metrics);
+        // The root token and one token + one race per task, named by the task's place.
+        QCOMPARE(tree.value("token root", -1), 1);
+        const QStringList tasks{"task-0",     "task-0.0",   "task-0.1",   "task-0.2",   "task-0.0.0",
+                                "task-0.0.1", "task-0.0.2", "task-0.1.0", "task-0.1.1", "task-0.1.2",
+                                "task-0.2.0", "task-0.2.1", "task-0.2.2"};
+        QCOMPARE(tree.size(), 1 + 2 * tasks.size() + 3);
+        QCOMPARE(tree.value("tree tasks"), metrics.value("tasks").toInt());
+        QCOMPARE(tree.value("tree cancelled"), metrics.value("cancelled").toInt());
+        QCOMPARE(tree.value("tree work finished"), 0);
+        for (const QString &task : tasks) {
+            QCOMPARE(tree.value("token " + task, -1), 1);  // cancelled
+            QCOMPARE(tree.value("select " + task, -1), 2); // the token won the race
+        }
+        QCOMPARE(metrics.value("cancelled").toInt(), tasks.size());
+    }
+
+    void workThatFinishesFirstIsTracedAsTheRacesWinner()
+    {
+        QVariantMap metrics;
+        const QHash<QString, qint64> tree = tracedTree({{"work_ms", 1000}, {"depth", 1}}, &metrics);
+        QCOMPARE(metrics.value("completed").toInt(), 4);
+        for (const QString &task : {QStringLiteral("task-0"), QStringLiteral("task-0.0"), QStringLiteral("task-0.1"),
+                                    QStringLiteral("task-0.2")}) {
+            QCOMPARE(tree.value("select " + task, -1), 1);
+            // Finished before cancel(): nobody watched these tokens any more.
+            QVERIFY(!tree.contains("token " + task));
+        }
+        QCOMPARE(tree.value("token root", -1), 1); // cancel() still came, after 2000 ms
+        QCOMPARE(tree.value("tree work finished"), 4);
+        QCOMPARE(tree.value("tree cancelled", -1), 0);
+    }
+
+    void aDeepTreeTracesItsFirstLevelsNodeByNodeAndCountsTheRest()
+    {
+        // 1 + 8 + 64 + 512 tasks: with the root token, the first three levels (74 nodes) fit
+        // the traced-node limit, the fourth does not.
+        QVariantMap metrics;
+        const QHash<QString, qint64> tree = tracedTree({{"children", 8}, {"depth", 3}}, &metrics);
+        QCOMPARE(metrics.value("tasks").toInt(), 585);
+        QCOMPARE(tree.value("tree tasks"), 585);
+        QCOMPARE(tree.value("tree cancelled"), metrics.value("cancelled").toInt());
+        QCOMPARE(tree.value("select task-0.7.7", -1), 2);
+        QVERIFY(!tree.contains("select task-0.7.7.7"));
+        QVERIFY(!tree.contains("token task-0.0.0.0"));
+        int races = 0;
+        for (auto it = tree.cbegin(); it != tree.cend(); ++it)
+            races += it.key().startsWith("select ") ? 1 : 0;
+        QCOMPARE(races, 1 + 8 + 64);
     }
 
     void childrenAboveTheRangeAreRejectedWithTheRange()

@@ -19,6 +19,15 @@ TraceEvent instantEvent(double ms, std::uint64_t object, std::int64_t value)
     return TraceEvent{std::int64_t(ms * 1e6), 0, object, value, 0, TraceKind::Instant};
 }
 
+TraceEvent spanEvent(double ms, std::uint64_t object, TraceKind kind, double lengthMs = 0)
+{
+    return TraceEvent{std::int64_t(ms * 1e6), 0, object, std::int64_t(lengthMs * 1e6), 0, kind};
+}
+
+const QHash<std::uint64_t, QString> s_spanNames{{11, QStringLiteral("expensive_operation")},
+                                                {12, QStringLiteral("task-1")},
+                                                {13, QStringLiteral("task-22")}};
+
 const QHash<std::uint64_t, QString> s_names{{1, QStringLiteral("bucket tokens")},
                                             {2, QStringLiteral("queue length")},
                                             {3, QStringLiteral("breaker open")},
@@ -139,6 +148,67 @@ private slots:
         QCOMPARE(state.series(QStringLiteral("bucket tokens")), nullptr);
         QVERIFY(state.instants(QString(), 10).isEmpty());
         QCOMPARE(state.latestMs(), 0.0);
+    }
+
+    void spansAreCountedPerFamilyWithNearestRankPercentiles()
+    {
+        PatternState state;
+        std::vector<TraceEvent> events;
+        const std::vector<double> lengths{40, 10, 30, 20, 50, 100, 60, 70, 80, 90}; // ms
+        for (std::size_t i = 0; i < lengths.size(); ++i)
+            events.push_back(spanEvent(double(i), 11, TraceKind::SpanBegin));
+        events.push_back(spanEvent(1, 12, TraceKind::SpanBegin));
+        events.push_back(spanEvent(1, 13, TraceKind::SpanBegin));
+        for (std::size_t i = 0; i < lengths.size(); ++i)
+            events.push_back(spanEvent(200 + double(i), 11, TraceKind::SpanEnd, lengths[i]));
+        events.push_back(spanEvent(300, 12, TraceKind::SpanEnd, 299));
+        state.apply(events, s_spanNames);
+        const QVariantList stats = state.spanStats();
+        QCOMPARE(stats.size(), 2);
+        const QVariantMap operation = stats.at(0).toMap();
+        QCOMPARE(operation.value("name").toString(), QStringLiteral("expensive_operation"));
+        QCOMPARE(operation.value("count").toLongLong(), 10);
+        QCOMPARE(operation.value("open").toLongLong(), 0);
+        QCOMPARE(operation.value("minMs").toDouble(), 10.0);
+        QCOMPARE(operation.value("p50Ms").toDouble(), 50.0); // rank ceil(0.5 × 10) = 5
+        QCOMPARE(operation.value("p95Ms").toDouble(), 100.0); // rank ceil(9.5) = 10
+        QCOMPARE(operation.value("maxMs").toDouble(), 100.0);
+        // "task-1" and "task-22" are one family; one of them is still open.
+        const QVariantMap tasks = stats.at(1).toMap();
+        QCOMPARE(tasks.value("name").toString(), QStringLiteral("task-*"));
+        QCOMPARE(tasks.value("count").toLongLong(), 1);
+        QCOMPARE(tasks.value("open").toLongLong(), 1);
+        QCOMPARE(tasks.value("p50Ms").toDouble(), 299.0);
+
+        // Ten buckets from 10 to 100 ms: 10..19 in the first, 100 in the last.
+        const QVariantMap histogram = state.spanHistogram(QStringLiteral("expensive_operation"), 9);
+        QCOMPARE(histogram.value("fromMs").toDouble(), 10.0);
+        QCOMPARE(histogram.value("toMs").toDouble(), 100.0);
+        const QVariantList counts = histogram.value("counts").toList();
+        QCOMPARE(counts.size(), 9);
+        qint64 total = 0;
+        for (const QVariant &count : counts)
+            total += count.toLongLong();
+        QCOMPARE(total, 10);
+        QCOMPARE(counts.first().toLongLong(), 1);
+        QCOMPARE(counts.last().toLongLong(), 2); // 90 and 100
+        // One duration: the axis still spans a tenth of it, the span in the first bar.
+        const QVariantMap single = state.spanHistogram(QStringLiteral("task-*"), 10);
+        QCOMPARE(single.value("fromMs").toDouble(), 299.0);
+        QCOMPARE(single.value("toMs").toDouble(), 299.0 + 29.9);
+        QCOMPARE(single.value("counts").toList().first().toLongLong(), 1);
+
+        state.clear();
+        QVERIFY(state.spanStats().isEmpty());
+        QVERIFY(state.spanHistogram(QStringLiteral("expensive_operation")).value("counts").toList().isEmpty());
+    }
+
+    void spanFamiliesGroupOnlyNumberedNames()
+    {
+        QCOMPARE(PatternState::spanFamily(QStringLiteral("task-17")), QStringLiteral("task-*"));
+        QCOMPARE(PatternState::spanFamily(QStringLiteral("expensive_operation")), QStringLiteral("expensive_operation"));
+        QCOMPARE(PatternState::spanFamily(QStringLiteral("-3")), QStringLiteral("-3"));
+        QCOMPARE(PatternState::spanFamily(QStringLiteral("http2")), QStringLiteral("http2"));
     }
 };
 
