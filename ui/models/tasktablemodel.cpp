@@ -60,6 +60,25 @@ void TaskTableModel::refresh()
         m_rows.insert(m_rows.end(), firstNew, current.end());
         endInsertRows();
     }
+    if (m_shown)
+        announceCellChanges();
+    else
+        m_cellsStale = true;
+}
+
+void TaskTableModel::setShown(bool shown)
+{
+    if (shown == m_shown)
+        return;
+    m_shown = shown;
+    if (m_shown && m_cellsStale)
+        announceCellChanges();
+    emit shownChanged();
+}
+
+void TaskTableModel::announceCellChanges()
+{
+    m_cellsStale = false;
     if (!m_rows.empty())
         emit dataChanged(index(0, 0), index(int(m_rows.size()) - 1, ColumnCount - 1));
 }

@@ -17,6 +17,11 @@ class TaskTableModel : public QAbstractTableModel
     QML_ELEMENT
     QML_UNCREATABLE("Owned by EngineController")
 
+    /// Whether a view shows the table now. While it does not, refresh() still inserts and
+    /// removes rows but skips the per-cell updates (each rebinds every delegate's text: most of
+    /// a busy frame's time), and makes them up in one go when the table is shown again.
+    Q_PROPERTY(bool shown READ isShown WRITE setShown NOTIFY shownChanged)
+
 public:
     enum Column { Id, State, Name, Worker, Polls, Busy, Scheduled, Idle, AwaitingAt, SpawnedAt, Parent, ColumnCount };
     Q_ENUM(Column)
@@ -31,15 +36,26 @@ public:
     /// Brings the rows in line with the registry.
     void refresh();
 
+    [[nodiscard]] bool isShown() const { return m_shown; }
+    void setShown(bool shown);
+
     [[nodiscard]] int rowCount(const QModelIndex &parent = {}) const override;
     [[nodiscard]] int columnCount(const QModelIndex &parent = {}) const override;
     [[nodiscard]] QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     [[nodiscard]] QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
     [[nodiscard]] QHash<int, QByteArray> roleNames() const override;
 
+signals:
+    void shownChanged();
+
 private:
+    /// Tells the views every cell may have changed.
+    void announceCellChanges();
+
     const TaskRegistry *m_registry = nullptr;
     std::vector<quint64> m_rows; // task ids, ascending
+    bool m_shown = true;
+    bool m_cellsStale = false; // cells changed while not shown
 };
 
 } // namespace taskscope

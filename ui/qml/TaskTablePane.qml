@@ -19,6 +19,12 @@ SplitView {
 
         sourceModel: root.controller.taskModel
     }
+    // A hidden table skips its per-cell updates (see TaskTableModel::shown).
+    Binding {
+        target: root.controller.taskModel
+        property: "shown"
+        value: root.visible
+    }
 
     ColumnLayout {
         SplitView.fillWidth: true

@@ -67,6 +67,36 @@ private slots:
         QCOMPARE(resets.count(), 0); // never a full reset while running
     }
 
+    void aHiddenTableSkipsCellUpdatesAndMakesThemUpWhenShown()
+    {
+        TaskRegistry registry;
+        TaskTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setRegistry(&registry);
+        registry.apply({traceEvent(0, TraceKind::Spawn, 1)});
+        model.refresh();
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        QSignalSpy shown(&model, &TaskTableModel::shownChanged);
+
+        model.setShown(false);
+        QCOMPARE(shown.count(), 1);
+        registry.apply({traceEvent(1, TraceKind::PollStart, 1), traceEvent(2, TraceKind::Spawn, 2)});
+        model.refresh();
+        QCOMPARE(changed.count(), 0);                        // no cell updates while hidden…
+        QCOMPARE(inserted.count(), 1);                       // …but rows still come and go
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.data(model.index(0, TaskTableModel::State)).toString(), QStringLiteral("running on 0"));
+
+        model.setShown(true);                                // shown again: one update for all
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(changed.first().at(0).toModelIndex(), model.index(0, 0));
+        QCOMPARE(changed.first().at(1).toModelIndex(), model.index(1, TaskTableModel::ColumnCount - 1));
+        model.setShown(true);
+        QCOMPARE(shown.count(), 2);
+        QCOMPARE(changed.count(), 1);
+    }
+
     void rolesCarryTheTaskIdAndColour()
     {
         TaskRegistry registry;
