@@ -11,8 +11,23 @@ ScrollView {
     required property EngineController controller
 
     /// A metric as a person reads it: integers as they are, other numbers to two decimals.
+    /// A metric in words: numbers to two decimals, long lists cut after a dozen, nested maps
+    /// (the tracing scenario's per-span figures) as "name (key value, …)".
     function formatted(value: var): string {
-        return typeof value === "number" && !Number.isInteger(value) ? value.toFixed(2) : String(value)
+        if (typeof value === "number")
+            return Number.isInteger(value) ? String(value) : value.toFixed(2)
+        if (Array.isArray(value)) {
+            const shown = value.slice(0, 12).map(item => root.formatted(item)).join(", ")
+            return value.length > 12 ? qsTr("%1, … (%2 in all)").arg(shown).arg(value.length) : shown
+        }
+        if (value !== null && typeof value === "object") {
+            return Object.keys(value).map(key => {
+                const inner = value[key]
+                const text = root.formatted(inner)
+                return key.replace(/_/g, " ") + " " + (inner !== null && typeof inner === "object" && !Array.isArray(inner) ? "(" + text + ")" : text)
+            }).join(", ")
+        }
+        return String(value)
     }
 
     contentWidth: availableWidth
@@ -40,6 +55,7 @@ ScrollView {
                 Label {
                     required property string modelData
 
+                    objectName: "metricChip"
                     padding: 4
                     leftPadding: 8
                     rightPadding: 8

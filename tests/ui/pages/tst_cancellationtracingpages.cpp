@@ -219,6 +219,16 @@ private slots:
         const QVariantMap operation = metrics.value("spans").toMap().value("expensive_operation").toMap();
         QCOMPARE(operation.value("p50_ms").toDouble(), median(traced.value(QStringLiteral("expensive_operation"))));
         QCOMPARE(metrics.value("timed_p50_ms").toDouble(), median(traced.value(QStringLiteral("task-*"))));
+        // The metric chips above the page spell the nested span figures out.
+        const QList<QQuickItem *> chips = itemsNamed(window()->contentItem(), QStringLiteral("metricChip"));
+        QCOMPARE(chips.size(), metrics.size());
+        const auto spansChip = std::find_if(chips.begin(), chips.end(), [](QQuickItem *chip) {
+            return chip->property("text").toString().startsWith(QStringLiteral("spans: "));
+        });
+        QVERIFY(spansChip != chips.end());
+        const QString expected = QStringLiteral("spans: <b>expensive operation (count 40, p50 ms %1, p99 ms %2)</b>")
+                                     .arg(operation.value("p50_ms").toString(), operation.value("p99_ms").toString());
+        QCOMPARE((*spansChip)->property("text").toString(), expected);
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
 };
