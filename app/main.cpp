@@ -138,5 +138,14 @@ int main(int argc, char *argv[])
     if (command->mode == CommandLine::Mode::BenchUi)
         return runUiBenchmark(app, command->benchSeconds);
     const taskscope::HttpTransportInstallation http = taskscope::installHttpTransport();
+    // Start fan-out's server and I/O thread now, on this thread, not in the scenario's first
+    // poll: there, starting them held a worker for tens of milliseconds, and the window warned
+    // about a blocking poll that has nothing to do with the pattern. A failure here is reported
+    // by the scenario when it asks again.
+    QTimer::singleShot(0, &app, [] {
+        QString error;
+        if (const auto transport = taskscope::installedHttpTransport())
+            (void)transport->prepare(&error);
+    });
     return runGui(app, *command);
 }

@@ -95,7 +95,10 @@ std::uint64_t nextObjectId(const QString &name) noexcept
 {
     static Atomic<std::uint64_t> s_next{1};
     // Relaxed: only uniqueness matters.
-    const std::uint64_t serial = s_next.fetch_add(1, std::memory_order_relaxed) & ((std::uint64_t(1) << objectSerialBits) - 1);
+    // 1 … 2^36 − 1, then round again (never 0, which means "no object"): unique for the first
+    // 68 billion objects of a process.
+    constexpr std::uint64_t serials = (std::uint64_t(1) << objectSerialBits) - 1;
+    const std::uint64_t serial = 1 + (s_next.fetch_add(1, std::memory_order_relaxed) - 1) % serials;
     std::uint32_t index = 0;
     if (!name.isEmpty()) {
         try {

@@ -319,7 +319,6 @@ void EngineController::reset()
     m_eventLog.clear();
     m_patternState.clear();
     m_taskNames.clear();
-    m_logBacklog.clear();
     m_slowViewsClock.invalidate();
     m_warnings.clear();
     updateTaskDetail();
@@ -385,15 +384,7 @@ void EngineController::applyEvents(const std::vector<TraceEvent> &events,
     m_registry.apply(events, descriptions);
     const ObjectNames objectNames = m_recorder ? m_recorder->objectNames() : ObjectNames();
     m_patternState.apply(events, objectNames);
-    // The log shows only its newest lines: keep no more than those for the next refresh.
-    const std::size_t keep = std::size_t(EventLogModel::capacity);
-    if (events.size() >= keep)
-        m_logBacklog.assign(events.end() - std::ptrdiff_t(keep), events.end());
-    else {
-        m_logBacklog.insert(m_logBacklog.end(), events.begin(), events.end());
-        if (m_logBacklog.size() > 2 * keep)
-            m_logBacklog.erase(m_logBacklog.begin(), m_logBacklog.end() - std::ptrdiff_t(keep));
-    }
+    m_eventLog.stage(events);
     for (const TraceEvent &event : events) {
         switch (event.kind) {
         case TraceKind::PollStart: m_timeline.pollStarted(event.worker, event.task, event.timeNs); break;
@@ -407,7 +398,6 @@ void EngineController::applyEvents(const std::vector<TraceEvent> &events,
         default: m_timeline.advance(event.timeNs); break;
         }
     }
-    m_registry.prune(m_registry.lastEventTime());
     if (m_state != State::Running || !m_slowViewsClock.isValid() || m_slowViewsClock.elapsed() >= slowViewIntervalMs)
         refreshSlowViews();
 }
@@ -415,9 +405,10 @@ void EngineController::applyEvents(const std::vector<TraceEvent> &events,
 void EngineController::refreshSlowViews()
 {
     m_slowViewsClock.start();
+    // Pruned here, with the table's rows, so a row never outlives its task.
+    m_registry.prune(m_registry.lastEventTime());
     const ObjectNames objectNames = m_recorder ? m_recorder->objectNames() : ObjectNames();
-    m_eventLog.append(m_logBacklog, m_taskNames, objectNames);
-    m_logBacklog.clear();
+    m_eventLog.flush(m_taskNames, objectNames);
     m_taskModel.refresh();
     m_taskCards.refresh();
     QStringList warnings;

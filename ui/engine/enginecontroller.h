@@ -230,7 +230,6 @@ private:
     QHash<std::uint64_t, QString> m_taskNames; // for the event log
     QTimer m_frameTimer;
     QElapsedTimer m_slowViewsClock;       // since refreshSlowViews last ran
-    std::vector<TraceEvent> m_logBacklog; // the newest events not yet in the event log
     QVariantMap m_awaitingLines; // "file:line" → tasks idle there
     mutable QString m_presetsFor = QStringLiteral("\n"); // the scenario m_presets was read for
     mutable QVariantList m_presets;

@@ -1,6 +1,7 @@
 #include "models/eventlogmodel.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace taskscope {
 
@@ -91,10 +92,10 @@ void EventLogModel::append(const std::vector<TraceEvent> &events, const QHash<st
     // Only the newest `capacity` can show: skip the rest without formatting them.
     std::vector<Line> incoming;
     for (auto it = events.rbegin(); it != events.rend() && int(incoming.size()) < capacity; ++it) {
-        const QString kind = QString::fromLatin1(traceKindName(it->kind));
-        if (m_hiddenKinds.contains(kind))
+        if (!shows(it->kind))
             continue;
-        incoming.push_back({describe(*it, taskNames, objectNames), kind, double(it->timeNs) / 1e6});
+        incoming.push_back({describe(*it, taskNames, objectNames), QString::fromLatin1(traceKindName(it->kind)),
+                            double(it->timeNs) / 1e6});
     }
     if (incoming.empty())
         return;
@@ -108,8 +109,35 @@ void EventLogModel::append(const std::vector<TraceEvent> &events, const QHash<st
     }
 }
 
+bool EventLogModel::shows(TraceKind kind) const
+{
+    return m_hiddenKinds.isEmpty() || !m_hiddenKinds.contains(QLatin1String(traceKindName(kind)));
+}
+
+void EventLogModel::stage(const std::vector<TraceEvent> &events)
+{
+    const auto keep = std::size_t(capacity);
+    std::size_t shown = 0;
+    auto from = events.end(); // the oldest of the newest `keep` shown events
+    while (from != events.begin() && shown < keep) {
+        --from;
+        if (shows(from->kind))
+            ++shown;
+    }
+    std::copy_if(from, events.end(), std::back_inserter(m_staged), [this](const TraceEvent &event) { return shows(event.kind); });
+    if (m_staged.size() > keep)
+        m_staged.erase(m_staged.begin(), m_staged.end() - std::ptrdiff_t(keep));
+}
+
+void EventLogModel::flush(const QHash<std::uint64_t, QString> &taskNames, const ObjectNames &objectNames)
+{
+    append(m_staged, taskNames, objectNames);
+    m_staged.clear();
+}
+
 void EventLogModel::clear()
 {
+    m_staged.clear();
     beginResetModel();
     m_lines.clear();
     endResetModel();

@@ -32,6 +32,13 @@ public:
     /// Adds @p events (oldest first), naming tasks and objects from the maps.
     void append(const std::vector<TraceEvent> &events, const QHash<std::uint64_t, QString> &taskNames,
                 const ObjectNames &objectNames);
+    /// Sets @p events (oldest first) aside for the next flush(), keeping only the newest
+    /// `capacity` that the kind filter shows: a busy run brings far more between two updates of
+    /// the log than it can show, and most of them may be of hidden kinds.
+    void stage(const std::vector<TraceEvent> &events);
+    /// Adds what stage() set aside, as append() would.
+    void flush(const QHash<std::uint64_t, QString> &taskNames, const ObjectNames &objectNames);
+    /// Forgets every line and everything staged.
     void clear();
 
     /// One event in words.
@@ -55,8 +62,11 @@ private:
         QString kind;
         double timeMs;
     };
+    [[nodiscard]] bool shows(TraceKind kind) const;
+
     std::deque<Line> m_lines; // newest first
     QStringList m_hiddenKinds;
+    std::vector<TraceEvent> m_staged; // oldest first, at most `capacity`, all of shown kinds
 };
 
 } // namespace taskscope

@@ -26,6 +26,7 @@ void TaskTableModel::setRegistry(const TaskRegistry *registry)
     beginResetModel();
     m_registry = registry;
     m_rows.clear();
+    m_finished.clear();
     endResetModel();
     refresh();
 }
@@ -48,6 +49,7 @@ void TaskTableModel::refresh()
             --first;
         beginRemoveRows({}, first, row);
         m_rows.erase(m_rows.begin() + first, m_rows.begin() + row + 1);
+        m_finished.erase(m_finished.begin() + first, m_finished.begin() + row + 1);
         endRemoveRows();
         row = first - 1;
     }
@@ -58,12 +60,28 @@ void TaskTableModel::refresh()
         const int from = int(m_rows.size());
         beginInsertRows({}, from, from + int(current.end() - firstNew) - 1);
         m_rows.insert(m_rows.end(), firstNew, current.end());
+        for (auto it = firstNew; it != current.end(); ++it) {
+            const TaskInfo *task = m_registry->task(TaskId(*it));
+            m_finished.push_back(task && task->isFinished());
+        }
         endInsertRows();
     }
-    if (m_shown)
+    if (m_shown) {
         announceCellChanges();
-    else
-        m_cellsStale = true;
+        return;
+    }
+    m_cellsStale = true;
+    // The live/finished filter (and the Tasks tab's count) must follow even while hidden: announce
+    // the rows whose task finished since, for that role alone.
+    for (std::size_t row = 0; row < m_rows.size(); ++row) {
+        const TaskInfo *task = m_registry ? m_registry->task(TaskId(m_rows[row])) : nullptr;
+        const bool finished = task && task->isFinished();
+        if (finished != bool(m_finished[row])) {
+            m_finished[row] = finished;
+            const QModelIndex at = index(int(row), 0);
+            emit dataChanged(at, at, {FinishedRole});
+        }
+    }
 }
 
 void TaskTableModel::setShown(bool shown)
@@ -79,6 +97,10 @@ void TaskTableModel::setShown(bool shown)
 void TaskTableModel::announceCellChanges()
 {
     m_cellsStale = false;
+    for (std::size_t row = 0; row < m_rows.size(); ++row) {
+        const TaskInfo *task = m_registry ? m_registry->task(TaskId(m_rows[row])) : nullptr;
+        m_finished[row] = task && task->isFinished();
+    }
     if (!m_rows.empty())
         emit dataChanged(index(0, 0), index(int(m_rows.size()) - 1, ColumnCount - 1));
 }

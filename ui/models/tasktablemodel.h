@@ -53,7 +53,8 @@ private:
     void announceCellChanges();
 
     const TaskRegistry *m_registry = nullptr;
-    std::vector<quint64> m_rows; // task ids, ascending
+    std::vector<quint64> m_rows;   // task ids, ascending
+    std::vector<char> m_finished;  // per row: finished when last announced
     bool m_shown = true;
     bool m_cellsStale = false; // cells changed while not shown
 };

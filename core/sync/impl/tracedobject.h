@@ -25,7 +25,8 @@ inline constexpr int objectNameBits = 17;
 /// Distinct names the table holds; past it, new names are not kept (their objects are unnamed).
 inline constexpr std::uint32_t maxObjectNames = (1u << objectNameBits) - 1;
 
-/// A new object id, unique in the process, carrying the name @p name (none if it is empty).
+/// A new object id, never 0, unique among the process's first 2^36 − 1 objects, carrying the
+/// name @p name (none if it is empty).
 std::uint64_t nextObjectId(const QString &name = {}) noexcept;
 
 /// The name carried by object id @p id, or a null string if it carries none.

@@ -58,6 +58,38 @@ private slots:
         QCOMPARE(model.rowCount(), EventLogModel::capacity);
         QCOMPARE(inserted.count(), 2);
     }
+
+    void stagedEventsKeepTheNewestShownOnesWhateverFollowsThem()
+    {
+        // Between two updates a busy run brings thousands of events; with polls hidden, the
+        // ten sends before them must still reach the log.
+        EventLogModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setHiddenKinds({QStringLiteral("poll-start"), QStringLiteral("poll-end")});
+        std::vector<TraceEvent> sends;
+        for (int i = 0; i < 10; ++i)
+            sends.push_back(at(i, TraceKind::Send, 1, 0, 90, i));
+        model.stage(sends);
+        std::vector<TraceEvent> polls;
+        for (int i = 0; i < 3 * EventLogModel::capacity; ++i)
+            polls.push_back(at(100 + i, i % 2 ? TraceKind::PollEnd : TraceKind::PollStart, 1, 0));
+        model.stage(polls);
+        QCOMPARE(model.rowCount(), 0); // nothing until flushed
+        model.flush({}, {});
+        QCOMPARE(model.rowCount(), 10);
+        QCOMPARE(model.data(model.index(0), EventLogModel::TimeRole).toDouble(), 9.0);
+        QCOMPARE(model.data(model.index(9), EventLogModel::TimeRole).toDouble(), 0.0);
+        // Staging more than the log holds keeps only the newest `capacity`.
+        std::vector<TraceEvent> many;
+        for (int i = 0; i < EventLogModel::capacity + 7; ++i)
+            many.push_back(at(1000 + i, TraceKind::Wake, 1, 0));
+        model.stage(many);
+        model.flush({}, {});
+        QCOMPARE(model.rowCount(), EventLogModel::capacity);
+        QCOMPARE(model.data(model.index(EventLogModel::capacity - 1), EventLogModel::TimeRole).toDouble(), 1007.0);
+        model.flush({}, {}); // nothing staged: nothing added
+        QCOMPARE(model.rowCount(), EventLogModel::capacity);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestEventLogModel)

@@ -88,6 +88,17 @@ private slots:
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.data(model.index(0, TaskTableModel::State)).toString(), QStringLiteral("running on 0"));
 
+        // A task that finishes while hidden is announced for the live/finished filter alone.
+        registry.apply({traceEvent(3, TraceKind::PollEnd, 1), traceEvent(3, TraceKind::Complete, 1, 0, 1)});
+        model.refresh();
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(changed.first().at(0).toModelIndex(), model.index(0, 0));
+        QCOMPARE(changed.first().at(2).value<QList<int>>(), QList<int>{TaskTableModel::FinishedRole});
+        QVERIFY(model.data(model.index(0, 0), TaskTableModel::FinishedRole).toBool());
+        model.refresh();                                     // no new flip: no announcement
+        QCOMPARE(changed.count(), 1);
+        changed.clear();
+
         model.setShown(true);                                // shown again: one update for all
         QCOMPARE(changed.count(), 1);
         QCOMPARE(changed.first().at(0).toModelIndex(), model.index(0, 0));

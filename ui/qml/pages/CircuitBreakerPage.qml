@@ -222,7 +222,7 @@ Item {
                     toX: diagram.xOpen - 4
                     atY: diagram.nodeTop + diagram.nodeHeight * 0.5
                     caption: root.seed ? qsTr("%1 failures").arg(root.parameters["failure_threshold"] ?? 5)
-                                       : qsTr("failure rate ≥ %1 %").arg(Math.round(100 * root.tripFraction))
+                                       : qsTr("≥ %1 % fail").arg(Math.round(100 * root.tripFraction))
                     flashColor: Theme.bad
                 }
                 StraightEdge {
@@ -231,7 +231,11 @@ Item {
                     fromX: diagram.xOpen + diagram.nodeWidth + 4
                     toX: diagram.xHalf - 4
                     atY: diagram.nodeTop + diagram.nodeHeight * 0.28
-                    caption: qsTr("after %1 ms").arg(root.parameters["recovery_timeout_ms"] ?? 1000)
+                    // Short enough for one line between the nodes at 1280 px.
+                    caption: {
+                        const ms = root.parameters["recovery_timeout_ms"] ?? 1000
+                        return ms >= 1000 ? qsTr("after %1 s").arg(ms / 1000) : qsTr("after %1 ms").arg(ms)
+                    }
                     flashColor: Theme.caution
                 }
                 StraightEdge {
@@ -341,8 +345,8 @@ Item {
             Label {
                 Layout.fillWidth: true
                 visible: root.height > Theme.px(340)
-                text: root.seed ? qsTr("Failure count over the last 10 s — dashed: threshold")
-                                : qsTr("Failure rate in the window over the last 10 s (%) — dashed: threshold")
+                text: root.seed ? qsTr("Failure count, last 10 s — dashed: threshold")
+                                : qsTr("Failure rate in the window (%), last 10 s — dashed: threshold")
                 font.pixelSize: Theme.px(15)
                 opacity: 0.8
                 elide: Text.ElideRight
