@@ -196,7 +196,7 @@ Item {
 
                 Layout.fillWidth: true
                 Layout.preferredHeight: diagram.nodeBottom + Theme.px(56)
-                Layout.minimumWidth: Theme.px(380)
+                Layout.minimumWidth: Theme.px(300)
 
                 Repeater {
                     model: 3
@@ -385,6 +385,7 @@ Item {
         // What drives the transitions.
         ColumnLayout {
             Layout.preferredWidth: Theme.px(290)
+            Layout.minimumWidth: Theme.px(170)
             Layout.fillHeight: true
             spacing: Theme.px(8)
 
@@ -437,6 +438,7 @@ Item {
                 font.pixelSize: Theme.px(18)
                 font.bold: true
                 color: Theme.caution
+                wrapMode: Text.Wrap
             }
             Rectangle {
                 Layout.fillWidth: true
@@ -469,7 +471,9 @@ Item {
         }
 
         ColumnLayout {
+            // Wide enough for "Succeeded" and "Rejected" in full at 1280 px.
             Layout.preferredWidth: Theme.px(150)
+            Layout.minimumWidth: Theme.px(112)
             Layout.fillHeight: true
             spacing: Theme.px(4)
 
