@@ -387,7 +387,10 @@ void EngineController::applyEvents(const std::vector<TraceEvent> &events,
     m_eventLog.stage(events);
     for (const TraceEvent &event : events) {
         switch (event.kind) {
-        case TraceKind::PollStart: m_timeline.pollStarted(event.worker, event.task, event.timeNs); break;
+        case TraceKind::PollStart:
+            ++m_pollsDrained;
+            m_timeline.pollStarted(event.worker, event.task, event.timeNs);
+            break;
         case TraceKind::PollEnd: m_timeline.pollEnded(event.worker, event.timeNs); break;
         case TraceKind::Steal: m_timeline.stole(event.worker, int(event.object), event.task, event.timeNs); break;
         case TraceKind::Park: m_timeline.parked(event.worker, event.timeNs); break;

@@ -140,6 +140,10 @@ public:
     [[nodiscard]] QVariantMap taskDetail() const { return m_taskDetail; }
     /// The longest the slow views lag behind a running scenario.
     static constexpr int slowViewIntervalMs = 100;
+    /// Polls drained since the controller was made (the benchmark's incoming rate).
+    [[nodiscard]] std::uint64_t pollsDrained() const { return m_pollsDrained; }
+    /// Events the trace rings dropped in this run because a drain came too late.
+    [[nodiscard]] std::uint64_t eventsDropped() const { return m_recorder ? m_recorder->eventsDropped() : 0; }
     /// How long the last drain took (trace → registry, table, log, timeline), for the benchmark.
     [[nodiscard]] double lastDrainMs() const { return m_lastDrainMs; }
     /// Whether a parameter applies while the scenario runs; the others apply on Reset.
@@ -235,6 +239,7 @@ private:
     mutable QVariantList m_presets;
     qint64 m_selectedTask = 0;
     double m_lastDrainMs = 0;
+    std::uint64_t m_pollsDrained = 0;
     QVariantMap m_taskDetail;
     TaskCardModel m_taskCards;
 };
