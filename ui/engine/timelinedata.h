@@ -51,7 +51,11 @@ public:
     static constexpr std::size_t markCapacity = 50000;
 
     void clear();
-    void setWorkerNames(const QStringList &names) { m_workerNames = names; }
+    void setWorkerNames(const QStringList &names)
+    {
+        m_workerNames = names;
+        ++m_revision;
+    }
     [[nodiscard]] const QStringList &workerNames() const noexcept { return m_workerNames; }
 
     /// A poll started on @p worker at @p timeNs.

@@ -52,8 +52,21 @@ void TimelineItem::setController(EngineController *controller)
         disconnect(m_controller, nullptr, this, nullptr);
     m_controller = controller;
     if (m_controller)
-        connect(m_controller, &EngineController::frameUpdated, this, &QQuickItem::update);
+        connect(m_controller, &EngineController::frameUpdated, this, &TimelineItem::dataMaybeChanged);
+    // Repainted below with what the data holds now.
+    m_paintedRevision = m_controller ? m_controller->timeline().revision() : ~std::uint64_t(0);
+    m_paintedLatestNs = m_controller ? m_controller->timeline().latestNs() : -1;
     emit controllerChanged();
+    update();
+}
+
+void TimelineItem::dataMaybeChanged()
+{
+    const TimelineData &data = m_controller->timeline();
+    if (data.revision() == m_paintedRevision && data.latestNs() == m_paintedLatestNs)
+        return;
+    m_paintedRevision = data.revision();
+    m_paintedLatestNs = data.latestNs();
     update();
 }
 

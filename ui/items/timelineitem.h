@@ -96,6 +96,9 @@ protected:
 private:
     [[nodiscard]] std::int64_t viewEndNs() const;
     void setHoveredTask(qint64 task);
+    /// A drained frame: repaints only if the timeline's data moved (a paused run drains
+    /// nothing, and repainting 100k slices for nothing cost the software backend its frame).
+    void dataMaybeChanged();
 
     QPointer<EngineController> m_controller;
     double m_windowSeconds = 2.0;
@@ -110,6 +113,8 @@ private:
     QPointF m_pressPosition;
     double m_pressPan = 0.0;
     bool m_dragging = false;
+    std::uint64_t m_paintedRevision = ~std::uint64_t(0);
+    std::int64_t m_paintedLatestNs = -1;
 };
 
 } // namespace taskscope

@@ -94,6 +94,33 @@ private slots:
         QCOMPARE(item.taskAt(QPointF(750, 10)), 3);
     }
 
+    void aDrainThatChangedNothingDoesNotRepaint()
+    {
+        // A paused run still drains every frame; repainting its 100k slices for nothing cost
+        // the software backend most of a frame.
+        EngineController controller;
+        const auto ms = [](std::int64_t t) { return t * 1'000'000; };
+        controller.applyEvents({{ms(100), 3, 0, 0, 0, TraceKind::PollStart}, {ms(200), 3, 0, 0, 0, TraceKind::PollEnd}}, {});
+        QQuickWindow window;
+        window.resize(400, 60);
+        TimelineItem item(window.contentItem());
+        item.setSize(QSizeF(400, 60));
+        item.setController(&controller);
+        QSignalSpy frames(&window, &QQuickWindow::frameSwapped);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_VERIFY(frames.count() > 0); // the first frame
+        QTest::qWait(50);
+        frames.clear();
+        for (int drain = 0; drain < 3; ++drain)
+            emit controller.frameUpdated();
+        QTest::qWait(100);
+        QCOMPARE(frames.count(), 0);
+        controller.applyEvents({{ms(300), 3, 0, 0, 0, TraceKind::PollStart}}, {});
+        emit controller.frameUpdated();
+        QTRY_VERIFY(frames.count() > 0); // new data: a new frame
+    }
+
     void zoomMapsTheSameSliceToAWiderRect()
     {
         const TimelineSlice slice{1'900'000'000, 1'950'000'000, 1, 0};
