@@ -55,6 +55,8 @@ public:
     [[nodiscard]] qint64 hoveredTask() const { return m_hoveredTask; }
     /// Slices in view in the last frame (before merging the ones closer than a pixel).
     [[nodiscard]] int sliceCount() const { return m_sliceCount; }
+    /// Rectangles and triangles the last frame drew (after merging), for tests and the benchmark.
+    [[nodiscard]] int shapeCount() const { return m_shapeCount; }
 
     /// Zooms by @p factor (< 1 zooms in) keeping the time under @p x where it is.
     Q_INVOKABLE void zoomAt(double x, double factor);
@@ -110,6 +112,7 @@ private:
     QColor m_parkColor{0x90, 0x90, 0x90};
     QColor m_highlightColor{0xff, 0xff, 0xff};
     int m_sliceCount = 0;
+    int m_shapeCount = 0;
     QPointF m_pressPosition;
     double m_pressPan = 0.0;
     bool m_dragging = false;

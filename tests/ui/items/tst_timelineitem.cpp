@@ -9,6 +9,8 @@
 #include <QQuickWindow>
 #include <QSignalSpy>
 
+#include <algorithm>
+
 using namespace taskscope;
 
 class TestTimelineItem : public QObject
@@ -119,6 +121,39 @@ private slots:
         controller.applyEvents({{ms(300), 3, 0, 0, 0, TraceKind::PollStart}}, {});
         emit controller.frameUpdated();
         QTRY_VERIFY(frames.count() > 0); // new data: a new frame
+    }
+
+    void stealsAndParksWithinAPixelAreDrawnOnce()
+    {
+        // 1 px per ms: 400 steals within one millisecond on lane 1 draw one flag; 400 parks of
+        // 0.5 ms back to back on lane 0 draw one line; a steal 100 px later gets its own flag.
+        EngineController controller;
+        const auto ms = [](std::int64_t t) { return t * 1'000'000; };
+        std::vector<TraceEvent> events;
+        for (std::int64_t i = 0; i < 400; ++i) {
+            events.push_back({ms(500) + i * 2'000, 7, 0, 0, 1, TraceKind::Steal});
+            events.push_back({ms(100) + i * 500'000, 0, 0, 0, 0, TraceKind::Park});
+            events.push_back({ms(100) + i * 500'000 + 400'000, 0, 0, 0, 0, TraceKind::Unpark});
+        }
+        events.push_back({ms(600), 7, 0, 0, 1, TraceKind::Steal});
+        events.push_back({ms(1000), 0, 0, 0, -1, TraceKind::TimerFire});
+        std::sort(events.begin(), events.end(), [](const TraceEvent &a, const TraceEvent &b) { return a.timeNs < b.timeNs; });
+        controller.applyEvents(events, {});
+        QCOMPARE(controller.timeline().marks().size(), std::size_t(801));
+        QQuickWindow window;
+        window.resize(1000, 60);
+        TimelineItem item(window.contentItem());
+        item.setSize(QSizeF(1000, 60));
+        item.setLaneHeight(20);
+        item.setWindowSeconds(1.0);
+        item.setController(&controller);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_VERIFY(item.shapeCount() > 0);
+        // One park line, and two steals (a bar and a flag each).
+        QCOMPARE(item.shapeCount(), 1 + 2 * 2);
+        const QImage frame = window.grabWindow();
+        QCOMPARE(frame.pixelColor(200, 10).rgb(), item.property("parkColor").value<QColor>().rgb()); // the merged line
     }
 
     void zoomMapsTheSameSliceToAWiderRect()
