@@ -7,6 +7,7 @@
 #include "scenarios/scenariorunner.h"
 #include "time/sleep.h"
 #include "time/timeout.h"
+#include "trace/tracerecorder.h"
 
 #include <QTest>
 #include <QVariantMap>
@@ -29,6 +30,33 @@ inline QVariantMap runScenario(const Scenario &scenario, const QVariantMap &over
     QVariantMap metrics = runtime.blockOn(scenario.run(context));
     metrics.insert(QStringLiteral("live_after_run"), qulonglong(runtime.liveTasks()));
     return metrics;
+}
+
+/// A run with its whole trace: the metrics, every drained event in time order, and the names
+/// of the objects they mention.
+struct TracedRun
+{
+    QVariantMap metrics;
+    std::vector<TraceEvent> events;
+    ObjectNames names;
+};
+
+/// runScenario, recording the trace (deterministic: one worker, the virtual clock).
+inline TracedRun runScenarioTraced(const Scenario &scenario, const QVariantMap &overrides = {},
+                                   const QString &variant = QStringLiteral("robust"))
+{
+    Runtime runtime(RuntimeConfig::deterministic(1));
+    TraceRecorder recorder(1);
+    runtime.setTraceSink(&recorder);
+    QVariantMap parameters = scenario.defaultParameters();
+    parameters.insert(overrides);
+    ScenarioContext context{runtime, parameters, variant, {}};
+    TracedRun run;
+    run.metrics = runtime.blockOn(scenario.run(context));
+    runtime.setTraceSink(nullptr);
+    run.events = recorder.drain();
+    run.names = recorder.objectNames();
+    return run;
 }
 
 /// Every parameter of @p scenario refuses a value past its maximum (a nonsense word for a

@@ -37,17 +37,10 @@ struct ActorTraceSeen
 
 QVariantMap runTraced(const QVariantMap &overrides, ActorTraceSeen &seen)
 {
-    ActorScenario scenario;
-    Runtime runtime(RuntimeConfig::deterministic(1));
-    TraceRecorder recorder(1);
-    runtime.setTraceSink(&recorder);
-    QVariantMap parameters = scenario.defaultParameters();
-    parameters.insert(overrides);
-    ScenarioContext context{runtime, parameters, QStringLiteral("robust"), {}};
-    const QVariantMap metrics = runtime.blockOn(scenario.run(context));
-    runtime.setTraceSink(nullptr);
-    for (const TraceEvent &event : recorder.drain()) {
-        const QString name = recorder.objectName(event.object);
+    const TracedRun run = runScenarioTraced(ActorScenario(), overrides);
+    const QVariantMap &metrics = run.metrics;
+    for (const TraceEvent &event : run.events) {
+        const QString name = run.names.value(event.object);
         if (event.kind == TraceKind::Counter) {
             seen.lastCounter.insert(name, event.value);
             seen.peakCounter.insert(name, std::max<qlonglong>(seen.peakCounter.value(name), event.value));

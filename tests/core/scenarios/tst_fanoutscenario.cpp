@@ -53,19 +53,12 @@ struct TracedCounters
 /// and fills @p traced with the counters.
 QVariantMap runFanOutTraced(const QVariantMap &overrides, TracedCounters &traced)
 {
-    FanOutScenario scenario;
-    TraceRecorder recorder(1);
-    Runtime runtime(RuntimeConfig::deterministic(1));
-    runtime.setTraceSink(&recorder);
-    QVariantMap parameters = scenario.defaultParameters();
-    parameters.insert(overrides);
-    ScenarioContext context{runtime, parameters, QStringLiteral("robust"), {}};
-    const QVariantMap metrics = runtime.blockOn(scenario.run(context));
-    runtime.setTraceSink(nullptr);
-    for (const TraceEvent &event : recorder.drain()) {
+    const TracedRun run = runScenarioTraced(FanOutScenario(), overrides);
+    const QVariantMap &metrics = run.metrics;
+    for (const TraceEvent &event : run.events) {
         if (event.kind != TraceKind::Counter)
             continue;
-        const QString name = recorder.objectName(event.object);
+        const QString name = run.names.value(event.object);
         traced.values[name] << qlonglong(event.value);
         traced.timesMs[name] << double(event.timeNs) / 1e6;
     }

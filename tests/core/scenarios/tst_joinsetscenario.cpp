@@ -33,20 +33,13 @@ struct Traced
 
 Traced runJoinSetTraced(const QVariantMap &overrides)
 {
-    JoinSetScenario scenario;
-    Runtime runtime(RuntimeConfig::deterministic(1));
-    TraceRecorder recorder(1);
-    runtime.setTraceSink(&recorder);
-    QVariantMap parameters = scenario.defaultParameters();
-    parameters.insert(overrides);
-    ScenarioContext context{runtime, parameters, QStringLiteral("robust"), {}};
+    const TracedRun run = runScenarioTraced(JoinSetScenario(), overrides);
     Traced traced;
-    traced.metrics = runtime.blockOn(scenario.run(context));
-    runtime.setTraceSink(nullptr);
-    for (const TraceEvent &event : recorder.drain()) {
+    traced.metrics = run.metrics;
+    for (const TraceEvent &event : run.events) {
         if (event.kind != TraceKind::Instant && event.kind != TraceKind::Counter)
             continue;
-        const QString name = recorder.objectName(event.object);
+        const QString name = run.names.value(event.object);
         traced.values[name] << qlonglong(event.value);
         traced.timesMs[name] << event.timeNs / 1000000;
     }

@@ -23,19 +23,12 @@ struct Traced
 
 Traced runTraced(const QVariantMap &overrides)
 {
-    RuntimeScenario scenario;
-    Runtime runtime(RuntimeConfig::deterministic(1));
-    TraceRecorder recorder(1);
-    runtime.setTraceSink(&recorder);
-    QVariantMap parameters = scenario.defaultParameters();
-    parameters.insert(overrides);
-    ScenarioContext context{runtime, parameters, QStringLiteral("robust"), {}};
+    const TracedRun run = runScenarioTraced(RuntimeScenario(), overrides);
     Traced traced;
-    traced.metrics = runtime.blockOn(scenario.run(context));
-    runtime.setTraceSink(nullptr);
-    for (const TraceEvent &event : recorder.drain()) {
+    traced.metrics = run.metrics;
+    for (const TraceEvent &event : run.events) {
         if (event.kind == TraceKind::Instant || event.kind == TraceKind::Counter)
-            traced.marks[recorder.objectName(event.object)] << qMakePair(event.timeNs / 1000000, qint64(event.value));
+            traced.marks[run.names.value(event.object)] << qMakePair(event.timeNs / 1000000, qint64(event.value));
     }
     return traced;
 }

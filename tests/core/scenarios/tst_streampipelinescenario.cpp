@@ -24,18 +24,11 @@ QVariantMap runPipeline(const QVariantMap &overrides = {})
 /// metrics and fills @p counters with every value each named counter was set to, in order.
 QVariantMap runPipelineTraced(const QVariantMap &overrides, QHash<QString, QList<qlonglong>> &counters)
 {
-    StreamPipelineScenario scenario;
-    TraceRecorder recorder(1);
-    Runtime runtime(RuntimeConfig::deterministic(1));
-    runtime.setTraceSink(&recorder);
-    QVariantMap parameters = scenario.defaultParameters();
-    parameters.insert(overrides);
-    ScenarioContext context{runtime, parameters, QStringLiteral("robust"), {}};
-    const QVariantMap metrics = runtime.blockOn(scenario.run(context));
-    runtime.setTraceSink(nullptr);
-    for (const TraceEvent &event : recorder.drain()) {
+    const TracedRun run = runScenarioTraced(StreamPipelineScenario(), overrides);
+    const QVariantMap &metrics = run.metrics;
+    for (const TraceEvent &event : run.events) {
         if (event.kind == TraceKind::Counter)
-            counters[recorder.objectName(event.object)] << qlonglong(event.value);
+            counters[run.names.value(event.object)] << qlonglong(event.value);
     }
     return metrics;
 }
