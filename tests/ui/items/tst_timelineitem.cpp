@@ -123,6 +123,30 @@ private slots:
         QTRY_VERIFY(frames.count() > 0); // new data: a new frame
     }
 
+    void aNewSizeRepaintsWithoutNewData()
+    {
+        // Task 3 polls from 1 to 2 s; a 2 s window 400 px wide draws it at x 200–400. Narrowed
+        // to 200 px while nothing new comes (a paused run), it must be drawn at 100–200.
+        EngineController controller;
+        const auto ms = [](std::int64_t t) { return t * 1'000'000; };
+        controller.applyEvents({{ms(1000), 3, 0, 0, 0, TraceKind::PollStart}, {ms(2000), 3, 0, 0, 0, TraceKind::PollEnd}}, {});
+        QQuickWindow window;
+        window.resize(400, 40);
+        window.setColor(Qt::black);
+        TimelineItem item(window.contentItem());
+        item.setSize(QSizeF(400, 40));
+        item.setLaneHeight(20);
+        item.setWindowSeconds(2.0);
+        item.setController(&controller);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        const QRgb task = TimelineData::colorOf(3).rgb();
+        QTRY_COMPARE(window.grabWindow().pixelColor(300, 10).rgb(), task);
+        item.setWidth(200);
+        QTRY_COMPARE(window.grabWindow().pixelColor(150, 10).rgb(), task);
+        QCOMPARE(window.grabWindow().pixelColor(300, 10).rgb(), QColor(Qt::black).rgb());
+    }
+
     void stealsAndParksWithinAPixelAreDrawnOnce()
     {
         // 1 px per ms: 400 steals within one millisecond on lane 1 draw one flag; 400 parks of
