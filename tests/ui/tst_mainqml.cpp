@@ -274,6 +274,7 @@ private slots:
         for (int i = 0; i < patterns->rowCount(); ++i)
             QTest::keyClick(window, Qt::Key_Up, Qt::AltModifier);
         QStringList ran;
+        QStringList paused;
         for (int row = 0; row < patterns->rowCount(); ++row) {
             if (row > 0)
                 QTest::keyClick(window, Qt::Key_Down, Qt::AltModifier);
@@ -287,7 +288,15 @@ private slots:
             QTRY_VERIFY2(timeline->sliceCount() > 0, qPrintable(controller->scenarioId()));
             if (controller->state() == taskscope::EngineController::State::Running) {
                 QTest::keyClick(window, Qt::Key_Space); // pause
+                // A short scenario may end between the check above and the key: a frame's drain
+                // inside keyClick then reports Finished, which is right, and there is nothing to pause.
+                if (controller->state() == taskscope::EngineController::State::Finished) {
+                    QTest::keyClick(window, Qt::Key_R);
+                    QCOMPARE(controller->state(), taskscope::EngineController::State::Idle);
+                    continue;
+                }
                 QCOMPARE(controller->state(), taskscope::EngineController::State::Paused);
+                paused << controller->scenarioId();
                 QTest::qWait(20);
                 controller->drain(); // what ran up to the pause
                 const double pausedAt = controller->elapsedMs();
@@ -295,7 +304,10 @@ private slots:
                 controller->drain();
                 QCOMPARE(controller->elapsedMs(), pausedAt); // the clock is frozen
                 QTest::keyClick(window, Qt::Key_Right); // step
-                QCOMPARE(controller->state(), taskscope::EngineController::State::Paused);
+                // One poll runs; it may be the scenario's last one.
+                QVERIFY2(controller->state() == taskscope::EngineController::State::Paused
+                             || controller->state() == taskscope::EngineController::State::Finished,
+                         qPrintable(controller->scenarioId()));
             }
             QTest::keyClick(window, Qt::Key_R); // reset
             QCOMPARE(controller->state(), taskscope::EngineController::State::Idle);
@@ -303,6 +315,7 @@ private slots:
             QTRY_COMPARE(timeline->sliceCount(), 0);
         }
         QCOMPARE(ran.size(), int(taskscope::ScenarioCatalog::ids().size()));
+        QVERIFY2(!paused.isEmpty(), "no scenario was still running when paused");
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
 
