@@ -836,8 +836,16 @@ std::uint64_t Scheduler::random() noexcept
 void Scheduler::record(TraceSink *sink, TraceKind kind, TaskId task, std::uint64_t object,
                        std::int64_t value) noexcept
 {
-    const TraceEvent event{m_clock.now().time_since_epoch().count(), task, object, value,
-                           std::int16_t(currentWorkerIndex()), kind};
+    const int worker = t_scheduler == this && t_worker ? t_worker->index : -1; // currentWorkerIndex(), inlined
+    const std::int64_t now = m_clock.now().time_since_epoch().count();
+    if (TraceRing *ring = sink->workerRing(worker)) [[likely]]
+        ring->push(now, task, object, value, std::int16_t(worker), kind);
+    else
+        recordElsewhere(sink, TraceEvent{now, task, object, value, std::int16_t(worker), kind});
+}
+
+void Scheduler::recordElsewhere(TraceSink *sink, const TraceEvent &event) noexcept
+{
     sink->record(event);
 }
 

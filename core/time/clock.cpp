@@ -1,63 +1,31 @@
 #include "clock.h"
 
+#include <cmath>
 #include <stdexcept>
 
 namespace taskscope {
 
+using detail::TscClock;
+
 Clock::Clock(ClockMode mode, double timeScale)
     : m_mode(mode)
 {
-    storeAnchor({wallNowNs(), 0, timeScale, false});
+    storeAnchor(TscClock::ticks(), 0, timeScale, false);
 }
 
-Instant Clock::timeAt(const Anchor &anchor, std::int64_t wallNs) noexcept
+void Clock::storeAnchor(std::uint64_t ticks, std::int64_t runtimeNs, double scale, bool paused) noexcept
 {
-    if (anchor.paused)
-        return Instant(Duration(anchor.runtimeNs));
-    const double elapsed = double(wallNs - anchor.wallNs) * anchor.scale;
-    return Instant(Duration(anchor.runtimeNs + std::int64_t(elapsed)));
-}
-
-Clock::Anchor Clock::loadAnchor() const noexcept
-{
-    for (;;) {
-        // Acquire: the fields read below are at least as new as this version.
-        const std::uint64_t before = m_version.load(std::memory_order_acquire);
-        if (before & 1) {
-            detail::spinPause();
-            continue;
-        }
-        const Anchor anchor{m_anchorWallNs.load(std::memory_order_relaxed),
-                            m_anchorRuntimeNs.load(std::memory_order_relaxed),
-                            m_scale.load(std::memory_order_relaxed), m_paused.load(std::memory_order_relaxed)};
-        // The fence keeps the field loads before the re-check of the version.
-        std::atomic_thread_fence(std::memory_order_acquire);
-        if (m_version.load(std::memory_order_relaxed) == before)
-            return anchor;
-    }
-}
-
-void Clock::storeAnchor(const Anchor &anchor) noexcept
-{
+    const auto rate = paused ? std::int64_t(0) : std::llround(double(TscClock::nsPerTickQ32()) * scale);
     m_version.fetch_add(1, std::memory_order_relaxed); // odd: readers retry
     // Release fence: the odd version is visible before any new field value.
     std::atomic_thread_fence(std::memory_order_release);
-    m_anchorWallNs.store(anchor.wallNs, std::memory_order_relaxed);
-    m_anchorRuntimeNs.store(anchor.runtimeNs, std::memory_order_relaxed);
-    m_scale.store(anchor.scale, std::memory_order_relaxed);
-    m_paused.store(anchor.paused, std::memory_order_relaxed);
+    m_anchorTicks.store(ticks, std::memory_order_relaxed);
+    m_anchorRuntimeNs.store(runtimeNs, std::memory_order_relaxed);
+    m_rateQ32.store(rate, std::memory_order_relaxed);
+    m_scale.store(scale, std::memory_order_relaxed);
+    m_paused.store(paused, std::memory_order_relaxed);
     // Release: the new fields are visible to whoever sees the even version.
     m_version.fetch_add(1, std::memory_order_release);
-}
-
-Instant Clock::now() const noexcept
-{
-    if (m_mode == ClockMode::Virtual) {
-        // Acquire pairs with the release in advanceTo: whoever sees the new time also sees
-        // what the advancing thread did before (fired timers).
-        return Instant(Duration(m_virtualNs.load(std::memory_order_acquire)));
-    }
-    return timeAt(loadAnchor(), wallNowNs());
 }
 
 double Clock::timeScale() const noexcept
@@ -70,36 +38,28 @@ void Clock::setTimeScale(double timeScale)
     if (!(timeScale >= RuntimeConfig::minTimeScale && timeScale <= RuntimeConfig::maxTimeScale))
         throw std::invalid_argument("timeScale must be within 0.01–100");
     detail::LockGuard lock(m_mutex);
-    Anchor anchor = loadAnchor();
-    const std::int64_t wall = wallNowNs();
-    anchor.runtimeNs = timeAt(anchor, wall).time_since_epoch().count();
-    anchor.wallNs = wall;
-    anchor.scale = timeScale;
-    storeAnchor(anchor);
+    const Anchor anchor = loadAnchor();
+    const std::uint64_t ticks = TscClock::ticks();
+    storeAnchor(ticks, timeAt(anchor, ticks).time_since_epoch().count(), timeScale, anchor.paused);
 }
 
 void Clock::pause()
 {
     detail::LockGuard lock(m_mutex);
-    Anchor anchor = loadAnchor();
+    const Anchor anchor = loadAnchor();
     if (anchor.paused)
         return;
-    const std::int64_t wall = wallNowNs();
-    anchor.runtimeNs = timeAt(anchor, wall).time_since_epoch().count();
-    anchor.wallNs = wall;
-    anchor.paused = true;
-    storeAnchor(anchor);
+    const std::uint64_t ticks = TscClock::ticks();
+    storeAnchor(ticks, timeAt(anchor, ticks).time_since_epoch().count(), anchor.scale, true);
 }
 
 void Clock::resume()
 {
     detail::LockGuard lock(m_mutex);
-    Anchor anchor = loadAnchor();
+    const Anchor anchor = loadAnchor();
     if (!anchor.paused)
         return;
-    anchor.wallNs = wallNowNs();
-    anchor.paused = false;
-    storeAnchor(anchor);
+    storeAnchor(TscClock::ticks(), anchor.runtimeNs, anchor.scale, false);
 }
 
 bool Clock::isPaused() const noexcept
@@ -120,13 +80,11 @@ void Clock::advanceTo(Instant target)
         return;
     }
     detail::LockGuard lock(m_mutex);
-    Anchor anchor = loadAnchor();
-    const std::int64_t wall = wallNowNs();
-    if (target <= timeAt(anchor, wall))
+    const Anchor anchor = loadAnchor();
+    const std::uint64_t ticks = TscClock::ticks();
+    if (target <= timeAt(anchor, ticks))
         return;
-    anchor.runtimeNs = target.time_since_epoch().count();
-    anchor.wallNs = wall;
-    storeAnchor(anchor);
+    storeAnchor(ticks, target.time_since_epoch().count(), anchor.scale, anchor.paused);
 }
 
 std::chrono::steady_clock::duration Clock::wallTimeUntil(Instant target) const
@@ -136,7 +94,7 @@ std::chrono::steady_clock::duration Clock::wallTimeUntil(Instant target) const
     const Anchor anchor = loadAnchor();
     if (anchor.paused)
         return WallClock::duration::max();
-    const Duration remaining = target - timeAt(anchor, wallNowNs());
+    const Duration remaining = target - timeAt(anchor, TscClock::ticks());
     if (remaining <= Duration::zero())
         return WallClock::duration::zero();
     return std::chrono::duration_cast<WallClock::duration>(

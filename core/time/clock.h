@@ -40,8 +40,16 @@ public:
     /// A clock in @p mode, starting at Instant{} and running at @p timeScale.
     Clock(ClockMode mode, double timeScale);
 
-    /// The current runtime time.
-    [[nodiscard]] Instant now() const noexcept;
+    /// The current runtime time. Inline: every trace event reads it.
+    [[nodiscard]] Instant now() const noexcept
+    {
+        if (m_mode == ClockMode::Virtual) {
+            // Acquire pairs with the release in advanceTo: whoever sees the new time also
+            // sees what the advancing thread did before (fired timers).
+            return Instant(Duration(m_virtualNs.load(std::memory_order_acquire)));
+        }
+        return timeAt(loadRate(), detail::TscClock::ticks());
+    }
     [[nodiscard]] ClockMode mode() const noexcept { return m_mode; }
 
     /// Runtime seconds per wall second in real mode; the pacing limit in paced virtual mode.
@@ -69,28 +77,78 @@ private:
     /// The real-mode anchor, published as a whole (see the seqlock below).
     struct Anchor
     {
-        std::int64_t wallNs;    ///< steady clock at the anchor
+        std::uint64_t ticks;    ///< the counter at the anchor (tscclock.h)
         std::int64_t runtimeNs; ///< runtime time at the anchor
         double scale;
         bool paused;
+        /// Runtime nanoseconds per counter tick, 32 fraction bits: the scale and the
+        /// counter's rate in one factor, 0 while paused, so now() is one multiply.
+        std::int64_t rateQ32;
     };
 
-    /// The steady clock's time, read cheaply (see tscclock.h).
-    static std::int64_t wallNowNs() noexcept { return detail::TscClock::nowNs(); }
-    static Instant timeAt(const Anchor &anchor, std::int64_t wallNs) noexcept;
+    /// What now() needs of the anchor, and no more.
+    struct Rate
+    {
+        std::uint64_t ticks;
+        std::int64_t runtimeNs;
+        std::int64_t rateQ32;
+    };
+    static Instant timeAt(const Rate &rate, std::uint64_t ticks) noexcept
+    {
+        const auto since = std::int64_t(ticks - rate.ticks);
+        return Instant(Duration(rate.runtimeNs + std::int64_t((__int128(since) * rate.rateQ32) >> 32)));
+    }
+    static Instant timeAt(const Anchor &anchor, std::uint64_t ticks) noexcept
+    {
+        return timeAt(Rate{anchor.ticks, anchor.runtimeNs, anchor.rateQ32}, ticks);
+    }
+    /// loadAnchor() for now(): the three fields it reads.
+    Rate loadRate() const noexcept
+    {
+        for (;;) {
+            const std::uint64_t before = m_version.load(std::memory_order_acquire);
+            const Rate rate{m_anchorTicks.load(std::memory_order_relaxed), m_anchorRuntimeNs.load(std::memory_order_relaxed),
+                            m_rateQ32.load(std::memory_order_relaxed)};
+            std::atomic_thread_fence(std::memory_order_acquire);
+            // An odd version means a write was in progress: try again.
+            if (!(before & 1) && m_version.load(std::memory_order_relaxed) == before)
+                return rate;
+            detail::spinPause();
+        }
+    }
     /// A consistent copy of the anchor, without a lock (every trace event reads the clock).
-    Anchor loadAnchor() const noexcept;
-    /// Writers hold m_mutex.
-    void storeAnchor(const Anchor &anchor) noexcept;
+    Anchor loadAnchor() const noexcept
+    {
+        for (;;) {
+            // Acquire: the fields read below are at least as new as this version.
+            const std::uint64_t before = m_version.load(std::memory_order_acquire);
+            if (before & 1) {
+                detail::spinPause();
+                continue;
+            }
+            const Anchor anchor{m_anchorTicks.load(std::memory_order_relaxed),
+                                m_anchorRuntimeNs.load(std::memory_order_relaxed),
+                                m_scale.load(std::memory_order_relaxed), m_paused.load(std::memory_order_relaxed),
+                                m_rateQ32.load(std::memory_order_relaxed)};
+            // The fence keeps the field loads before the re-check of the version.
+            std::atomic_thread_fence(std::memory_order_acquire);
+            if (m_version.load(std::memory_order_relaxed) == before)
+                return anchor;
+        }
+    }
+    /// Re-anchors at the current counter with @p scale and @p paused; the runtime time at
+    /// the new anchor is @p runtimeNs. Writers hold m_mutex.
+    void storeAnchor(std::uint64_t ticks, std::int64_t runtimeNs, double scale, bool paused) noexcept;
 
     const ClockMode m_mode;
-    // Real mode: runtime time = runtimeNs + (wall - wallNs) * scale, frozen when paused;
+    // Real mode: runtime time = runtimeNs + (counter - ticks) * rate, frozen when paused;
     // re-anchored whenever the scale or the pause state changes. Readers never lock: a
     // seqlock over atomics (odd version = a write in progress). Writers serialise on m_mutex.
     mutable detail::Mutex m_mutex;
     detail::Atomic<std::uint64_t> m_version{0};
-    detail::Atomic<std::int64_t> m_anchorWallNs{0};
+    detail::Atomic<std::uint64_t> m_anchorTicks{0};
     detail::Atomic<std::int64_t> m_anchorRuntimeNs{0};
+    detail::Atomic<std::int64_t> m_rateQ32{0};
     detail::Atomic<double> m_scale{1.0};
     detail::Atomic<bool> m_paused{false};
     // Virtual mode: the current time, moved only by advanceTo.

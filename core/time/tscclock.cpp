@@ -76,10 +76,13 @@ TscClock::Calibration TscClock::calibrate() noexcept
     const auto ticks = std::int64_t(second.ticks - first.ticks);
     if (ticks <= 0)
         return calibration;
-    calibration.nsPerTickQ32 = std::int64_t((__int128(second.ns - first.ns) << 32) / ticks);
+    const auto rate = std::int64_t((__int128(second.ns - first.ns) << 32) / ticks);
+    if (rate <= 0)
+        return calibration;
+    calibration.nsPerTickQ32 = rate;
     calibration.baseTicks = first.ticks;
     calibration.baseNs = first.ns;
-    calibration.useCounter = calibration.nsPerTickQ32 > 0;
+    calibration.useCounter = true;
 #endif
     return calibration;
 }

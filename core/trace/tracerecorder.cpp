@@ -38,8 +38,11 @@ TraceRecorder::TraceRecorder(int workers, std::size_t ringCapacity)
     , m_ringCapacity(ringCapacity)
     , m_shared(ringCapacity)
 {
-    for (int index = 0; index < workers; ++index)
+    for (int index = 0; index < workers; ++index) {
         m_rings.push_back(std::make_unique<detail::TraceRing>(ringCapacity));
+        m_ringPointers.push_back(m_rings.back().get());
+    }
+    setWorkerRings(m_ringPointers.data(), m_ringPointers.size());
 }
 
 detail::TraceRing *TraceRecorder::outsideRing()
@@ -193,10 +196,14 @@ QHash<std::uint64_t, TraceRecorder::TaskDescription> TraceRecorder::takeTaskDesc
     QHash<std::uint64_t, TaskDescription> descriptions;
     descriptions.reserve(qsizetype(raw.size()));
     for (const RawDescription &each : raw) {
-        descriptions.insert(each.task,
-                            {each.name,
-                             QStringLiteral("%1:%2").arg(QString::fromUtf8(each.spawnedAt.file_name())).arg(each.spawnedAt.line()),
-                             each.parent});
+        // A program has few spawn sites: format each once, then share the string.
+        const auto site = std::pair(static_cast<const void *>(each.spawnedAt.file_name()), each.spawnedAt.line());
+        auto text = m_siteTexts.constFind(site);
+        if (text == m_siteTexts.cend()) {
+            text = m_siteTexts.insert(
+                site, QStringLiteral("%1:%2").arg(QString::fromUtf8(each.spawnedAt.file_name())).arg(each.spawnedAt.line()));
+        }
+        descriptions.insert(each.task, {each.name, *text, each.parent});
     }
     raw.clear(); // keeps its allocation for the next swap
     return descriptions;

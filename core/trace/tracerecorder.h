@@ -79,6 +79,7 @@ private:
     const std::uint64_t m_serial; // tells this recorder from earlier ones at the same address
     const std::size_t m_ringCapacity;
     std::vector<std::unique_ptr<detail::TraceRing>> m_rings; // one per worker
+    std::vector<detail::TraceRing *> m_ringPointers;         // the same, for TraceSink::workerRing
     mutable detail::Mutex m_outsideMutex;
     std::vector<std::unique_ptr<detail::TraceRing>> m_outsideRings; // one per other thread; grows under m_outsideMutex
     detail::TraceRing m_shared;  // threads past maxOutsideThreads, pushing under m_sharedMutex
@@ -105,6 +106,7 @@ private:
     detail::Mutex m_tasksMutex;
     std::vector<RawDescription> m_tasks;      // under m_tasksMutex
     std::vector<RawDescription> m_tasksTaken; // the taker's; swapped with m_tasks to keep both allocations
+    QHash<std::pair<const void *, std::uint_least32_t>, QString> m_siteTexts; // the taker's: "file:line" per spawn site
 };
 
 } // namespace taskscope

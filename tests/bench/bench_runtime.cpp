@@ -71,6 +71,7 @@ public:
             std::vector<TraceEvent> events; // reused, as the GUI's drain does
             while (!m_stop.load()) {
                 recorder.drain(events);
+                (void)recorder.takeTaskDescriptions();
                 m_drained += events.size();
                 std::this_thread::sleep_for(1ms);
             }
@@ -395,8 +396,14 @@ int main(int argc, char *argv[])
         printLine("trace_event_ring_push", "ns/event", ring, "mutex_vector_push", vector, 15);
         const double hook = best([] { return schedulerHookCost(50000); });
         printLine("trace_event_with_clock", "ns/event", hook, "ring_push_alone", ring, 15);
-        const double off = best([] { return spawnJoin(200000, false); });
-        const double on = best([] { return spawnJoin(200000, true); });
+        // Interleaved, best of seven each: the two sides differ by tens of ns per task, and
+        // on this shared machine one round of either varies by more than that.
+        double off = 1e300;
+        double on = 1e300;
+        for (int round = 0; round < 7; ++round) {
+            off = std::min(off, spawnJoin(200000, false));
+            on = std::min(on, spawnJoin(200000, true));
+        }
         printLine("spawn_join_recording_on", "ns/task", on, "spawn_join_recording_off", off, 1.10 * off);
     }
     if (wanted("timers")) {

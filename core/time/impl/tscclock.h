@@ -34,15 +34,23 @@ public:
     /// Nanoseconds on the steady clock's epoch.
     static std::int64_t nowNs() noexcept
     {
-#if defined(__x86_64__)
         const Calibration &calibration = calibrated();
-        if (calibration.useCounter) {
-            const auto ticks = std::int64_t(__rdtsc() - calibration.baseTicks);
-            return calibration.baseNs + std::int64_t((__int128(ticks) * calibration.nsPerTickQ32) >> 32);
-        }
-#endif
-        return steadyNs();
+        const auto since = std::int64_t(ticks() - calibration.baseTicks);
+        return calibration.baseNs + std::int64_t((__int128(since) * calibration.nsPerTickQ32) >> 32);
     }
+
+    /// The raw counter: time-stamp counter ticks, or steady nanoseconds where the counter is
+    /// not used. Only differences mean anything; nsPerTickQ32() converts them.
+    static std::uint64_t ticks() noexcept
+    {
+#if defined(__x86_64__)
+        if (calibrated().useCounter)
+            return __rdtsc();
+#endif
+        return std::uint64_t(steadyNs());
+    }
+    /// Nanoseconds per tick, fixed point with 32 fraction bits.
+    static std::int64_t nsPerTickQ32() noexcept { return calibrated().nsPerTickQ32; }
 
     /// True when nowNs() reads the time-stamp counter.
     [[nodiscard]] static bool usesCounter() noexcept { return calibrated().useCounter; }
@@ -60,7 +68,7 @@ private:
         bool useCounter = false;
         std::uint64_t baseTicks = 0;
         std::int64_t baseNs = 0;
-        std::int64_t nsPerTickQ32 = 0; ///< nanoseconds per tick, fixed point with 32 fraction bits
+        std::int64_t nsPerTickQ32 = std::int64_t(1) << 32; ///< 1 ns per tick on the steady clock
     };
     static const Calibration &calibrated() noexcept
     {

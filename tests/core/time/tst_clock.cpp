@@ -71,6 +71,30 @@ private slots:
         QVERIFY(fast > std::chrono::milliseconds(9) && fast <= std::chrono::milliseconds(10));
     }
 
+    void changingTheScaleNeverMovesTimeBack()
+    {
+        // now() is one fixed-point multiply from the anchor; each re-anchoring must carry the
+        // time over exactly, at the extremes of the range too.
+        Clock clock(ClockMode::Real, 1.0);
+        Instant previous = clock.now();
+        for (const double scale : {0.01, 100.0, 0.01, 1.0, 100.0, 0.5}) {
+            clock.setTimeScale(scale);
+            QCOMPARE(clock.timeScale(), scale);
+            for (int read = 0; read < 1000; ++read) {
+                const Instant now = clock.now();
+                QVERIFY2(now >= previous, qPrintable(QStringLiteral("scale %1: %2 < %3").arg(scale).arg(now.time_since_epoch().count()).arg(previous.time_since_epoch().count())));
+                previous = now;
+            }
+        }
+        clock.pause();
+        const Instant frozen = clock.now();
+        QVERIFY(frozen >= previous);
+        clock.setTimeScale(3.0); // a paused clock stays where it is
+        QCOMPARE(clock.now(), frozen);
+        clock.resume();
+        QVERIFY(clock.now() >= frozen);
+    }
+
     void timeScaleOutsideItsRangeIsRejected()
     {
         Clock clock(ClockMode::Real, 1.0);
