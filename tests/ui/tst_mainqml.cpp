@@ -432,6 +432,36 @@ private slots:
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
 
+    void onA1280PixelProjectorTheToolbarStaysOneRowWhileTheActorRuns()
+    {
+        QQmlApplicationEngine engine;
+        auto *window = qobject_cast<QQuickWindow *>(load(engine, {{"initialPatternId", "actor"}}));
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        auto *controller = window->findChild<taskscope::EngineController *>();
+        auto *toolBar = window->findChild<QQuickItem *>(QStringLiteral("runToolBar"));
+        QVERIFY(controller && toolBar);
+        window->resize(1600, 1000);
+        QTRY_COMPARE(toolBar->width(), 1600.0);
+        QVERIFY(!toolBar->property("compact").toBool());
+        const qreal oneRow = toolBar->height();
+        window->resize(1280, 800);
+        QTRY_COMPARE(toolBar->width(), 1280.0);
+        QVERIFY(toolBar->property("compact").toBool());
+        QCOMPARE(toolBar->height(), oneRow);
+        // The status text grows as the run goes on; the bar must not wrap (nor flicker between
+        // one row and two, which re-lays the whole window out every frame).
+        controller->setProperty("speed", 4.0);
+        controller->run();
+        for (int frame = 0; frame < 40 && controller->state() == taskscope::EngineController::State::Running; ++frame) {
+            QTest::qWait(10);
+            QCOMPARE(toolBar->height(), oneRow);
+        }
+        QTRY_COMPARE(controller->state(), taskscope::EngineController::State::Finished);
+        QCOMPARE(toolBar->height(), oneRow);
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
     void fontScaleAndThemeChangeFromTheKeyboardAndTheToolbarAndPersist()
     {
         {

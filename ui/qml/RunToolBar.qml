@@ -10,6 +10,8 @@ import Taskscope
 ToolBar {
     id: root
 
+    objectName: "runToolBar"
+
     required property EngineController controller
     /// "system", "light" or "dark".
     property string theme: "system"
@@ -26,6 +28,10 @@ ToolBar {
         }
     }
 
+    /// Narrower than everything needs in one row (a 1280-pixel projector): the name goes (the
+    /// window's title has it) and the controls tighten, so the bar still fits one row.
+    readonly property bool compact: width < Theme.px(1560)
+
     implicitHeight: bar.implicitHeight + 8
     // A neutral bar in both themes, so labels and the plain buttons keep their contrast.
     Material.primary: Theme.dark ? "#2d2d30" : "#e8eaed"
@@ -38,9 +44,10 @@ ToolBar {
         anchors.leftMargin: 12
         anchors.rightMargin: 12
         anchors.topMargin: 4
-        spacing: 6
+        spacing: root.compact ? 2 : 6
 
         Label {
+            visible: !root.compact
             height: runButton.height
             rightPadding: 10
             verticalAlignment: Text.AlignVCenter
@@ -81,8 +88,9 @@ ToolBar {
             verticalAlignment: Text.AlignVCenter
             text: qsTr("%1 · %2 s").arg(root.stateName(root.controller.state)).arg((root.controller.elapsedMs / 1000).toFixed(2))
             font.family: "monospace"
-            // Wide enough for "finished · 1234.56 s", so the controls after it do not jump.
-            width: Math.max(implicitWidth, Theme.px(165))
+            // Wide enough for "finished · 123.45 s", so the controls after it do not jump (nor,
+            // in a compact bar, wrap to a second row as the seconds grow).
+            width: Math.max(implicitWidth, Theme.px(root.compact ? 160 : 165))
         }
         // Each label travels with its control when the bar wraps.
         Row {
@@ -91,10 +99,10 @@ ToolBar {
                 leftPadding: 8
                 verticalAlignment: Text.AlignVCenter
                 text: qsTr("Speed %1×").arg(root.controller.speed.toFixed(2))
-                width: Math.max(implicitWidth, Theme.px(105))
+                width: Math.max(implicitWidth, Theme.px(root.compact ? 95 : 105))
             }
             Slider {
-                width: Theme.px(110)
+                width: Theme.px(root.compact ? 90 : 110)
                 height: runButton.height
                 from: Math.log(0.05)
                 to: Math.log(4)
@@ -107,7 +115,7 @@ ToolBar {
         }
         ComboBox {
             // Sized by the font scale: WidestText is measured once, before a restored scale applies.
-            width: Theme.px(165)
+            width: Theme.px(root.compact ? 150 : 165)
             model: [qsTr("Real threads"), qsTr("Deterministic")]
             currentIndex: root.controller.deterministic ? 1 : 0
             onActivated: index => root.controller.deterministic = index === 1
@@ -123,7 +131,7 @@ ToolBar {
                 text: qsTr("Workers")
             }
             SpinBox {
-                width: Theme.px(125)
+                width: Theme.px(root.compact ? 105 : 125)
                 from: 1
                 to: 64
                 editable: true
@@ -143,7 +151,7 @@ ToolBar {
                 text: qsTr("Seed")
             }
             SpinBox {
-                width: Theme.px(150)
+                width: Theme.px(root.compact ? 120 : 150)
                 from: 0
                 to: 999999
                 editable: true
@@ -156,6 +164,7 @@ ToolBar {
         }
         ComboBox {
             visible: root.controller.variants.length > 1
+            width: root.compact ? Theme.px(110) : implicitWidth
             model: root.controller.variants
             currentIndex: Math.max(0, root.controller.variants.indexOf(root.controller.variant))
             onActivated: index => root.controller.variant = root.controller.variants[index]
@@ -166,6 +175,7 @@ ToolBar {
         ToolButton {
             text: root.theme === "dark" ? "☾" : root.theme === "light" ? "☀" : "◐"
             font.pixelSize: Theme.px(20)
+            width: root.compact ? implicitContentWidth + Theme.px(14) : implicitWidth
             ToolTip.visible: hovered
             ToolTip.text: qsTr("Theme: %1 (click to change)").arg(root.theme === "system" ? qsTr("follow the system") : root.theme)
             Accessible.name: qsTr("Theme")
@@ -173,12 +183,14 @@ ToolBar {
         }
         ToolButton {
             text: "A−"
+            width: root.compact ? implicitContentWidth + Theme.px(14) : implicitWidth
             ToolTip.visible: hovered
             ToolTip.text: qsTr("Smaller text (Ctrl+minus)")
             onClicked: root.fontScaleRequested(Theme.fontScale / 1.15)
         }
         ToolButton {
             text: "A+"
+            width: root.compact ? implicitContentWidth + Theme.px(14) : implicitWidth
             ToolTip.visible: hovered
             ToolTip.text: qsTr("Bigger text (Ctrl+plus; Ctrl+0 resets)")
             onClicked: root.fontScaleRequested(Theme.fontScale * 1.15)

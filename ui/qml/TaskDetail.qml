@@ -14,6 +14,28 @@ Pane {
 
     padding: 10
 
+    readonly property var fieldNames: [qsTr("State"), qsTr("Polls"), qsTr("Wakes"), qsTr("Busy"), qsTr("Scheduled"),
+        qsTr("Idle"), qsTr("Poll p50/p99"), qsTr("Longest poll"), qsTr("Sched. p50/p99"), qsTr("Spawned at"),
+        qsTr("Awaiting at"), qsTr("Parent")]
+
+    function fieldValue(index: int): string {
+        const d = root.detail
+        switch (index) {
+        case 0: return d.state + (d.worker >= 0 ? qsTr(" (worker %1)").arg(d.worker) : "")
+        case 1: return String(d.polls)
+        case 2: return qsTr("%1 (%2 by itself)").arg(d.wakes).arg(d.selfWakes)
+        case 3: return root.ms(d.busyMs)
+        case 4: return root.ms(d.scheduledMs)
+        case 5: return root.ms(d.idleMs)
+        case 6: return root.ms(d.pollP50Ms) + " / " + root.ms(d.pollP99Ms)
+        case 7: return root.ms(d.longestPollMs)
+        case 8: return root.ms(d.scheduledP50Ms) + " / " + root.ms(d.scheduledP99Ms)
+        case 9: return d.spawnedAt
+        case 10: return d.awaitingAt.length > 0 ? d.awaitingAt : "—"
+        default: return d.parent > 0 ? String(d.parent) : "—"
+        }
+    }
+
     function ms(value: real): string {
         return value === undefined ? "" : value < 1 ? qsTr("%1 µs").arg((value * 1000).toFixed(0)) : qsTr("%1 ms").arg(value.toFixed(2))
     }
@@ -60,40 +82,30 @@ Pane {
                     ToolTip.text: qsTr("Clear the selection")
                 }
             }
+            // The field names are fixed and each value is bound to the detail: a model built
+            // from the values was rebuilt on every refresh, re-creating the twelve rows inside
+            // the layout (in Qt 6.4 a relayout in between can reach a destroyed one).
             Repeater {
-                model: root.hasTask ? [
-                    [qsTr("State"), root.detail.state + (root.detail.worker >= 0 ? qsTr(" (worker %1)").arg(root.detail.worker) : "")],
-                    [qsTr("Polls"), String(root.detail.polls)],
-                    [qsTr("Wakes"), qsTr("%1 (%2 by itself)").arg(root.detail.wakes).arg(root.detail.selfWakes)],
-                    [qsTr("Busy"), root.ms(root.detail.busyMs)],
-                    [qsTr("Scheduled"), root.ms(root.detail.scheduledMs)],
-                    [qsTr("Idle"), root.ms(root.detail.idleMs)],
-                    [qsTr("Poll p50/p99"), root.ms(root.detail.pollP50Ms) + " / " + root.ms(root.detail.pollP99Ms)],
-                    [qsTr("Longest poll"), root.ms(root.detail.longestPollMs)],
-                    [qsTr("Sched. p50/p99"), root.ms(root.detail.scheduledP50Ms) + " / " + root.ms(root.detail.scheduledP99Ms)],
-                    [qsTr("Spawned at"), root.detail.spawnedAt],
-                    [qsTr("Awaiting at"), root.detail.awaitingAt.length > 0 ? root.detail.awaitingAt : "—"],
-                    [qsTr("Parent"), root.detail.parent > 0 ? String(root.detail.parent) : "—"]
-                ] : []
+                model: root.hasTask ? root.fieldNames.length : 0
 
                 delegate: RowLayout {
                     id: field
 
-                    required property var modelData
+                    required property int index
 
                     Layout.fillWidth: true
                     spacing: 8
 
                     Label {
                         Layout.preferredWidth: Theme.px(105)
-                        text: field.modelData[0]
+                        text: root.fieldNames[field.index]
                         opacity: 0.7
                         font.pixelSize: Theme.px(13)
                         elide: Text.ElideRight
                     }
                     Label {
                         Layout.fillWidth: true
-                        text: field.modelData[1]
+                        text: root.fieldValue(field.index)
                         font.pixelSize: Theme.px(13)
                         font.family: "monospace"
                         elide: Text.ElideLeft

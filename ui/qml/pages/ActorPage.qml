@@ -431,11 +431,15 @@ Item {
                 Layout.fillWidth: true
                 spacing: Theme.px(8)
 
+                // A fixed model: the numbers are bound, not part of it. (A model array holding
+                // them was rebuilt on every change, so the Repeater destroyed and re-created its
+                // three delegates inside this layout each frame; in Qt 6.4 a relayout in between
+                // reached a destroyed one and crashed.)
                 Repeater {
                     model: [
-                        {name: "getsCount", caption: qsTr("Gets"), value: root.gets, color: Theme.active},
-                        {name: "setsCount", caption: qsTr("Sets"), value: root.sets, color: Theme.good},
-                        {name: "deletesCount", caption: qsTr("Deletes"), value: root.deletes, color: Theme.caution}
+                        {name: "getsCount", caption: qsTr("Gets"), key: "gets", color: "active"},
+                        {name: "setsCount", caption: qsTr("Sets"), key: "sets", color: "good"},
+                        {name: "deletesCount", caption: qsTr("Deletes"), key: "deletes", color: "caution"}
                     ]
 
                     BigNumber {
@@ -445,8 +449,8 @@ Item {
                         Layout.preferredWidth: 1
                         objectName: modelData.name
                         caption: modelData.caption
-                        value: modelData.value
-                        color: modelData.color
+                        value: root[modelData.key]
+                        color: Theme[modelData.color]
                         size: 26
                     }
                 }

@@ -180,18 +180,20 @@ Item {
             Layout.fillHeight: true
             spacing: Theme.px(16)
 
+            // A fixed model; what changes is bound in the delegate. (With the live values in
+            // the model, both plots were destroyed and re-created inside this layout on every
+            // change, which costs a frame and, in Qt 6.4, can crash a relayout.)
             Repeater {
                 model: [
-                    {title: qsTr("Queue length — dashed: capacity"), counter: "queue length", limit: root.capacity,
-                     value: qsTr("%1").arg(root.queueLength), color: Theme.active},
-                    {title: qsTr("Latency, produced → done (ms)"), counter: "latency ms", limit: NaN,
-                     value: qsTr("%1 ms").arg(root.latencyMs), color: Theme.caution}
+                    {title: qsTr("Queue length — dashed: capacity"), counter: "queue length", queue: true, color: "active"},
+                    {title: qsTr("Latency, produced → done (ms)"), counter: "latency ms", queue: false, color: "caution"}
                 ]
 
                 ColumnLayout {
                     id: plotColumn
 
                     required property var modelData
+                    readonly property color tint: Theme[plotColumn.modelData.color]
 
                     Layout.fillWidth: true
                     Layout.fillHeight: true
@@ -208,10 +210,10 @@ Item {
                             elide: Text.ElideRight
                         }
                         Label {
-                            text: plotColumn.modelData.value
+                            text: plotColumn.modelData.queue ? qsTr("%1").arg(root.queueLength) : qsTr("%1 ms").arg(root.latencyMs)
                             font.pixelSize: Theme.px(20)
                             font.bold: true
-                            color: plotColumn.modelData.color
+                            color: plotColumn.tint
                         }
                     }
                     Rectangle {
@@ -230,9 +232,9 @@ Item {
                             counter: plotColumn.modelData.counter
                             windowMs: 10000
                             endMs: root.controller.elapsedMs
-                            limit: plotColumn.modelData.limit
-                            lineColor: plotColumn.modelData.color
-                            fillColor: Theme.over(plotColumn.modelData.color, 0.25)
+                            limit: plotColumn.modelData.queue ? root.capacity : NaN
+                            lineColor: plotColumn.tint
+                            fillColor: Theme.over(plotColumn.tint, 0.25)
                             limitColor: Theme.outline
                             lineWidth: Theme.px(3)
                         }

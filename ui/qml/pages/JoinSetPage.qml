@@ -131,20 +131,22 @@ Item {
                         opacity: 0.75
                         elide: Text.ElideRight
                     }
+                    // A count, not the list: the rows stay and re-read their entry, instead of
+                    // all being destroyed and re-created inside the layout on every drain.
                     Repeater {
-                        model: root.spawned.slice(0, root.maxRows)
+                        model: Math.min(root.spawned.length, root.maxRows)
 
                         OrderRow {
                             id: spawnedRow
 
                             required property int index
-                            required property var modelData
+                            readonly property var entry: root.spawned[spawnedRow.index] ?? {value: 0, t: 0}
 
                             objectName: "spawnedEntry"
                             Layout.fillWidth: true
                             position: spawnedRow.index + 1
-                            taskIndex: spawnedRow.modelData.value
-                            detail: qsTr("%1 ms").arg(spawnedRow.modelData.value * root.stepMs)
+                            taskIndex: spawnedRow.entry.value
+                            detail: qsTr("%1 ms").arg(spawnedRow.entry.value * root.stepMs)
                             tint: Theme.idle
                         }
                     }
@@ -180,20 +182,20 @@ Item {
                     }
                     Repeater {
                         objectName: "joinedList"
-                        model: root.joined.slice(0, root.maxRows)
+                        model: Math.min(root.joined.length, root.maxRows)
 
                         OrderRow {
                             id: joinedRow
 
                             required property int index
-                            required property var modelData
+                            readonly property var entry: root.joined[joinedRow.index] ?? {value: 0, t: 0}
 
                             objectName: "joinedEntry"
                             Layout.fillWidth: true
                             position: joinedRow.index + 1
-                            taskIndex: joinedRow.modelData.value
+                            taskIndex: joinedRow.entry.value
                             // Spawn to join: the task's sleep, plus any wait for a worker.
-                            detail: qsTr("%1 ms").arg(Math.round(joinedRow.modelData.t - (root.spawnedAt[joinedRow.modelData.value] ?? joinedRow.modelData.t)))
+                            detail: qsTr("%1 ms").arg(Math.round(joinedRow.entry.t - (root.spawnedAt[joinedRow.entry.value] ?? joinedRow.entry.t)))
                             tint: Theme.good
                         }
                     }

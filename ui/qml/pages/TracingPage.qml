@@ -187,22 +187,27 @@ Item {
                         }
                         // p50 and p95 as lines across the bars, labelled at the top.
                         Repeater {
-                            model: [{label: qsTr("p50"), value: row.p50Ms, color: Theme.highlight},
-                                    {label: qsTr("p95"), value: row.p95Ms, color: Theme.caution}]
+                            // Fixed entries; the values are bound below (a model holding them
+                            // re-created both markers on every update).
+                            model: [{label: qsTr("p50"), key: "p50Ms", color: "highlight"},
+                                    {label: qsTr("p95"), key: "p95Ms", color: "caution"}]
 
                             Item {
+                                id: marker
+
                                 required property var modelData
                                 required property int index
+                                readonly property color tint: Theme[marker.modelData.color]
 
                                 visible: row.count > 0
-                                x: Math.max(0, Math.min(chart.width - 3, chart.xOf(modelData.value)))
+                                x: Math.max(0, Math.min(chart.width - 3, chart.xOf(row[marker.modelData.key])))
                                 width: 3
                                 height: chart.height
 
                                 Rectangle {
                                     width: 3
                                     height: parent.height
-                                    color: parent.modelData.color
+                                    color: marker.tint
                                     opacity: 0.9
                                 }
                                 Label {
@@ -211,8 +216,8 @@ Item {
                                     // goes left too where the right edge would cut it).
                                     x: parent.index === 0 || parent.x + 7 + width > chart.width ? -width - 4 : 7
                                     y: 0
-                                    text: parent.modelData.label
-                                    color: parent.modelData.color
+                                    text: marker.modelData.label
+                                    color: marker.tint
                                     font.pixelSize: Theme.px(14)
                                     font.bold: true
                                 }
