@@ -432,6 +432,44 @@ private slots:
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
 
+    void everyScenarioSurvivesResizingWhileItRuns()
+    {
+        // Relayouts while pages rebuild their items: a Repeater re-creating delegates inside a
+        // layout once crashed one of these (the actor page's counts).
+        QQmlApplicationEngine engine;
+        auto *window = qobject_cast<QQuickWindow *>(load(engine));
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        auto *controller = window->findChild<taskscope::EngineController *>();
+        auto *patterns = window->findChild<taskscope::PatternListModel *>();
+        QVERIFY(controller && patterns);
+        const QList<QSize> sizes = {{1280, 800}, {1600, 1000}, {1024, 700}, {1920, 1080}};
+        int resized = 0;
+        QStringList ran;
+        for (int i = 0; i < patterns->rowCount(); ++i)
+            QTest::keyClick(window, Qt::Key_Up, Qt::AltModifier);
+        for (int row = 0; row < patterns->rowCount(); ++row) {
+            if (row > 0)
+                QTest::keyClick(window, Qt::Key_Down, Qt::AltModifier);
+            const QString title = patterns->data(patterns->index(row), taskscope::PatternListModel::TitleRole).toString();
+            QTRY_COMPARE(window->title(), QStringLiteral("Taskscope — %1").arg(title));
+            if (!controller->hasScenario())
+                continue;
+            ran << controller->scenarioId();
+            controller->setProperty("speed", 4.0);
+            controller->run();
+            for (int frame = 0; frame < 16 && controller->state() == taskscope::EngineController::State::Running; ++frame) {
+                window->resize(sizes[resized++ % sizes.size()]);
+                QTest::qWait(16);
+            }
+            controller->reset();
+            QCOMPARE(controller->state(), taskscope::EngineController::State::Idle);
+        }
+        QCOMPARE(ran.size(), int(taskscope::ScenarioCatalog::ids().size()));
+        QVERIFY(resized > 0);
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
     void onA1280PixelProjectorTheToolbarStaysOneRowWhileTheActorRuns()
     {
         QQmlApplicationEngine engine;

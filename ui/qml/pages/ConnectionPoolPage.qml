@@ -81,6 +81,9 @@ Item {
 
                 objectName: "poolSlots"
                 Layout.fillWidth: true
+                // Not its content's width: a Flow's implicit width follows the width it
+                // is given, and the layout asking for it again looped ("Polish loop").
+                Layout.preferredWidth: 0
                 spacing: Theme.px(8)
 
                 Repeater {
@@ -124,6 +127,9 @@ Item {
             }
             Flow {
                 Layout.fillWidth: true
+                // Not its content's width: a Flow's implicit width follows the width it
+                // is given, and the layout asking for it again looped ("Polish loop").
+                Layout.preferredWidth: 0
                 spacing: Theme.px(16)
 
                 Repeater {
@@ -171,6 +177,9 @@ Item {
                 }
                 Flow {
                     Layout.fillWidth: true
+                    // Not its content's width: a Flow's implicit width follows the width it
+                    // is given, and the layout asking for it again looped ("Polish loop").
+                    Layout.preferredWidth: 0
                     spacing: 4
 
                     Repeater {
