@@ -50,6 +50,11 @@ public:
         }
         if (FreeBlock *block = local) {
             local = block->next;
+            // The next block was most likely freed on another worker, so its line sits in
+            // that core's cache: fetch it now, not when the next spawn reads its link (that
+            // miss was most of this function's time in spawn_join).
+            if (local)
+                __builtin_prefetch(local, 1);
             return block;
         }
         auto *raw = static_cast<char *>(::operator new(s_headerSize + (s_smallestClass << sizeClass)));
