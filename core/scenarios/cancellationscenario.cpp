@@ -21,6 +21,10 @@ struct TreeShape
     int children = 0;
     int depth = 0;
     Duration work{};
+    /// The task whose token is cancelled (its name), or empty when the scenario cancels the
+    /// root token itself; and when.
+    QString cancelTarget;
+    Instant cancelAt{};
 };
 
 /// How a subtree ended. Each task sums its children's tallies, so no shared counters.
@@ -96,6 +100,8 @@ struct TreeTrace
     TraceCounter tasksCounter{QStringLiteral("tree tasks")};
     TraceCounter cancelledCounter{QStringLiteral("tree cancelled")};
     TraceCounter completedCounter{QStringLiteral("tree work finished")};
+    /// When the cancelled subtree (a task's, see cancel_level) had stopped, in ns; -1 before.
+    std::atomic<std::int64_t> cancelledSubtreeDoneNs{-1};
 };
 
 // One task of the tree: spawns its children with child tokens, races its own work against
@@ -122,7 +128,20 @@ Task<TreeTally> treeTask(CancellationToken token, TreeShape shape, int level, QS
             children.spawn(treeTask(token.childToken(), shape, level + 1, childName, trace), childName);
         }
     }
+    // The chosen task cancels its own token at the set time: it and its subtree stop, the
+    // tokens above it (and their other children) never hear of it.
+    std::optional<JoinHandle<void>> canceller;
+    if (name == shape.cancelTarget) {
+        canceller = spawn(
+            [](CancellationToken target, Instant at) -> Task<void> {
+                co_await sleepUntil(at);
+                target.cancel();
+            }(token, shape.cancelAt),
+            QStringLiteral("cancel ") + name);
+    }
     const bool workFinished = (co_await withCancellation(token, longRunningWork(shape.work))).has_value();
+    if (canceller)
+        canceller->abort(); // the work won: nothing left to cancel
     if (race)
         race->set(std::int64_t(workFinished ? RaceState::WorkWon : RaceState::CancelWon));
     if (workFinished)
@@ -132,6 +151,10 @@ Task<TreeTally> treeTask(CancellationToken token, TreeShape shape, int level, QS
     TreeTally tally{1, workFinished ? 0 : 1, workFinished ? 1 : 0};
     while (auto child = co_await children.joinNext())
         tally += child->value();
+    if (name == shape.cancelTarget) {
+        const Instant done = currentRuntime("treeTask").now();
+        trace->cancelledSubtreeDoneNs.store(done.time_since_epoch().count(), std::memory_order_relaxed);
+    }
     co_return tally;
 }
 
@@ -145,7 +168,8 @@ qlonglong toMs(Duration duration)
 QString CancellationScenario::description() const
 {
     return QStringLiteral("A tree of tasks, each racing work_ms of work against a child token of its parent's, is "
-                          "stopped by cancelling the root token after cancel_after_ms (the seed's cancellable_task).");
+                          "stopped by cancelling a token after cancel_after_ms: the root's (the seed's cancellable_task) "
+                          "or, with cancel_level, one further down, whose subtree alone stops.");
 }
 
 std::vector<ParameterSpec> CancellationScenario::parameters() const
@@ -155,39 +179,59 @@ std::vector<ParameterSpec> CancellationScenario::parameters() const
         {QStringLiteral("work_ms"), QStringLiteral("Work"), Type::Int, 0, 600000, 5000, QStringLiteral("ms"),
          QStringLiteral("How long each task's work takes when it is not cancelled."), {}},
         {QStringLiteral("cancel_after_ms"), QStringLiteral("Cancel after"), Type::Int, 0, 600000, 2000,
-         QStringLiteral("ms"), QStringLiteral("When the root token is cancelled."), {}},
+         QStringLiteral("ms"), QStringLiteral("When the token is cancelled (the root's, unless Cancel at level says another)."), {}},
         {QStringLiteral("children"), QStringLiteral("Children"), Type::Int, 0, 16, 3, QStringLiteral("tasks"),
          QStringLiteral("How many children each task below the last level spawns."), {}},
         {QStringLiteral("depth"), QStringLiteral("Depth"), Type::Int, 0, 4, 2, QStringLiteral("levels"),
          QStringLiteral("Levels of children below the root task (0: the root task alone)."), {}},
+        {QStringLiteral("cancel_level"), QStringLiteral("Cancel at level"), Type::Int, 0, 5, 0, QStringLiteral("level"),
+         QStringLiteral("Whose token is cancelled: 0 the root token, 1 task-0's, 2 task-0.0's, 3 task-0.0.0's, … "
+                        "(deeper than the tree: its last level). Tokens above it stay live."),
+         {}},
     };
 }
 
 Task<QVariantMap> CancellationScenario::run(ScenarioContext &context) const
 {
     const QVariantMap &values = context.parameters;
-    const TreeShape shape{values.value(QStringLiteral("children")).toInt(), values.value(QStringLiteral("depth")).toInt(),
+    TreeShape shape{values.value(QStringLiteral("children")).toInt(), values.value(QStringLiteral("depth")).toInt(),
                           std::chrono::milliseconds(values.value(QStringLiteral("work_ms")).toLongLong())};
     const Duration cancelAfter = std::chrono::milliseconds(values.value(QStringLiteral("cancel_after_ms")).toLongLong());
     Runtime &runtime = context.runtime;
     const Instant start = runtime.now();
+    // Level 1 is task-0, level 2 its first child task-0.0, and so on down the first branch.
+    const int cancelLevel = std::min(values.value(QStringLiteral("cancel_level"), 0).toInt(), shape.depth + 1);
+    if (cancelLevel > 0) {
+        shape.cancelTarget = QStringLiteral("task-0") + QStringLiteral(".0").repeated(cancelLevel - 1);
+        shape.cancelAt = start + cancelAfter;
+    }
 
     CancellationToken root;
     // The token cancel() is called on: the top of the page's tree.
     const CancellationToken::Registration rootMark = traceTokenCancel(root, QStringLiteral("root"));
     // Should this run be cut short (a --duration limit), the tree must not outlive it.
-    const DropGuard stopTreeOnExit = root.dropGuard();
+    DropGuard stopTreeOnExit = root.dropGuard();
     auto trace = std::make_shared<TreeTrace>();
     trace->tracedLevels = tracedLevels(shape);
     JoinHandle<TreeTally> tree = runtime.spawn(treeTask(root.childToken(), shape, 0, QStringLiteral("task-0"), trace),
                                                QStringLiteral("task-0"));
 
-    co_await sleep(cancelAfter);
-    const Instant cancelledAt = runtime.now();
-    root.cancel();
+    Instant cancelledAt = start + cancelAfter;
+    if (cancelLevel == 0) {
+        co_await sleep(cancelAfter);
+        cancelledAt = runtime.now();
+        root.cancel();
+    }
     // The root task waits for its whole subtree, so its end is the end of the last tree task.
     const TreeTally tally = co_await tree.join();
-    const Duration cancelLatency = runtime.now() - cancelledAt;
+    // The tree is done: a token that was never cancelled stays so in the trace (the page
+    // would light the whole tree at the end otherwise).
+    (void)stopTreeOnExit.disarm();
+    // From the cancel until what it cancelled had stopped: the whole tree, or the chosen
+    // task's subtree (the rest of the tree goes on with its work, which is not latency).
+    const std::int64_t subtreeDoneNs = trace->cancelledSubtreeDoneNs.load(std::memory_order_relaxed);
+    const Instant stoppedAt = cancelLevel == 0 || subtreeDoneNs < 0 ? runtime.now() : Instant(Duration(subtreeDoneNs));
+    const Duration cancelLatency = std::max(Duration::zero(), stoppedAt - cancelledAt);
     // The live samples may have landed out of order across workers; these are exact.
     trace->tasksCounter.set(tally.tasks);
     trace->cancelledCounter.set(tally.cancelled);

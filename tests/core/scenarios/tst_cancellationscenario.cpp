@@ -128,6 +128,63 @@ private slots:
         QCOMPARE(metrics.value("cancelled").toInt(), tasks.size());
     }
 
+    void cancellingASubtreeLeavesTheTokensAboveItLive()
+    {
+        // Level 2 is task-0.0: it and its three children stop at 2000 ms; the root token,
+        // task-0 and task-0.0's siblings never hear of it and finish their work at 5000 ms.
+        QVariantMap metrics;
+        const QHash<QString, qint64> tree = tracedTree({{"cancel_level", 2}}, &metrics);
+        QCOMPARE(metrics.value("tasks").toInt(), 13);
+        QCOMPARE(metrics.value("cancelled").toInt(), 4);
+        QCOMPARE(metrics.value("completed").toInt(), 9);
+        QCOMPARE(metrics.value("elapsed_ms").toLongLong(), 5000);
+        QCOMPARE(metrics.value("cancel_latency_ms").toLongLong(), 0); // the subtree stopped at once
+        const QStringList below{"task-0.0", "task-0.0.0", "task-0.0.1", "task-0.0.2"};
+        for (const QString &task : below) {
+            QCOMPARE(tree.value("token " + task, -1), 1);
+            QCOMPARE(tree.value("select " + task, -1), 2); // the token won
+        }
+        for (const QString &live : {"root", "task-0", "task-0.1", "task-0.2", "task-0.1.0", "task-0.2.2"})
+            QCOMPARE(tree.value(QStringLiteral("token ") + live, -1), -1); // never cancelled
+        QCOMPARE(tree.value("select task-0", -1), 1);   // its work won
+        QCOMPARE(tree.value("select task-0.1.2", -1), 1);
+    }
+
+    void cancellingTaskZerosTokenStopsTheTreeButNotTheRootToken()
+    {
+        QVariantMap metrics;
+        const QHash<QString, qint64> tree = tracedTree({{"cancel_level", 1}}, &metrics);
+        QCOMPARE(metrics.value("cancelled").toInt(), 13);
+        QCOMPARE(metrics.value("elapsed_ms").toLongLong(), 2000);
+        QCOMPARE(tree.value("token root", -1), -1);
+        QCOMPARE(tree.value("token task-0", -1), 1);
+        QCOMPARE(tree.value("token task-0.2.2", -1), 1);
+    }
+
+    void aCancelLevelBelowTheTreeCancelsItsLastLevel()
+    {
+        // Depth 1: the levels are the root token, task-0 and its children; 5 means task-0.0.
+        QVariantMap metrics;
+        const QHash<QString, qint64> tree = tracedTree({{"cancel_level", 5}, {"depth", 1}}, &metrics);
+        QCOMPARE(metrics.value("tasks").toInt(), 4);
+        QCOMPARE(metrics.value("cancelled").toInt(), 1);
+        QCOMPARE(metrics.value("completed").toInt(), 3);
+        QCOMPARE(tree.value("token task-0.0", -1), 1);
+        QCOMPARE(tree.value("token task-0", -1), -1);
+    }
+
+    void aSubtreeWhoseWorkEndsFirstHasNothingToCancel()
+    {
+        // The work (1000 ms) ends before the cancel time (2000 ms): the canceller is aborted,
+        // no token lights, and the run ends with the work, not at the cancel time.
+        QVariantMap metrics;
+        const QHash<QString, qint64> tree = tracedTree({{"cancel_level", 2}, {"work_ms", 1000}}, &metrics);
+        QCOMPARE(metrics.value("completed").toInt(), 13);
+        QCOMPARE(metrics.value("cancelled").toInt(), 0);
+        QCOMPARE(metrics.value("elapsed_ms").toLongLong(), 1000);
+        QCOMPARE(tree.value("token task-0.0", -1), -1);
+    }
+
     void workThatFinishesFirstIsTracedAsTheRacesWinner()
     {
         QVariantMap metrics;

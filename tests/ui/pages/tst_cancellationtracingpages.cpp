@@ -187,6 +187,43 @@ private slots:
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
 
+    void cancellingASubtreeLightsItAndLeavesTheNodesAboveDark()
+    {
+        // cancel_level 2: task-0.0's token. It and its children light; the root token, task-0
+        // and the other branches stay dark, and cancel() is marked where it was called.
+        QVERIFY(open(QStringLiteral("cancellation"), QStringLiteral("robust"), {{"cancel_level", 2}}));
+        QTRY_VERIFY(page() != nullptr);
+        QVERIFY(runToTheEnd());
+        const QVariantMap metrics = controller()->metrics();
+        QCOMPARE(metrics.value("cancelled").toInt(), 4);
+        const QHash<QString, QQuickItem *> nodes = treeNodes();
+        QCOMPARE(nodes.size(), 1 + 13);
+        const QStringList lit{"task-0.0", "task-0.0.0", "task-0.0.1", "task-0.0.2"};
+        for (auto it = nodes.cbegin(); it != nodes.cend(); ++it) {
+            const bool below = lit.contains(it.key());
+            QCOMPARE(it.value()->property("tokenCancelled").toBool(), below);
+            QCOMPARE(counter(qPrintable(QStringLiteral("token ") + it.key())) == 1, below);
+            QTRY_COMPARE(it.value()->property("heat").toDouble(), below ? 1.0 : 0.0);
+            QCOMPARE(it.value()->property("winner").toString(),
+                     it.key() == QStringLiteral("root") ? QString() : below ? QStringLiteral("cancelled") : QStringLiteral("work"));
+        }
+        QList<QQuickItem *> marks;
+        for (QQuickItem *mark : itemsNamed(page(), QStringLiteral("cancelCallMark"))) {
+            if (mark->isVisible())
+                marks << mark;
+        }
+        QCOMPARE(marks.size(), 1);
+        QCOMPARE(marks.first()->parentItem(), nodes.value(QStringLiteral("task-0.0")));
+        // The line from task-0 down to task-0.0 stays dark: the cancellation began below it.
+        QQuickItem *edgeUp = itemNamed(nodes.value(QStringLiteral("task-0.0")), QStringLiteral("tokenEdge"));
+        QVERIFY(edgeUp);
+        QCOMPARE(edgeUp->property("heat").toDouble(), 0.0);
+        QTRY_COMPARE(itemNamed(nodes.value(QStringLiteral("task-0.0.1")), QStringLiteral("tokenEdge"))->property("heat").toDouble(), 1.0);
+        // task-0's own race: its work won, its token was never cancelled.
+        QCOMPARE(itemNamed(page(), QStringLiteral("raceWork"))->property("outcome").toString(), QStringLiteral("won"));
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
     void theHistogramsCountEverySpanAndTheirMedianIsTheTraces()
     {
         const QVariantMap overrides{{"tasks", 40}, {"op_ms", 50}, {"jitter_ms", 100}};

@@ -303,14 +303,16 @@ Item {
                             }
                         }
 
-                        // The line up to the parent, lit with this node's token.
+                        // The line up to the parent, lit with this node's token when the
+                        // cancellation came down it (not when it started here).
                         Edge {
+                            objectName: "tokenEdge"
                             visible: node.parentNode !== null
                             x1: node.parentNode ? treeArea.centreX(node.parentNode.slot) - node.x : 0
                             y1: node.parentNode ? treeArea.topY(node.parentNode.level) + treeArea.nodeHeight - node.y : 0
                             x2: node.width / 2
                             y2: 0
-                            heat: node.heat
+                            heat: node.parentNode?.token ? node.heat : 0
                         }
                         // The flash as the light arrives, fading to a steady glow.
                         Rectangle {
@@ -332,15 +334,17 @@ Item {
                                                   Qt.rgba(Theme.bad.r, Theme.bad.g, Theme.bad.b, node.heat))
                             border.width: node.isRoot ? 3 : 1 + 2 * node.heat
                         }
-                        // Where cancel() was called: beside the root token, once it was.
+                        // Where cancel() was called, once it was: beside the topmost lit token
+                        // (the root's, or one further down whose parent stays live).
                         Label {
+                            objectName: "cancelCallMark"
                             anchors.left: parent.right
-                            anchors.leftMargin: Theme.px(12)
+                            anchors.leftMargin: Theme.px(node.isRoot ? 12 : 4)
                             anchors.verticalCenter: parent.verticalCenter
-                            visible: node.isRoot && node.tokenCancelled
+                            visible: node.tokenCancelled && (node.isRoot || !(node.parentNode?.token ?? false))
                             text: qsTr("⚡ cancel()")
                             color: Theme.bad
-                            font.pixelSize: Theme.px(20)
+                            font.pixelSize: Theme.px(node.isRoot ? 20 : 15)
                             font.bold: true
                         }
                         // A dot's race: its fill says who won.
@@ -475,7 +479,9 @@ Item {
                 Layout.fillWidth: true
                 text: cancelRace.outcome === "won" ? qsTr("✓ cancelled() won at %1").arg(root.seconds(root.firstRace.endMs))
                     : cancelRace.outcome === "dropped" ? qsTr("✕ cancelled() dropped")
-                    : qsTr("cancelled(): waiting for cancel() at %1").arg(root.seconds(root.parameters["cancel_after_ms"] ?? 2000))
+                    : (root.parameters["cancel_level"] ?? 0) >= 2
+                      ? qsTr("cancelled(): waiting; cancel() at %1 is for a token further down").arg(root.seconds(root.parameters["cancel_after_ms"] ?? 2000))
+                      : qsTr("cancelled(): waiting for cancel() at %1").arg(root.seconds(root.parameters["cancel_after_ms"] ?? 2000))
                 color: cancelRace.outcome === "won" ? Theme.bad : cancelRace.outcome === "dropped" ? Theme.idle : Theme.text
                 font.pixelSize: Theme.px(16)
                 font.bold: cancelRace.outcome === "won"
