@@ -82,33 +82,39 @@ Pane {
                     ToolTip.text: qsTr("Clear the selection")
                 }
             }
-            // The field names are fixed and each value is bound to the detail: a model built
-            // from the values was rebuilt on every refresh, re-creating the twelve rows inside
-            // the layout (in Qt 6.4 a relayout in between can reach a destroyed one).
-            Repeater {
-                model: root.hasTask ? root.fieldNames.length : 0
+            // The field names are fixed and each value is bound to the detail (a model built
+            // from the values re-created the rows on every refresh). The rows sit in a Column,
+            // not straight in the layout: on Qt 6.4 a layout can read a Repeater's delegate after
+            // it was freed when the model changes during a relayout.
+            Column {
+                Layout.fillWidth: true
+                spacing: 4
 
-                delegate: RowLayout {
-                    id: field
+                Repeater {
+                    model: root.hasTask ? root.fieldNames.length : 0
 
-                    required property int index
+                    delegate: RowLayout {
+                        id: field
 
-                    Layout.fillWidth: true
-                    spacing: 8
+                        required property int index
 
-                    Label {
-                        Layout.preferredWidth: Theme.px(105)
-                        text: root.fieldNames[field.index]
-                        opacity: 0.7
-                        font.pixelSize: Theme.px(13)
-                        elide: Text.ElideRight
-                    }
-                    Label {
-                        Layout.fillWidth: true
-                        text: root.fieldValue(field.index)
-                        font.pixelSize: Theme.px(13)
-                        font.family: "monospace"
-                        elide: Text.ElideLeft
+                        width: parent?.width ?? 0
+                        spacing: 8
+
+                        Label {
+                            Layout.preferredWidth: Theme.px(105)
+                            text: root.fieldNames[field.index]
+                            opacity: 0.7
+                            font.pixelSize: Theme.px(13)
+                            elide: Text.ElideRight
+                        }
+                        Label {
+                            Layout.fillWidth: true
+                            text: root.fieldValue(field.index)
+                            font.pixelSize: Theme.px(13)
+                            font.family: "monospace"
+                            elide: Text.ElideLeft
+                        }
                     }
                 }
             }
@@ -128,17 +134,22 @@ Pane {
                 labels: root.detail.histogramLabels ?? []
                 color: "#ffb74d"
             }
-            Repeater {
-                model: root.hasTask ? root.detail.warnings : []
+            Column { // a positioner, for the reason above
+                Layout.fillWidth: true
+                spacing: 4
 
-                Label {
-                    required property string modelData
+                Repeater {
+                    model: root.hasTask ? root.detail.warnings : []
 
-                    Layout.fillWidth: true
-                    text: "⚠ " + modelData
-                    color: Theme.warning
-                    wrapMode: Text.Wrap
-                    font.pixelSize: Theme.px(13)
+                    Label {
+                        required property string modelData
+
+                        width: parent?.width ?? 0
+                        text: "⚠ " + modelData
+                        color: Theme.warning
+                        wrapMode: Text.Wrap
+                        font.pixelSize: Theme.px(13)
+                    }
                 }
             }
         }

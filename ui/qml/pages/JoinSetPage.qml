@@ -131,23 +131,29 @@ Item {
                         opacity: 0.75
                         elide: Text.ElideRight
                     }
-                    // A count, not the list: the rows stay and re-read their entry, instead of
-                    // all being destroyed and re-created inside the layout on every drain.
-                    Repeater {
-                        model: Math.min(root.spawned.length, root.maxRows)
+                    // A count, not the list: the rows stay and re-read their entry. In a Column, not
+                    // straight in the layout: on Qt 6.4 a layout can read a Repeater's delegate after
+                    // it was freed when the model changes during a relayout.
+                    Column {
+                        Layout.fillWidth: true
+                        spacing: Theme.px(4)
 
-                        OrderRow {
-                            id: spawnedRow
+                        Repeater {
+                            model: Math.min(root.spawned.length, root.maxRows)
 
-                            required property int index
-                            readonly property var entry: root.spawned[spawnedRow.index] ?? {value: 0, t: 0}
+                            OrderRow {
+                                id: spawnedRow
 
-                            objectName: "spawnedEntry"
-                            Layout.fillWidth: true
-                            position: spawnedRow.index + 1
-                            taskIndex: spawnedRow.entry.value
-                            detail: qsTr("%1 ms").arg(spawnedRow.entry.value * root.stepMs)
-                            tint: Theme.idle
+                                required property int index
+                                readonly property var entry: root.spawned[spawnedRow.index] ?? {value: 0, t: 0}
+
+                                objectName: "spawnedEntry"
+                                width: parent?.width ?? 0
+                                position: spawnedRow.index + 1
+                                taskIndex: spawnedRow.entry.value
+                                detail: qsTr("%1 ms").arg(spawnedRow.entry.value * root.stepMs)
+                                tint: Theme.idle
+                            }
                         }
                     }
                     Label {
@@ -180,23 +186,29 @@ Item {
                         opacity: 0.75
                         elide: Text.ElideRight
                     }
-                    Repeater {
-                        objectName: "joinedList"
-                        model: Math.min(root.joined.length, root.maxRows)
+                    // As above: a count, in a Column.
+                    Column {
+                        Layout.fillWidth: true
+                        spacing: Theme.px(4)
 
-                        OrderRow {
-                            id: joinedRow
+                        Repeater {
+                            objectName: "joinedList"
+                            model: Math.min(root.joined.length, root.maxRows)
 
-                            required property int index
-                            readonly property var entry: root.joined[joinedRow.index] ?? {value: 0, t: 0}
+                            OrderRow {
+                                id: joinedRow
 
-                            objectName: "joinedEntry"
-                            Layout.fillWidth: true
-                            position: joinedRow.index + 1
-                            taskIndex: joinedRow.entry.value
-                            // Spawn to join: the task's sleep, plus any wait for a worker.
-                            detail: qsTr("%1 ms").arg(Math.round(joinedRow.entry.t - (root.spawnedAt[joinedRow.entry.value] ?? joinedRow.entry.t)))
-                            tint: Theme.good
+                                required property int index
+                                readonly property var entry: root.joined[joinedRow.index] ?? {value: 0, t: 0}
+
+                                objectName: "joinedEntry"
+                                width: parent?.width ?? 0
+                                position: joinedRow.index + 1
+                                taskIndex: joinedRow.entry.value
+                                // Spawn to join: the task's sleep, plus any wait for a worker.
+                                detail: qsTr("%1 ms").arg(Math.round(joinedRow.entry.t - (root.spawnedAt[joinedRow.entry.value] ?? joinedRow.entry.t)))
+                                tint: Theme.good
+                            }
                         }
                     }
                     Label {

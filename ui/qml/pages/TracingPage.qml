@@ -55,190 +55,204 @@ Item {
             verticalAlignment: Text.AlignVCenter
         }
 
-        Repeater {
-            // A count, not the list: the statistics are rebuilt every frame.
-            model: Math.min(root.stats.length, root.maxRows)
+        // The rows share the height in a Column, not straight in the layout: on Qt 6.4 a layout
+        // can read a Repeater's delegate after it was freed when the model changes during a
+        // relayout.
+        Column {
+            id: rows
 
-            RowLayout {
-                id: row
+            readonly property int count: Math.min(root.stats.length, root.maxRows)
 
-                required property int index
-                readonly property var span: root.stats[row.index] ?? ({name: "", count: 0, open: 0, minMs: 0, p50Ms: 0, p95Ms: 0, maxMs: 0})
-                readonly property string spanName: row.span.name
-                readonly property int count: row.span.count
-                readonly property real p50Ms: row.span.p50Ms
-                readonly property real p95Ms: row.span.p95Ms
-                readonly property real maxMs: row.span.maxMs
-                readonly property var histogram: root.feed.revision >= 0 ? root.feed.spanHistogram(row.spanName, root.bucketCount) : ({})
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            visible: rows.count > 0
+            spacing: Theme.px(8)
 
-                objectName: "spanRow"
-                Layout.fillWidth: true
-                Layout.fillHeight: true
-                spacing: Theme.px(16)
+            Repeater {
+                // A count, not the list: the statistics are rebuilt every frame.
+                model: rows.count
 
-                ColumnLayout {
-                    // Room for three numbers, and the rest for the bars.
-                    Layout.preferredWidth: Math.min(Theme.px(330), row.width * 0.42)
-                    Layout.maximumWidth: Theme.px(330)
-                    Layout.fillHeight: true
-                    spacing: Theme.px(2)
+                RowLayout {
+                    id: row
 
-                    Label {
-                        Layout.fillWidth: true
-                        text: row.spanName
-                        font.pixelSize: Theme.px(22)
-                        font.bold: true
-                        fontSizeMode: Text.HorizontalFit
-                        minimumPixelSize: Theme.px(11)
-                    }
-                    Label {
-                        Layout.fillWidth: true
-                        text: qsTr("%n closed", "", row.count) + (row.span.open > 0 ? qsTr(" · %n open", "", row.span.open) : "")
-                        font.pixelSize: Theme.px(15)
-                        opacity: 0.85
-                        elide: Text.ElideRight
-                    }
-                    RowLayout {
-                        Layout.fillWidth: true
-                        spacing: Theme.px(10)
+                    required property int index
+                    readonly property var span: root.stats[row.index] ?? ({name: "", count: 0, open: 0, minMs: 0, p50Ms: 0, p95Ms: 0, maxMs: 0})
+                    readonly property string spanName: row.span.name
+                    readonly property int count: row.span.count
+                    readonly property real p50Ms: row.span.p50Ms
+                    readonly property real p95Ms: row.span.p95Ms
+                    readonly property real maxMs: row.span.maxMs
+                    readonly property var histogram: root.feed.revision >= 0 ? root.feed.spanHistogram(row.spanName, root.bucketCount) : ({})
 
-                        BigNumber {
-                            Layout.fillWidth: true
-                            Layout.preferredWidth: 1
-                            objectName: "p50Value"
-                            caption: qsTr("p50")
-                            value: row.count > 0 ? root.ms(row.p50Ms) : "–"
-                            color: Theme.active
-                            size: 24
-                        }
-                        BigNumber {
-                            Layout.fillWidth: true
-                            Layout.preferredWidth: 1
-                            caption: qsTr("p95")
-                            value: row.count > 0 ? root.ms(row.p95Ms) : "–"
-                            color: Theme.caution
-                            size: 24
-                        }
-                        BigNumber {
-                            Layout.fillWidth: true
-                            Layout.preferredWidth: 1
-                            caption: qsTr("max")
-                            value: row.count > 0 ? root.ms(row.maxMs) : "–"
-                            color: Theme.bad
-                            size: 24
-                        }
-                    }
-                    Item {
+                    objectName: "spanRow"
+                    width: rows.width
+                    height: (rows.height - rows.spacing * (rows.count - 1)) / Math.max(1, rows.count)
+                    spacing: Theme.px(16)
+
+                    ColumnLayout {
+                        // Room for three numbers, and the rest for the bars.
+                        Layout.preferredWidth: Math.min(Theme.px(330), row.width * 0.42)
+                        Layout.maximumWidth: Theme.px(330)
                         Layout.fillHeight: true
-                    }
-                }
-
-                // The histogram: bars from the shortest to the longest duration.
-                ColumnLayout {
-                    Layout.fillWidth: true
-                    Layout.fillHeight: true
-                    spacing: 2
-
-                    Item {
-                        id: chart
-
-                        readonly property var counts: row.histogram.counts ?? []
-                        readonly property real fromMs: row.histogram.fromMs ?? 0
-                        readonly property real toMs: row.histogram.toMs ?? 1
-                        readonly property int peak: Math.max(1, ...chart.counts)
-                        /// Every span in the bars: equals the row's count.
-                        readonly property int total: chart.counts.reduce((sum, count) => sum + count, 0)
-                        readonly property real barWidth: chart.width / Math.max(1, chart.counts.length)
-
-                        /// The x of duration @p value on the bars' axis.
-                        function xOf(value: real): real {
-                            return chart.width * (value - chart.fromMs) / Math.max(1e-9, chart.toMs - chart.fromMs)
-                        }
-
-                        objectName: "spanHistogram"
-                        Layout.fillWidth: true
-                        Layout.fillHeight: true
-                        Layout.minimumHeight: Theme.px(40)
-
-                        Rectangle {
-                            anchors.fill: parent
-                            color: Theme.laneBackground
-                            radius: 4
-                        }
-                        Repeater {
-                            model: chart.counts.length
-
-                            Rectangle {
-                                required property int index
-                                readonly property int count: chart.counts[index] ?? 0
-
-                                objectName: "histogramBar"
-                                x: index * chart.barWidth + 1
-                                anchors.bottom: parent.bottom
-                                width: Math.max(1, chart.barWidth - 2)
-                                height: count > 0 ? Math.max(3, (chart.height - Theme.px(22)) * count / chart.peak) : 0
-                                color: Theme.active
-                                opacity: 0.85
-
-                                Behavior on height {
-                                    NumberAnimation { duration: 120 }
-                                }
-                            }
-                        }
-                        // p50 and p95 as lines across the bars, labelled at the top.
-                        Repeater {
-                            // Fixed entries; the values are bound below (a model holding them
-                            // re-created both markers on every update).
-                            model: [{label: qsTr("p50"), key: "p50Ms", color: "highlight"},
-                                    {label: qsTr("p95"), key: "p95Ms", color: "caution"}]
-
-                            Item {
-                                id: marker
-
-                                required property var modelData
-                                required property int index
-                                readonly property color tint: Theme[marker.modelData.color]
-
-                                visible: row.count > 0
-                                x: Math.max(0, Math.min(chart.width - 3, chart.xOf(row[marker.modelData.key])))
-                                width: 3
-                                height: chart.height
-
-                                Rectangle {
-                                    width: 3
-                                    height: parent.height
-                                    color: marker.tint
-                                    opacity: 0.9
-                                }
-                                Label {
-                                    // p50 to the left of its line and p95 to the right, so
-                                    // equal values do not print on top of each other (p95
-                                    // goes left too where the right edge would cut it).
-                                    x: parent.index === 0 || parent.x + 7 + width > chart.width ? -width - 4 : 7
-                                    y: 0
-                                    text: marker.modelData.label
-                                    color: marker.tint
-                                    font.pixelSize: Theme.px(14)
-                                    font.bold: true
-                                }
-                            }
-                        }
-                    }
-                    RowLayout {
-                        Layout.fillWidth: true
+                        spacing: Theme.px(2)
 
                         Label {
-                            text: root.ms(chart.fromMs)
-                            font.pixelSize: Theme.px(13)
-                            opacity: 0.75
+                            Layout.fillWidth: true
+                            text: row.spanName
+                            font.pixelSize: Theme.px(22)
+                            font.bold: true
+                            fontSizeMode: Text.HorizontalFit
+                            minimumPixelSize: Theme.px(11)
+                        }
+                        Label {
+                            Layout.fillWidth: true
+                            text: qsTr("%n closed", "", row.count) + (row.span.open > 0 ? qsTr(" · %n open", "", row.span.open) : "")
+                            font.pixelSize: Theme.px(15)
+                            opacity: 0.85
+                            elide: Text.ElideRight
+                        }
+                        RowLayout {
+                            Layout.fillWidth: true
+                            spacing: Theme.px(10)
+
+                            BigNumber {
+                                Layout.fillWidth: true
+                                Layout.preferredWidth: 1
+                                objectName: "p50Value"
+                                caption: qsTr("p50")
+                                value: row.count > 0 ? root.ms(row.p50Ms) : "–"
+                                color: Theme.active
+                                size: 24
+                            }
+                            BigNumber {
+                                Layout.fillWidth: true
+                                Layout.preferredWidth: 1
+                                caption: qsTr("p95")
+                                value: row.count > 0 ? root.ms(row.p95Ms) : "–"
+                                color: Theme.caution
+                                size: 24
+                            }
+                            BigNumber {
+                                Layout.fillWidth: true
+                                Layout.preferredWidth: 1
+                                caption: qsTr("max")
+                                value: row.count > 0 ? root.ms(row.maxMs) : "–"
+                                color: Theme.bad
+                                size: 24
+                            }
                         }
                         Item {
-                            Layout.fillWidth: true
+                            Layout.fillHeight: true
                         }
-                        Label {
-                            text: root.ms(chart.toMs)
-                            font.pixelSize: Theme.px(13)
-                            opacity: 0.75
+                    }
+
+                    // The histogram: bars from the shortest to the longest duration.
+                    ColumnLayout {
+                        Layout.fillWidth: true
+                        Layout.fillHeight: true
+                        spacing: 2
+
+                        Item {
+                            id: chart
+
+                            readonly property var counts: row.histogram.counts ?? []
+                            readonly property real fromMs: row.histogram.fromMs ?? 0
+                            readonly property real toMs: row.histogram.toMs ?? 1
+                            readonly property int peak: Math.max(1, ...chart.counts)
+                            /// Every span in the bars: equals the row's count.
+                            readonly property int total: chart.counts.reduce((sum, count) => sum + count, 0)
+                            readonly property real barWidth: chart.width / Math.max(1, chart.counts.length)
+
+                            /// The x of duration @p value on the bars' axis.
+                            function xOf(value: real): real {
+                                return chart.width * (value - chart.fromMs) / Math.max(1e-9, chart.toMs - chart.fromMs)
+                            }
+
+                            objectName: "spanHistogram"
+                            Layout.fillWidth: true
+                            Layout.fillHeight: true
+                            Layout.minimumHeight: Theme.px(40)
+
+                            Rectangle {
+                                anchors.fill: parent
+                                color: Theme.laneBackground
+                                radius: 4
+                            }
+                            Repeater {
+                                model: chart.counts.length
+
+                                Rectangle {
+                                    required property int index
+                                    readonly property int count: chart.counts[index] ?? 0
+
+                                    objectName: "histogramBar"
+                                    x: index * chart.barWidth + 1
+                                    anchors.bottom: parent.bottom
+                                    width: Math.max(1, chart.barWidth - 2)
+                                    height: count > 0 ? Math.max(3, (chart.height - Theme.px(22)) * count / chart.peak) : 0
+                                    color: Theme.active
+                                    opacity: 0.85
+
+                                    Behavior on height {
+                                        NumberAnimation { duration: 120 }
+                                    }
+                                }
+                            }
+                            // p50 and p95 as lines across the bars, labelled at the top.
+                            Repeater {
+                                // Fixed entries; the values are bound below (a model holding them
+                                // re-created both markers on every update).
+                                model: [{label: qsTr("p50"), key: "p50Ms", color: "highlight"},
+                                        {label: qsTr("p95"), key: "p95Ms", color: "caution"}]
+
+                                Item {
+                                    id: marker
+
+                                    required property var modelData
+                                    required property int index
+                                    readonly property color tint: Theme[marker.modelData.color]
+
+                                    visible: row.count > 0
+                                    x: Math.max(0, Math.min(chart.width - 3, chart.xOf(row[marker.modelData.key])))
+                                    width: 3
+                                    height: chart.height
+
+                                    Rectangle {
+                                        width: 3
+                                        height: parent.height
+                                        color: marker.tint
+                                        opacity: 0.9
+                                    }
+                                    Label {
+                                        // p50 to the left of its line and p95 to the right, so
+                                        // equal values do not print on top of each other (p95
+                                        // goes left too where the right edge would cut it).
+                                        x: parent.index === 0 || parent.x + 7 + width > chart.width ? -width - 4 : 7
+                                        y: 0
+                                        text: marker.modelData.label
+                                        color: marker.tint
+                                        font.pixelSize: Theme.px(14)
+                                        font.bold: true
+                                    }
+                                }
+                            }
+                        }
+                        RowLayout {
+                            Layout.fillWidth: true
+
+                            Label {
+                                text: root.ms(chart.fromMs)
+                                font.pixelSize: Theme.px(13)
+                                opacity: 0.75
+                            }
+                            Item {
+                                Layout.fillWidth: true
+                            }
+                            Label {
+                                text: root.ms(chart.toMs)
+                                font.pixelSize: Theme.px(13)
+                                opacity: 0.75
+                            }
                         }
                     }
                 }
