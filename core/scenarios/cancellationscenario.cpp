@@ -194,8 +194,10 @@ std::vector<ParameterSpec> CancellationScenario::parameters() const
 Task<QVariantMap> CancellationScenario::run(ScenarioContext &context) const
 {
     const QVariantMap &values = context.parameters;
-    TreeShape shape{values.value(QStringLiteral("children")).toInt(), values.value(QStringLiteral("depth")).toInt(),
-                          std::chrono::milliseconds(values.value(QStringLiteral("work_ms")).toLongLong())};
+    TreeShape shape;
+    shape.children = values.value(QStringLiteral("children")).toInt();
+    shape.depth = values.value(QStringLiteral("depth")).toInt();
+    shape.work = std::chrono::milliseconds(values.value(QStringLiteral("work_ms")).toLongLong());
     const Duration cancelAfter = std::chrono::milliseconds(values.value(QStringLiteral("cancel_after_ms")).toLongLong());
     Runtime &runtime = context.runtime;
     const Instant start = runtime.now();

@@ -144,7 +144,7 @@ private slots:
             QCOMPARE(tree.value("token " + task, -1), 1);
             QCOMPARE(tree.value("select " + task, -1), 2); // the token won
         }
-        for (const QString &live : {"root", "task-0", "task-0.1", "task-0.2", "task-0.1.0", "task-0.2.2"})
+        for (const char *live : {"root", "task-0", "task-0.1", "task-0.2", "task-0.1.0", "task-0.2.2"})
             QCOMPARE(tree.value(QStringLiteral("token ") + live, -1), -1); // never cancelled
         QCOMPARE(tree.value("select task-0", -1), 1);   // its work won
         QCOMPARE(tree.value("select task-0.1.2", -1), 1);
