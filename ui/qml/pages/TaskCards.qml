@@ -24,11 +24,14 @@ Item {
     // Short titles: a lane can be as narrow as a card. The seats say "on which worker", the
     // cards "awaiting where".
     readonly property var lanes: [
-        {title: qsTr("Scheduled"), color: Theme.caution},
-        {title: qsTr("Running"), color: Theme.active},
-        {title: qsTr("Awaiting"), color: Theme.idle},
-        {title: qsTr("Finished"), color: Theme.good}
+        {title: qsTr("Scheduled"), short: qsTr("Sched."), color: Theme.caution},
+        {title: qsTr("Running"), short: qsTr("Run"), color: Theme.active},
+        {title: qsTr("Awaiting"), short: qsTr("Wait"), color: Theme.idle},
+        {title: qsTr("Finished"), short: qsTr("Done"), color: Theme.good}
     ]
+    /// Lanes too narrow for the full titles (a 1280-pixel window beside the join-set lists)
+    /// say them short rather than cut them.
+    readonly property bool shortTitles: root.laneWidth < Theme.px(125)
     readonly property real gap: Theme.px(8)
     readonly property real headerHeight: Theme.px(28)
     readonly property real laneWidth: (root.width - 3 * root.gap) / 4
@@ -88,7 +91,7 @@ Item {
                 width: parent.width - 2 * root.gap
                 height: root.headerHeight
                 verticalAlignment: Text.AlignVCenter
-                text: lane.modelData.title + "  " + (root.counts[lane.index] ?? 0)
+                text: (root.shortTitles ? lane.modelData.short : lane.modelData.title) + "  " + (root.counts[lane.index] ?? 0)
                 color: lane.modelData.color
                 font.pixelSize: Theme.px(15)
                 font.bold: true
