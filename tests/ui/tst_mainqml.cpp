@@ -66,6 +66,31 @@ class TestMainQml : public QObject
     Q_OBJECT
 
 private:
+    /// Walks the sidebar from the top with the window-wide shortcut (Alt+Up to the top, then
+    /// Alt+Down row by row) and calls @p visit on each pattern that runs a scenario, once its
+    /// page is on screen. Adds the scenarios visited to @p ran; a failure inside stops the walk.
+    template<typename Visit>
+    void walkScenarios(QQuickWindow *window, QStringList *ran, Visit visit)
+    {
+        auto *controller = window->findChild<taskscope::EngineController *>();
+        auto *patterns = window->findChild<taskscope::PatternListModel *>();
+        QVERIFY(controller && patterns);
+        for (int i = 0; i < patterns->rowCount(); ++i)
+            QTest::keyClick(window, Qt::Key_Up, Qt::AltModifier);
+        for (int row = 0; row < patterns->rowCount(); ++row) {
+            if (row > 0)
+                QTest::keyClick(window, Qt::Key_Down, Qt::AltModifier);
+            const QString title = patterns->data(patterns->index(row), taskscope::PatternListModel::TitleRole).toString();
+            QTRY_COMPARE(window->title(), QStringLiteral("Taskscope — %1").arg(title));
+            if (!controller->hasScenario())
+                continue;
+            *ran << controller->scenarioId();
+            visit();
+            if (QTest::currentTestFailed())
+                return;
+        }
+    }
+
     QObject *load(QQmlApplicationEngine &engine, const QVariantMap &initialProperties = {})
     {
         taskscope::setUpQmlEngine(engine);
@@ -267,22 +292,11 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(window));
         auto *controller = window->findChild<taskscope::EngineController *>();
         auto *timeline = window->findChild<taskscope::TimelineItem *>();
-        auto *patterns = window->findChild<taskscope::PatternListModel *>();
-        QVERIFY(controller && timeline && patterns);
+        QVERIFY(controller && timeline);
 
-        // Walk the sidebar from the top with the window-wide shortcut.
-        for (int i = 0; i < patterns->rowCount(); ++i)
-            QTest::keyClick(window, Qt::Key_Up, Qt::AltModifier);
         QStringList ran;
         QStringList paused;
-        for (int row = 0; row < patterns->rowCount(); ++row) {
-            if (row > 0)
-                QTest::keyClick(window, Qt::Key_Down, Qt::AltModifier);
-            const QString title = patterns->data(patterns->index(row), taskscope::PatternListModel::TitleRole).toString();
-            QTRY_COMPARE(window->title(), QStringLiteral("Taskscope — %1").arg(title));
-            if (!controller->hasScenario())
-                continue;
-            ran << controller->scenarioId();
+        walkScenarios(window, &ran, [&] {
             QTest::keyClick(window, Qt::Key_Space); // run
             QTRY_VERIFY2(controller->taskModel()->rowCount() > 0, qPrintable(controller->scenarioId()));
             QTRY_VERIFY2(timeline->sliceCount() > 0, qPrintable(controller->scenarioId()));
@@ -293,7 +307,7 @@ private slots:
                 if (controller->state() == taskscope::EngineController::State::Finished) {
                     QTest::keyClick(window, Qt::Key_R);
                     QCOMPARE(controller->state(), taskscope::EngineController::State::Idle);
-                    continue;
+                    return;
                 }
                 QCOMPARE(controller->state(), taskscope::EngineController::State::Paused);
                 paused << controller->scenarioId();
@@ -313,7 +327,9 @@ private slots:
             QCOMPARE(controller->state(), taskscope::EngineController::State::Idle);
             QCOMPARE(controller->taskModel()->rowCount(), 0);
             QTRY_COMPARE(timeline->sliceCount(), 0);
-        }
+        });
+        if (QTest::currentTestFailed())
+            return;
         QCOMPARE(ran.size(), int(taskscope::ScenarioCatalog::ids().size()));
         QVERIFY2(!paused.isEmpty(), "no scenario was still running when paused");
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
@@ -441,21 +457,11 @@ private slots:
         QVERIFY(window);
         QVERIFY(QTest::qWaitForWindowExposed(window));
         auto *controller = window->findChild<taskscope::EngineController *>();
-        auto *patterns = window->findChild<taskscope::PatternListModel *>();
-        QVERIFY(controller && patterns);
+        QVERIFY(controller);
         const QList<QSize> sizes = {{1280, 800}, {1600, 1000}, {1024, 700}, {1920, 1080}};
         int resized = 0;
         QStringList ran;
-        for (int i = 0; i < patterns->rowCount(); ++i)
-            QTest::keyClick(window, Qt::Key_Up, Qt::AltModifier);
-        for (int row = 0; row < patterns->rowCount(); ++row) {
-            if (row > 0)
-                QTest::keyClick(window, Qt::Key_Down, Qt::AltModifier);
-            const QString title = patterns->data(patterns->index(row), taskscope::PatternListModel::TitleRole).toString();
-            QTRY_COMPARE(window->title(), QStringLiteral("Taskscope — %1").arg(title));
-            if (!controller->hasScenario())
-                continue;
-            ran << controller->scenarioId();
+        walkScenarios(window, &ran, [&] {
             controller->setProperty("speed", 4.0);
             controller->run();
             for (int frame = 0; frame < 16 && controller->state() == taskscope::EngineController::State::Running; ++frame) {
@@ -464,7 +470,9 @@ private slots:
             }
             controller->reset();
             QCOMPARE(controller->state(), taskscope::EngineController::State::Idle);
-        }
+        });
+        if (QTest::currentTestFailed())
+            return;
         QCOMPARE(ran.size(), int(taskscope::ScenarioCatalog::ids().size()));
         QVERIFY(resized > 0);
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
