@@ -836,17 +836,12 @@ std::uint64_t Scheduler::random() noexcept
 void Scheduler::record(TraceSink *sink, TraceKind kind, TaskId task, std::uint64_t object,
                        std::int64_t value) noexcept
 {
-    const int worker = t_scheduler == this && t_worker ? t_worker->index : -1; // currentWorkerIndex(), inlined
+    const int worker = currentWorkerIndex();
     const std::int64_t now = m_clock.now().time_since_epoch().count();
-    if (TraceRing *ring = sink->workerRing(worker)) [[likely]]
+    if (TraceRing *ring = sink->workerRing(worker))
         ring->push(now, task, object, value, std::int16_t(worker), kind);
     else
-        recordElsewhere(sink, TraceEvent{now, task, object, value, std::int16_t(worker), kind});
-}
-
-void Scheduler::recordElsewhere(TraceSink *sink, const TraceEvent &event) noexcept
-{
-    sink->record(event);
+        sink->record(TraceEvent{now, task, object, value, std::int16_t(worker), kind});
 }
 
 } // namespace taskscope::detail

@@ -48,7 +48,7 @@ public:
             // sees what the advancing thread did before (fired timers).
             return Instant(Duration(m_virtualNs.load(std::memory_order_acquire)));
         }
-        return timeAt(loadRate(), detail::TscClock::ticks());
+        return timeAt(loadAnchor(), detail::TscClock::ticks());
     }
     [[nodiscard]] ClockMode mode() const noexcept { return m_mode; }
 
@@ -86,35 +86,10 @@ private:
         std::int64_t rateQ32;
     };
 
-    /// What now() needs of the anchor, and no more.
-    struct Rate
-    {
-        std::uint64_t ticks;
-        std::int64_t runtimeNs;
-        std::int64_t rateQ32;
-    };
-    static Instant timeAt(const Rate &rate, std::uint64_t ticks) noexcept
-    {
-        const auto since = std::int64_t(ticks - rate.ticks);
-        return Instant(Duration(rate.runtimeNs + std::int64_t((__int128(since) * rate.rateQ32) >> 32)));
-    }
     static Instant timeAt(const Anchor &anchor, std::uint64_t ticks) noexcept
     {
-        return timeAt(Rate{anchor.ticks, anchor.runtimeNs, anchor.rateQ32}, ticks);
-    }
-    /// loadAnchor() for now(): the three fields it reads.
-    Rate loadRate() const noexcept
-    {
-        for (;;) {
-            const std::uint64_t before = m_version.load(std::memory_order_acquire);
-            const Rate rate{m_anchorTicks.load(std::memory_order_relaxed), m_anchorRuntimeNs.load(std::memory_order_relaxed),
-                            m_rateQ32.load(std::memory_order_relaxed)};
-            std::atomic_thread_fence(std::memory_order_acquire);
-            // An odd version means a write was in progress: try again.
-            if (!(before & 1) && m_version.load(std::memory_order_relaxed) == before)
-                return rate;
-            detail::spinPause();
-        }
+        const auto since = std::int64_t(ticks - anchor.ticks);
+        return Instant(Duration(anchor.runtimeNs + std::int64_t((__int128(since) * anchor.rateQ32) >> 32)));
     }
     /// A consistent copy of the anchor, without a lock (every trace event reads the clock).
     Anchor loadAnchor() const noexcept

@@ -157,9 +157,6 @@ public:
 
 private:
     void record(TraceSink *sink, TraceKind kind, TaskId task, std::uint64_t object, std::int64_t value) noexcept;
-    /// Outside the hot path's frame: events from threads that are not workers, or to a sink
-    /// without worker rings.
-    [[gnu::noinline]] static void recordElsewhere(TraceSink *sink, const TraceEvent &event) noexcept;
     TaskHeader *findTask(Worker &worker) noexcept;
     TaskHeader *popLocal(Worker &worker) noexcept;
     TaskHeader *popGlobal() noexcept;
