@@ -23,11 +23,15 @@ namespace {
 thread_local Scheduler *t_scheduler = nullptr;
 thread_local Worker *t_worker = nullptr;
 thread_local bool t_firingTimers = false;
+/// While a worker fires timers, the tasks they wake collect here and join its queue in one go.
+thread_local std::vector<TaskHeader *> *t_wakeBatch = nullptr;
 
 /// How often a busy worker looks at the global queue and the timers first (Tokio's 61).
 constexpr std::uint32_t s_globalQueueInterval = 61;
 /// At most this many tasks move from the global queue to a local one in one go.
 constexpr std::size_t s_globalBatch = 32;
+/// The most tasks that timers firing on a worker wake before they join its queue.
+constexpr std::size_t s_wakeBatch = 256;
 /// The most tasks one steal takes (half the victim's queue, up to this).
 constexpr std::size_t s_stealBatch = 128;
 
@@ -340,8 +344,17 @@ void Scheduler::submit(TaskHeader *task)
 
 void Scheduler::enqueue(TaskHeader *task) noexcept
 {
-    if (t_scheduler == this && t_worker)
-        pushLocal(*t_worker, task);
+    if (t_scheduler == this && t_worker) {
+        if (std::vector<TaskHeader *> *batch = t_wakeBatch) {
+            if (batch->size() == batch->capacity()) {
+                pushLocalBatch(*t_worker, *batch);
+                batch->clear();
+            }
+            batch->push_back(task); // within capacity
+        } else {
+            pushLocal(*t_worker, task);
+        }
+    }
     else
         pushGlobal(task);
 }
@@ -355,6 +368,19 @@ void Scheduler::pushLocal(Worker &worker, TaskHeader *task) noexcept
     }
     // seq_cst: see "Parking" in the implementation notes.
     m_queued.fetch_add(1, std::memory_order_seq_cst);
+    notifyParked();
+}
+
+void Scheduler::pushLocalBatch(Worker &worker, const std::vector<TaskHeader *> &tasks) noexcept
+{
+    if (tasks.empty())
+        return;
+    {
+        LockGuard lock(worker.queueMutex);
+        worker.queue.insert(worker.queue.end(), tasks.begin(), tasks.end());
+        worker.queueLength.fetch_add(int(tasks.size()), std::memory_order_relaxed);
+    }
+    m_queued.fetch_add(std::int64_t(tasks.size()), std::memory_order_seq_cst);
     notifyParked();
 }
 
@@ -446,6 +472,9 @@ TaskHeader *Scheduler::popLocal(Worker &worker) noexcept
         return nullptr;
     TaskHeader *task = worker.queue.front();
     worker.queue.pop_front();
+    // The next poll's task: its header was most likely last written on another core.
+    if (!worker.queue.empty())
+        worker.queue.front()->prefetchState();
     worker.queueLength.fetch_sub(1, std::memory_order_relaxed);
     // Polling before not-queued, so the task is never counted in neither (step).
     markPolling(worker);
@@ -598,17 +627,59 @@ void Scheduler::poll(Worker &worker, TaskHeader *task) noexcept
     }
 }
 
+TimerQueue &Scheduler::timers() noexcept
+{
+    return t_scheduler == this && t_worker ? t_worker->timers : m_workers.front()->timers;
+}
+
+std::int64_t Scheduler::earliestDeadlineNs() const noexcept
+{
+    std::int64_t earliest = TimerQueue::noDeadline;
+    for (const auto &worker : m_workers)
+        earliest = std::min(earliest, worker->timers.earliestNs());
+    return earliest;
+}
+
 bool Scheduler::fireDueTimers() noexcept
 {
-    const std::int64_t earliest = m_timers.earliestNs();
+    const std::int64_t earliest = earliestDeadlineNs();
     if (earliest == TimerQueue::noDeadline)
         return false;
     const Instant now = m_clock.now();
     if (earliest > now.time_since_epoch().count())
         return false;
+    const std::int64_t nowNs = now.time_since_epoch().count();
+    Worker *self = t_scheduler == this ? t_worker : nullptr;
+    // On a worker, the woken tasks join its queue in batches: one lock and one count update
+    // for many of them, not one per timer (enqueue fills the batch within its capacity).
+    thread_local std::vector<TaskHeader *> woken;
+    if (self) {
+        if (woken.capacity() == 0) {
+            try {
+                woken.reserve(s_wakeBatch);
+            } catch (const std::bad_alloc &) {
+                // Unbatched, then: each woken task is queued on its own.
+            }
+        }
+        woken.clear();
+        if (woken.capacity() > 0)
+            t_wakeBatch = &woken;
+    }
     t_firingTimers = true;
-    const std::size_t fired = m_timers.fireDue(now);
+    std::size_t fired = 0;
+    // Our own queue first: its timers were armed here, and its lock is most likely free.
+    const std::size_t count = m_workers.size();
+    const std::size_t first = self ? std::size_t(self->index) : 0;
+    for (std::size_t offset = 0; offset < count; ++offset) {
+        TimerQueue &queue = m_workers[(first + offset) % count]->timers;
+        if (queue.earliestNs() <= nowNs)
+            fired += queue.fireDue(now);
+    }
     t_firingTimers = false;
+    if (self) {
+        t_wakeBatch = nullptr;
+        pushLocalBatch(*self, woken);
+    }
     if (fired > 0)
         trace(TraceKind::TimerFire, 0, 0, std::int64_t(fired));
     return fired > 0;
@@ -632,7 +703,7 @@ bool Scheduler::holdWhilePaused() noexcept
 bool Scheduler::advanceVirtualTime(UniqueLock &parkLock) noexcept
 {
     // Called with the park lock held, by the last worker to go idle.
-    const std::int64_t earliest = m_timers.earliestNs();
+    const std::int64_t earliest = earliestDeadlineNs();
     if (earliest == TimerQueue::noDeadline)
         return false;
     const Instant target{Duration(earliest)};
@@ -692,7 +763,7 @@ void Scheduler::park(Worker &worker) noexcept
             return;
         }
     } else {
-        const std::int64_t earliest = m_timers.earliestNs();
+        const std::int64_t earliest = earliestDeadlineNs();
         if (earliest != TimerQueue::noDeadline && m_timekeeper == nullptr) {
             const auto wait = m_clock.wallTimeUntil(Instant(Duration(earliest)));
             if (wait == std::chrono::steady_clock::duration::zero()) {
@@ -818,7 +889,7 @@ void Scheduler::step()
     }
     // Nothing runnable: move time to the next deadline and fire it; the woken tasks wait for
     // the next step.
-    const std::int64_t earliest = m_timers.earliestNs();
+    const std::int64_t earliest = earliestDeadlineNs();
     if (earliest == TimerQueue::noDeadline)
         return;
     m_clock.advanceTo(Instant(Duration(earliest)));

@@ -31,7 +31,7 @@ SleepAwaiter::SleepAwaiter(SleepAwaiter &&other) noexcept
 SleepAwaiter::~SleepAwaiter()
 {
     if (m_armed)
-        m_scheduler->timers().remove(m_node);
+        detail::TimerQueue::disarm(m_node);
 }
 
 bool SleepAwaiter::await_ready()
@@ -49,11 +49,15 @@ bool SleepAwaiter::await_suspend(std::coroutine_handle<> awaiting)
 {
     if (m_task->stopRequested())
         return false;
-    m_scheduler->timers().reserveOne(); // may throw: before the wait is armed
-    m_node.waker = m_task->beginWait(awaiting, m_location);
+    // Registering the wait under the queue's lock, after the room is made: if making room
+    // throws, nothing is armed; once the wait is registered, nothing can fail.
+    // The event is recorded there too, so that it always comes before the timer's firing.
+    const bool earliest = m_scheduler->timers().arm(m_node, [&]() noexcept {
+        m_node.waker = m_task->beginWait(awaiting, m_location);
+        m_scheduler->trace(TraceKind::TimerArm, m_task->id(), 0, m_node.deadline.time_since_epoch().count());
+    });
     m_armed = true;
-    m_scheduler->trace(TraceKind::TimerArm, m_task->id(), 0, m_node.deadline.time_since_epoch().count());
-    if (m_scheduler->timers().insert(m_node))
+    if (earliest)
         m_scheduler->timerArmed();
     return m_task->finishWait();
 }
@@ -70,7 +74,7 @@ void SleepAwaiter::await_resume()
         m_armed = false;
         return;
     }
-    m_scheduler->timers().remove(m_node);
+    detail::TimerQueue::disarm(m_node);
     m_armed = false;
     m_task->throwStop();
 }

@@ -5,29 +5,47 @@
 
 namespace taskscope::detail {
 
-bool TimerQueue::insert(TimerNode &node)
+void TimerQueue::makeRoomLocked()
 {
-    LockGuard lock(m_mutex);
-    node.order = m_nextOrder++;
-    node.fired.store(false, std::memory_order_relaxed);
-    m_heap.push_back({});
-    siftUp(m_heap.size() - 1, {node.deadline.time_since_epoch().count(), node.order, &node});
-    publishEarliest();
-    return m_heap.front().node == &node;
+    // Geometric growth: reserving exactly one more each time copied the whole heap on every
+    // arm while timers piled up. Slots in use are as many as heap entries, so the heap's
+    // size also bounds the position table.
+    const std::size_t needed = m_heap.size() + 1;
+    auto grown = [needed](std::size_t capacity) { return std::max({std::size_t(64), 2 * capacity, needed}); };
+    if (m_heap.capacity() < needed)
+        m_heap.reserve(grown(m_heap.capacity()));
+    if (m_position.capacity() < needed) {
+        const std::size_t capacity = grown(m_position.capacity());
+        m_freeSlots.reserve(capacity); // first: free slots never outnumber the table's rows
+        m_position.reserve(capacity);
+    }
 }
 
-void TimerQueue::reserveOne()
+bool TimerQueue::insertLocked(TimerNode &node) noexcept
 {
-    LockGuard lock(m_mutex);
-    m_heap.reserve(m_heap.size() + 1);
+    // makeRoomLocked() ran under the same lock: nothing here allocates.
+    node.order = m_nextOrder++;
+    node.fired.store(false, std::memory_order_relaxed);
+    if (!m_freeSlots.empty()) {
+        node.slot = m_freeSlots.back();
+        m_freeSlots.pop_back();
+    } else {
+        node.slot = std::uint32_t(m_position.size());
+        m_position.push_back(0);
+    }
+    m_heap.push_back({});
+    siftUp(m_heap.size() - 1, {node.deadline.time_since_epoch().count(), node.order, &node, node.slot});
+    publishEarliest();
+    return m_heap.front().node == &node;
 }
 
 void TimerQueue::remove(TimerNode &node) noexcept
 {
     LockGuard lock(m_mutex);
-    if (node.heapIndex < 0)
-        return;
-    removeAt(std::size_t(node.heapIndex));
+    if (node.slot == TimerNode::noSlot)
+        return; // fired, or removed before
+    removeAt(m_position[node.slot]);
+    node.slot = TimerNode::noSlot;
     publishEarliest();
 }
 
@@ -38,25 +56,43 @@ std::size_t TimerQueue::fireDue(Instant now)
         Waker waker;
         std::shared_ptr<CancelScopeState> scope;
     };
-    std::vector<Due> due;
+    // Reused by this thread from call to call: no allocation per firing once they have grown.
+    thread_local std::vector<TimerNode *> popped;
+    thread_local std::vector<Due> due;
+    popped.clear();
+    due.clear();
+    constexpr std::size_t ahead = 4; // prefetch distance, in nodes
     {
         LockGuard lock(m_mutex);
         const std::int64_t nowNs = now.time_since_epoch().count();
+        // First pop every due entry, without touching a node: the keys and slots are here.
         while (!m_heap.empty() && m_heap.front().deadlineNs <= nowNs) {
-            TimerNode *node = m_heap.front().node;
+            popped.push_back(m_heap.front().node);
             removeAt(0);
+        }
+        publishEarliest();
+        // Then visit the nodes, each in a frame somewhere in memory, fetching a few ahead so
+        // that their cache misses overlap.
+        for (std::size_t i = 0; i < popped.size(); ++i) {
+            if (i + ahead < popped.size())
+                __builtin_prefetch(popped[i + ahead], 1);
+            TimerNode *node = popped[i];
+            node->slot = TimerNode::noSlot;
             due.push_back({std::move(node->waker), std::move(node->scope)});
             // Release: the owner reads `fired` after being resumed (acquire) and then knows
             // the timer will not touch the node again.
             node->fired.store(true, std::memory_order_release);
         }
-        publishEarliest();
     }
-    for (Due &entry : due) {
-        if (entry.scope)
-            entry.scope->fire();
+    for (std::size_t i = 0; i < due.size(); ++i) {
+        if (i + ahead < due.size()) {
+            if (const TaskHeader *task = due[i + ahead].waker.task())
+                task->prefetchState();
+        }
+        if (due[i].scope)
+            due[i].scope->fire();
         else
-            entry.waker.wake();
+            due[i].waker.wake();
     }
     return due.size();
 }
@@ -102,7 +138,8 @@ void TimerQueue::siftDown(std::size_t index, Entry entry) noexcept
 
 void TimerQueue::removeAt(std::size_t index) noexcept
 {
-    m_heap[index].node->heapIndex = -1;
+    // The node is not touched here (fireDue visits the popped nodes afterwards, prefetched).
+    m_freeSlots.push_back(m_heap[index].slot); // within capacity (see makeRoomLocked)
     const Entry last = m_heap.back();
     m_heap.pop_back();
     if (index == m_heap.size())

@@ -385,9 +385,11 @@ int main(int argc, char *argv[])
         return 0;
     }
     if (only == QLatin1String("profile-timers")) {
-        double spawnMs = 0;
-        const double totalMs = timers(100000, &spawnMs);
-        std::printf("%.1f ms (spawning took %.1f ms)\n", totalMs, spawnMs);
+        for (int round = 0; round < 3; ++round) { // as `timers` runs it: the best of three in one process
+            double spawnMs = 0;
+            const double totalMs = timers(100000, &spawnMs);
+            std::printf("%.1f ms (spawning took %.1f ms)\n", totalMs, spawnMs);
+        }
         return 0;
     }
     if (wanted("spawn_join")) {

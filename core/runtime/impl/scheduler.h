@@ -16,9 +16,12 @@
 //   parked worker and unparks it (no lost wake-up). A producer unparks at most one worker per
 //   push, and a worker leaves the parked list when it is unparked, so a burst of pushes costs
 //   one futex wake per parked worker, not one per task.
-// * Timers. A parking worker becomes the timekeeper if there is a deadline and no other
-//   timekeeper: it waits until the deadline (real mode) and fires due timers. Arming a new
-//   earliest deadline unparks the timekeeper. Workers also fire due timers every 61 polls.
+// * Timers. Each worker has a timer queue; a task arms its timers in the queue of the worker
+//   it runs on, so busy workers don't share a timer lock. A parking worker becomes the
+//   timekeeper if there is a deadline and no other timekeeper: it waits until the earliest
+//   deadline of all queues (real mode) and fires every due timer. Arming a new earliest
+//   deadline unparks the timekeeper. Workers also fire due timers every 61 polls, their own
+//   queue's first.
 // * Virtual time. The last worker to go idle, with nothing queued and no blocking work in
 //   flight, moves the clock to the next deadline and fires it (at once, or paced so virtual
 //   time runs no faster than timeScale × wall time).
@@ -66,6 +69,8 @@ struct alignas(64) Worker
     /// Set when it takes a task, cleared when it finds none (or holds for a pause): between
     /// two polls in a row it stays set, so a busy worker writes it once, on its own line.
     Atomic<bool> polling{false};
+    /// The timers armed by tasks while they ran on this worker (any worker may fire them).
+    TimerQueue timers;
     // Parking (guarded by Scheduler::m_parkMutex).
     CondVar parkCondition;
     bool parked = false;
@@ -97,7 +102,11 @@ public:
     [[nodiscard]] static bool isFiringTimers() noexcept;
     [[nodiscard]] Runtime &runtime() const noexcept { return m_runtime; }
     [[nodiscard]] Clock &clock() noexcept { return m_clock; }
-    [[nodiscard]] TimerQueue &timers() noexcept { return m_timers; }
+    /// The timer queue for a timer armed by the calling thread: its worker's, or the first
+    /// worker's on any other thread.
+    [[nodiscard]] TimerQueue &timers() noexcept;
+    /// The earliest deadline over all timer queues, or TimerQueue::noDeadline.
+    [[nodiscard]] std::int64_t earliestDeadlineNs() const noexcept;
     [[nodiscard]] const RuntimeConfig &config() const noexcept { return m_config; }
 
     /// A new task id (1, 2, …).
@@ -162,6 +171,7 @@ private:
     TaskHeader *popGlobal() noexcept;
     TaskHeader *steal(Worker &thief) noexcept;
     void pushLocal(Worker &worker, TaskHeader *task) noexcept;
+    void pushLocalBatch(Worker &worker, const std::vector<TaskHeader *> &tasks) noexcept;
     void pushGlobal(TaskHeader *task) noexcept;
     void notifyParked() noexcept;
     void poll(Worker &worker, TaskHeader *task) noexcept;
@@ -190,7 +200,6 @@ private:
     Runtime &m_runtime;
     const RuntimeConfig m_config;
     Clock m_clock;
-    TimerQueue m_timers;
     std::vector<std::unique_ptr<Worker>> m_workers;
     QThreadPool m_blockingPool;
 

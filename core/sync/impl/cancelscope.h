@@ -74,10 +74,9 @@ public:
     /// Fires the scope at @p deadline.
     void armDeadline(TimerQueue &timers, Instant deadline, bool &becameEarliest)
     {
-        m_timers = &timers;
         m_timer.deadline = deadline;
         m_timer.scope = m_state;
-        becameEarliest = timers.insert(m_timer);
+        becameEarliest = timers.arm(m_timer, []() noexcept {});
     }
 
     /// Ends the scope: disarms the timer, then closes the state and pops it.
@@ -86,8 +85,7 @@ public:
         if (m_closed)
             return;
         m_closed = true;
-        if (m_timers)
-            m_timers->remove(m_timer);
+        TimerQueue::disarm(m_timer);
         m_timer.scope.reset();
         m_state->close();
         m_task.popScope();
@@ -99,7 +97,6 @@ public:
 private:
     TaskHeader &m_task;
     std::shared_ptr<CancelScopeState> m_state;
-    TimerQueue *m_timers = nullptr;
     TimerNode m_timer;
     bool m_closed = false;
 };

@@ -5,16 +5,26 @@
 // Implementation notes
 // --------------------
 // Nodes live inside the awaiting coroutine frames (a sleep's awaiter, a timeout's scope), so
-// arming allocates nothing. A node knows its heap index, so removing it when its frame is
-// destroyed early (cancellation, a timeout that did not fire) is O(log n). Each heap entry
-// carries its node's key (deadline, order) beside the pointer: with 100k timers the frames are
-// scattered over megabytes, and comparing through the pointers made every sift step a cache
-// miss (the timers benchmark spent a fifth of its time there). Four children per node halve
-// the depth; the four keys compared at each step sit in one or two cache lines. Firing happens in
+// arming allocates nothing. Each heap entry carries its node's key (deadline, order) beside
+// the pointer: with 100k timers the frames are scattered over megabytes, and comparing through
+// the pointers made every sift step a cache miss (the timers benchmark spent a fifth of its
+// time there). For the same reason the heap does not write its positions into the nodes: a
+// node holds a slot number, fixed while it is queued, and the queue keeps each slot's heap
+// position in a dense table. A sift step then writes the table, not a frame somewhere in
+// memory (those writes were most of the cost of popping a timer). Removing a node whose frame
+// is destroyed early (cancellation, a timeout that did not fire) finds it through its slot
+// and is O(log n). Four children per node halve the depth; the four keys compared at each
+// step sit in two cache lines. Firing happens in
 // two steps: under the lock, due nodes are popped, marked fired and their wakers moved out;
 // after the lock, the wakers run. A node's owner may destroy it the moment the lock is
 // released, so nothing touches a node after that.
 // Ties are broken by arming order, which keeps deterministic runs deterministic.
+//
+// The scheduler keeps one queue per worker, and a task arms its timers in the queue of the
+// worker it runs on (Scheduler::timers()). One shared queue was the timers benchmark's worst
+// lock: each worker armed into it while the other popped due timers out of it, and with the
+// spawning thread on the same two cores a preempted holder sent the other worker to sleep in
+// the kernel. A node remembers its queue, so it is disarmed there from any thread.
 
 #include "time/clock.h"
 #include "runtime/impl/taskheader.h"
@@ -26,6 +36,7 @@
 namespace taskscope::detail {
 
 class CancelScopeState;
+class TimerQueue;
 
 /// One armed timer: wakes a task (sleep) or fires a cancel scope (timeout).
 struct TimerNode
@@ -35,9 +46,12 @@ struct TimerNode
     std::shared_ptr<CancelScopeState> scope;
     /// Set under the queue lock when the timer fires; read by the owner afterwards.
     Atomic<bool> fired{false};
+    /// The queue it was last armed in (written by its owner before arming).
+    TimerQueue *queue = nullptr;
     // Queue bookkeeping (guarded by the queue lock).
     std::uint64_t order = 0;
-    std::ptrdiff_t heapIndex = -1;
+    std::uint32_t slot = noSlot; ///< its row in the queue's position table while queued
+    static constexpr std::uint32_t noSlot = std::numeric_limits<std::uint32_t>::max();
 };
 
 class TimerQueue
@@ -45,13 +59,27 @@ class TimerQueue
 public:
     static constexpr std::int64_t noDeadline = std::numeric_limits<std::int64_t>::max();
 
-    /// Arms @p node. Returns true when it became the earliest deadline (the parked
-    /// timekeeper must re-arm its wait).
-    bool insert(TimerNode &node);
-    /// Makes room for one more node, so that the insert() after arming a wait cannot throw.
-    void reserveOne();
-    /// Disarms @p node if it is still queued; a no-op once it fired.
-    void remove(TimerNode &node) noexcept;
+    /// Arms @p node: under the queue's lock, makes room for it (may throw std::bad_alloc,
+    /// before anything else happens), then calls @p prepare() (noexcept; a sleep registers its
+    /// wait there), then queues the node. One lock round trip per arm. Returns true when the
+    /// node became the earliest deadline (the parked timekeeper must re-arm its wait).
+    template<typename Prepare>
+    bool arm(TimerNode &node, Prepare &&prepare)
+    {
+        node.queue = this;
+        LockGuard lock(m_mutex);
+        makeRoomLocked();
+        static_assert(noexcept(prepare()), "nothing may fail after the room is made");
+        prepare();
+        return insertLocked(node);
+    }
+    /// Disarms @p node in the queue it was armed in, if it is still queued; a no-op once it
+    /// fired or when it was never armed.
+    static void disarm(TimerNode &node) noexcept
+    {
+        if (node.queue)
+            node.queue->remove(node);
+    }
     /// Fires every node due at @p now, in deadline order. Returns how many fired.
     std::size_t fireDue(Instant now);
     /// The earliest deadline, or noDeadline; lock-free, may be momentarily stale.
@@ -64,12 +92,17 @@ public:
     [[nodiscard]] std::size_t size() const;
 
 private:
+    void makeRoomLocked();
+    bool insertLocked(TimerNode &node) noexcept;
+    void remove(TimerNode &node) noexcept;
+
     static constexpr std::size_t s_arity = 4;
-    struct Entry
+    struct alignas(32) Entry
     {
         std::int64_t deadlineNs;
         std::uint64_t order;
         TimerNode *node;
+        std::uint32_t slot;
     };
     static bool less(const Entry &a, const Entry &b) noexcept
     {
@@ -80,7 +113,7 @@ private:
     void place(std::size_t index, const Entry &entry) noexcept
     {
         m_heap[index] = entry;
-        entry.node->heapIndex = std::ptrdiff_t(index);
+        m_position[entry.slot] = std::uint32_t(index);
     }
     void removeAt(std::size_t index) noexcept;
     void publishEarliest() noexcept
@@ -90,6 +123,8 @@ private:
 
     mutable Mutex m_mutex;
     std::vector<Entry> m_heap;
+    std::vector<std::uint32_t> m_position;  // slot → heap index (slots in use)
+    std::vector<std::uint32_t> m_freeSlots; // capacity kept ≥ m_position's: freeing never allocates
     std::uint64_t m_nextOrder = 0;
     Atomic<std::int64_t> m_earliestNs{noDeadline};
 };
