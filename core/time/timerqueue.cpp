@@ -94,7 +94,12 @@ std::size_t TimerQueue::fireDue(Instant now)
         else
             due[i].waker.wake();
     }
-    return due.size();
+    // Drop the wakers' task references now, on this thread: kept until the next call (or
+    // the thread's exit) they would hold finished tasks alive and free them late.
+    const std::size_t fired = due.size();
+    due.clear();
+    popped.clear();
+    return fired;
 }
 
 std::size_t TimerQueue::size() const
