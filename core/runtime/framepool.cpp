@@ -7,6 +7,11 @@
 #include <new>
 #include <vector>
 
+#include <cstdlib>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 // ASan must see every frame's lifetime; TSan runs with the pools, to check their hand-offs.
 #if defined(__SANITIZE_ADDRESS__)
 #define TASKSCOPE_PLAIN_ALLOCATION 1
@@ -18,9 +23,14 @@ namespace taskscope::detail {
 namespace {
 
 constexpr std::size_t s_headerSize = 16;
-constexpr std::size_t s_smallestClass = 64;  // bytes of payload
-constexpr std::size_t s_classCount = 7;      // 64 … 4096
-constexpr std::size_t s_largestClass = s_smallestClass << (s_classCount - 1);
+// Payload sizes: powers of two and the halfway steps between them (64, 96, 128, 192, …,
+// 3072, 4096), so a block wastes at most a third of itself: a task header of 312 bytes
+// takes 384, not 512.
+constexpr std::array<std::size_t, 13> s_classSizes{64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096};
+constexpr std::size_t s_classCount = s_classSizes.size();
+constexpr std::size_t s_largestClass = s_classSizes.back();
+/// Blocks are carved out of slabs this large, aligned to it (one transparent huge page).
+constexpr std::size_t s_slabSize = std::size_t(2) << 20;
 
 struct FreeBlock
 {
@@ -57,7 +67,7 @@ public:
                 __builtin_prefetch(local, 1);
             return block;
         }
-        auto *raw = static_cast<char *>(::operator new(s_headerSize + (s_smallestClass << sizeClass)));
+        char *raw = carve(s_headerSize + s_classSizes[sizeClass]);
         auto *header = new (raw) BlockHeader{this, std::uint32_t(sizeClass)};
         (void)header;
         return raw + s_headerSize;
@@ -82,8 +92,37 @@ public:
     }
 
 private:
+    /// A new block of @p bytes from the current slab, or from a new slab when it is used up.
+    char *carve(std::size_t bytes)
+    {
+        if (m_slabLeft < bytes) {
+            m_slabs.reserve(m_slabs.size() + 1); // may throw: before the slab is taken
+            void *slab = std::aligned_alloc(s_slabSize, s_slabSize);
+            if (!slab)
+                throw std::bad_alloc();
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+            // One TLB entry and one page fault for the whole slab where the kernel allows
+            // it: 100k live tasks spread over tens of megabytes in 4 KiB pages made most
+            // accesses to a frame or a header a TLB miss as well as a cache miss.
+            (void)::madvise(slab, s_slabSize, MADV_HUGEPAGE);
+#endif
+            m_slabs.push_back(slab);
+            m_slabNext = static_cast<char *>(slab);
+            m_slabLeft = s_slabSize;
+        }
+        char *block = m_slabNext;
+        m_slabNext += bytes;
+        m_slabLeft -= bytes;
+        return block;
+    }
+
     std::array<FreeBlock *, s_classCount> m_local{};          // owner thread only
     std::array<Atomic<FreeBlock *>, s_classCount> m_remote{}; // any thread pushes
+    // Slabs (owner thread only). Never returned: pools, and so their blocks, live as long
+    // as the process, and free blocks are reused.
+    std::vector<void *> m_slabs;
+    char *m_slabNext = nullptr;
+    std::size_t m_slabLeft = 0;
 };
 
 /// Pools are never destroyed (blocks may still point at them); free ones are reused.
@@ -142,8 +181,12 @@ thread_local ThreadPool t_pool;
 
 std::size_t sizeClassOf(std::size_t size)
 {
-    const std::size_t rounded = std::bit_ceil(std::max(size, s_smallestClass));
-    return std::size_t(std::countr_zero(rounded) - std::countr_zero(s_smallestClass));
+    if (size <= s_classSizes.front())
+        return 0;
+    // 2^(k-1) < size <= 2^k: the class is 1.5 × 2^(k-1) or 2^k (64 = 2^6 is class 0).
+    const auto k = std::size_t(std::bit_width(size - 1));
+    const std::size_t halfway = (std::size_t(3) << k) >> 2;
+    return size <= halfway ? 2 * (k - 6) - 1 : 2 * (k - 6);
 }
 
 } // namespace

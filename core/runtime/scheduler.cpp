@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <stdexcept>
+#include <utility>
 
 #if defined(Q_OS_LINUX)
 #include <sys/resource.h>
@@ -264,17 +265,16 @@ void Scheduler::shutdown() noexcept
     // Cancel every task that is left: destroy its frames (running destructors) and tell its
     // JoinHandle. Destroying one frame can wake or abort others; they are all in the registry.
     for (RegistryShard &shard : m_registry) {
-        for (;;) {
+        for (std::size_t slot = 0;; ++slot) {
             TaskHeader *task = nullptr;
             {
                 LockGuard lock(shard.mutex);
-                task = shard.head;
-                if (!task)
+                if (slot >= shard.rows.size())
                     break;
-                shard.head = task->m_registryNext;
-                if (shard.head)
-                    shard.head->m_registryPrev = nullptr;
-                task->m_registryNext = nullptr;
+                task = std::exchange(shard.rows[slot], nullptr);
+                if (!task)
+                    continue;
+                shard.freeSlots.push_back(std::uint32_t(slot)); // within capacity
                 shard.count.store(shard.count.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
             }
             task->destroyUnfinished();
@@ -293,7 +293,7 @@ void Scheduler::shutdown() noexcept
     m_queued.store(0, std::memory_order_relaxed);
 }
 
-bool Scheduler::registerTask(TaskHeader *task) noexcept
+bool Scheduler::registerTask(TaskHeader *task)
 {
     RegistryShard &shard = shardOf(task);
     LockGuard lock(shard.mutex);
@@ -301,10 +301,23 @@ bool Scheduler::registerTask(TaskHeader *task) noexcept
     // so a task registered here is always swept.
     if (m_shutdown.load(std::memory_order_acquire))
         return false;
-    task->m_registryNext = shard.head;
-    if (shard.head)
-        shard.head->m_registryPrev = task;
-    shard.head = task;
+    std::uint32_t slot = 0;
+    if (!shard.freeSlots.empty()) {
+        slot = shard.freeSlots.back();
+        shard.freeSlots.pop_back();
+        shard.rows[slot] = task;
+    } else {
+        if (shard.rows.size() == shard.rows.capacity()) {
+            // May throw, before anything changed. Free slots never outnumber the slots, so
+            // with this capacity, unregistering never allocates.
+            const std::size_t capacity = std::max<std::size_t>(64, 2 * shard.rows.capacity());
+            shard.freeSlots.reserve(capacity);
+            shard.rows.reserve(capacity);
+        }
+        slot = std::uint32_t(shard.rows.size());
+        shard.rows.push_back(task);
+    }
+    task->m_registrySlot = slot;
     // A plain store under the shard lock: cheaper than a read-modify-write.
     shard.count.store(shard.count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     return true;
@@ -312,23 +325,25 @@ bool Scheduler::registerTask(TaskHeader *task) noexcept
 
 void Scheduler::unregisterTask(TaskHeader *task) noexcept
 {
-    {
-        RegistryShard &shard = shardOf(task);
-        LockGuard lock(shard.mutex);
-        if (task->m_registryPrev)
-            task->m_registryPrev->m_registryNext = task->m_registryNext;
-        else
-            shard.head = task->m_registryNext;
-        if (task->m_registryNext)
-            task->m_registryNext->m_registryPrev = task->m_registryPrev;
-        task->m_registryPrev = task->m_registryNext = nullptr;
-        shard.count.store(shard.count.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
-    }
+    RegistryShard &shard = shardOf(task);
+    LockGuard lock(shard.mutex);
+    shard.rows[task->m_registrySlot] = nullptr;
+    shard.freeSlots.push_back(task->m_registrySlot); // within capacity (see registerTask)
+    shard.count.store(shard.count.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
 }
 
 void Scheduler::submit(TaskHeader *task)
 {
-    if (!registerTask(task)) {
+    bool registered = false;
+    try {
+        registered = registerTask(task);
+    } catch (...) {
+        task->m_root.destroy();
+        task->m_root = {};
+        task->unref();
+        throw;
+    }
+    if (!registered) {
         task->m_root.destroy();
         task->m_root = {};
         task->unref(); // the registry's reference; the caller drops the handle's
@@ -668,12 +683,14 @@ bool Scheduler::fireDueTimers() noexcept
     t_firingTimers = true;
     std::size_t fired = 0;
     // Our own queue first: its timers were armed here, and its lock is most likely free.
+    // A worker skips a peer's queue whose lock is taken (its owner is arming, or another
+    // worker is firing it): the holder or a later pass fires those timers.
     const std::size_t count = m_workers.size();
     const std::size_t first = self ? std::size_t(self->index) : 0;
     for (std::size_t offset = 0; offset < count; ++offset) {
         TimerQueue &queue = m_workers[(first + offset) % count]->timers;
         if (queue.earliestNs() <= nowNs)
-            fired += queue.fireDue(now);
+            fired += queue.fireDue(now, !self || offset == 0);
     }
     t_firingTimers = false;
     if (self) {

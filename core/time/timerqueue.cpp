@@ -49,7 +49,7 @@ void TimerQueue::remove(TimerNode &node) noexcept
     publishEarliest();
 }
 
-std::size_t TimerQueue::fireDue(Instant now)
+std::size_t TimerQueue::fireDue(Instant now, bool waitForLock)
 {
     struct Due
     {
@@ -63,7 +63,11 @@ std::size_t TimerQueue::fireDue(Instant now)
     due.clear();
     constexpr std::size_t ahead = 4; // prefetch distance, in nodes
     {
-        LockGuard lock(m_mutex);
+        std::unique_lock lock(m_mutex, std::defer_lock);
+        if (waitForLock)
+            lock.lock();
+        else if (!lock.try_lock())
+            return 0;
         const std::int64_t nowNs = now.time_since_epoch().count();
         // First pop every due entry, without touching a node: the keys and slots are here.
         while (!m_heap.empty() && m_heap.front().deadlineNs <= nowNs) {

@@ -9,6 +9,8 @@
 #include <QCoreApplication>
 #include <QFuture>
 #include <QThreadPool>
+#include <QDir>
+#include <QFile>
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -214,7 +216,20 @@ double timers(int count, double *spawnMs = nullptr)
     if (spawnMs)
         *spawnMs = nanosecondsSince(start) / 1e6;
     runtime.blockOn(joinAll(handles));
-    return nanosecondsSince(start) / 1e6;
+    const double total = nanosecondsSince(start) / 1e6;
+    if (std::getenv("SCHEDSTAT")) {
+        QDir dir(QStringLiteral("/proc/self/task"));
+        for (const QString &tid : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+            QFile comm(dir.filePath(tid + QStringLiteral("/comm")));
+            QFile stat(dir.filePath(tid + QStringLiteral("/schedstat")));
+            comm.open(QIODevice::ReadOnly);
+            stat.open(QIODevice::ReadOnly);
+            const QList<QByteArray> fields = stat.readAll().split(' ');
+            std::fprintf(stderr, "  %s oncpu=%.1fms wait=%.1fms\n", comm.readAll().trimmed().constData(),
+                         fields[0].toDouble() / 1e6, fields[1].toDouble() / 1e6);
+        }
+    }
+    return total;
 }
 
 double qtTimers(int count)

@@ -11,7 +11,8 @@
 // own free list without any atomic; a block freed on its own thread goes back to that list;
 // a block freed on another thread is pushed onto the owner's lock-free "remote" stack (one
 // CAS), which the owner takes over in one exchange when its list runs dry. Every block has a
-// 16-byte header naming its pool and size class. Pools outlive their threads: a finished
+// 16-byte header naming its pool and size class; new blocks are carved from 2 MiB slabs
+// (transparent huge pages where the kernel allows). Pools outlive their threads: a finished
 // thread's pool is handed to the next thread that needs one, so memory stays bounded by the
 // peak in use. Large blocks, and everything in AddressSanitizer builds (so ASan still sees
 // frame lifetimes), go straight to operator new; ThreadSanitizer builds use the pools.

@@ -346,9 +346,8 @@ private:
     JoinWaiter m_joinWaiter;
     QString m_panicMessage;
 
-    // Registry links (guarded by the registry shard's lock).
-    TaskHeader *m_registryPrev = nullptr;
-    TaskHeader *m_registryNext = nullptr;
+    // The task's row in its registry shard (guarded by the shard's lock).
+    std::uint32_t m_registrySlot = 0;
 };
 
 /// A spawned Task<T>: the header plus the slot its value is moved into.

@@ -81,7 +81,9 @@ public:
             node.queue->remove(node);
     }
     /// Fires every node due at @p now, in deadline order. Returns how many fired.
-    std::size_t fireDue(Instant now);
+    /// With @p waitForLock false, fires nothing (returns 0) when another thread holds the
+    /// queue's lock: a worker passing by does not wait on a queue its owner is arming.
+    std::size_t fireDue(Instant now, bool waitForLock = true);
     /// The earliest deadline, or noDeadline; lock-free, may be momentarily stale.
     [[nodiscard]] std::int64_t earliestNs() const noexcept
     {
