@@ -264,22 +264,27 @@ void Scheduler::shutdown() noexcept
 
     // Cancel every task that is left: destroy its frames (running destructors) and tell its
     // JoinHandle. Destroying one frame can wake or abort others; they are all in the registry.
-    for (RegistryShard &shard : m_registry) {
-        for (std::size_t slot = 0;; ++slot) {
-            TaskHeader *task = nullptr;
-            {
-                LockGuard lock(shard.mutex);
-                if (slot >= shard.rows.size())
-                    break;
-                task = std::exchange(shard.rows[slot], nullptr);
-                if (!task)
-                    continue;
-                shard.freeSlots.push_back(std::uint32_t(slot)); // within capacity
-                shard.count.store(shard.count.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
-            }
-            task->destroyUnfinished();
-            task->unref();
+    // The external rows' lock is not held while a frame is destroyed (destructors run
+    // arbitrary code).
+    auto destroy = [this](TaskHeader *task) {
+        task->destroyUnfinished();
+        task->unref();
+        m_swept.fetch_add(1, std::memory_order_relaxed);
+    };
+    for (auto &worker : m_workers) {
+        std::size_t position = 0;
+        while (TaskHeader *task = worker->rows.takeNext(position))
+            destroy(task);
+    }
+    for (std::size_t position = 0;;) {
+        TaskHeader *task = nullptr;
+        {
+            LockGuard lock(m_externalRowsMutex);
+            task = m_externalRows.takeNext(position);
         }
+        if (!task)
+            break;
+        destroy(task);
     }
     // Queue entries hold no references; the tasks they named are gone.
     for (auto &worker : m_workers) {
@@ -295,41 +300,39 @@ void Scheduler::shutdown() noexcept
 
 bool Scheduler::registerTask(TaskHeader *task)
 {
-    RegistryShard &shard = shardOf(task);
-    LockGuard lock(shard.mutex);
-    // Checked under the registry lock: shutdown sweeps the registry after setting the flag,
-    // so a task registered here is always swept.
+    // The flag is checked where the row is taken: the sweep runs after the workers stopped,
+    // and takes the external rows' lock, so a task registered here is always swept.
+    if (t_scheduler == this && t_worker) {
+        if (m_shutdown.load(std::memory_order_acquire))
+            return false;
+        task->m_registryRow = t_worker->rows.take(task);
+        return true;
+    }
+    LockGuard lock(m_externalRowsMutex);
     if (m_shutdown.load(std::memory_order_acquire))
         return false;
-    std::uint32_t slot = 0;
-    if (!shard.freeSlots.empty()) {
-        slot = shard.freeSlots.back();
-        shard.freeSlots.pop_back();
-        shard.rows[slot] = task;
-    } else {
-        if (shard.rows.size() == shard.rows.capacity()) {
-            // May throw, before anything changed. Free slots never outnumber the slots, so
-            // with this capacity, unregistering never allocates.
-            const std::size_t capacity = std::max<std::size_t>(64, 2 * shard.rows.capacity());
-            shard.freeSlots.reserve(capacity);
-            shard.rows.reserve(capacity);
-        }
-        slot = std::uint32_t(shard.rows.size());
-        shard.rows.push_back(task);
-    }
-    task->m_registrySlot = slot;
-    // A plain store under the shard lock: cheaper than a read-modify-write.
-    shard.count.store(shard.count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    task->m_registryRow = m_externalRows.take(task);
     return true;
 }
 
-void Scheduler::unregisterTask(TaskHeader *task) noexcept
+void Scheduler::unregisterTask(Worker &worker, TaskHeader *task) noexcept
 {
-    RegistryShard &shard = shardOf(task);
-    LockGuard lock(shard.mutex);
-    shard.rows[task->m_registrySlot] = nullptr;
-    shard.freeSlots.push_back(task->m_registrySlot); // within capacity (see registerTask)
-    shard.count.store(shard.count.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+    TaskRows::giveBack(task->m_registryRow);
+    // Only this worker writes its count: load + store.
+    worker.finished.store(worker.finished.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+}
+
+std::size_t Scheduler::liveTasks() const noexcept
+{
+    // Relaxed: a count for display and tests. A thread that saw a task complete (through its
+    // JoinHandle) also sees its registration and its unregistration.
+    std::uint64_t taken = m_externalRows.taken();
+    std::uint64_t given = m_swept.load(std::memory_order_relaxed);
+    for (const auto &worker : m_workers) {
+        taken += worker->rows.taken();
+        given += worker->finished.load(std::memory_order_relaxed);
+    }
+    return taken > given ? std::size_t(taken - given) : 0;
 }
 
 void Scheduler::submit(TaskHeader *task)
@@ -626,7 +629,7 @@ void Scheduler::poll(Worker &worker, TaskHeader *task) noexcept
 
     if (done) {
         // Leave the registry first, so whoever the completion wakes sees liveTasks() without it.
-        unregisterTask(task);
+        unregisterTask(worker, task);
         task->m_runState.store(TaskHeader::Complete, std::memory_order_release);
         trace(TraceKind::Complete, task->id(), 0, std::int64_t(task->m_pendingOutcome));
         task->publishCompletion(task->m_pendingOutcome);

@@ -31,6 +31,7 @@
 #include "runtime/runtimeconfig.h"
 #include "runtime/impl/loom.h"
 #include "runtime/impl/taskheader.h"
+#include "runtime/impl/taskrows.h"
 #include "time/clock.h"
 #include "time/impl/timerqueue.h"
 #include "trace/tracesink.h"
@@ -71,6 +72,10 @@ struct alignas(64) Worker
     Atomic<bool> polling{false};
     /// The timers armed by tasks while they ran on this worker (any worker may fire them).
     TimerQueue timers;
+    /// The registry's rows for tasks spawned on this worker.
+    TaskRows rows;
+    /// Tasks that completed on this worker (they gave their rows back).
+    Atomic<std::uint64_t> finished{0};
     // Parking (guarded by Scheduler::m_parkMutex).
     CondVar parkCondition;
     bool parked = false;
@@ -135,14 +140,7 @@ public:
     [[nodiscard]] int workerCount() const noexcept { return int(m_workers.size()); }
     [[nodiscard]] const Worker &worker(int index) const noexcept { return *m_workers[std::size_t(index)]; }
     [[nodiscard]] int globalQueueLength() const noexcept { return m_globalLength.load(std::memory_order_relaxed); }
-    [[nodiscard]] std::size_t liveTasks() const noexcept
-    {
-        // Relaxed: a count for display and tests; each shard's count is exact under its lock.
-        std::size_t live = 0;
-        for (const RegistryShard &shard : m_registry)
-            live += shard.count.load(std::memory_order_relaxed);
-        return live;
-    }
+    [[nodiscard]] std::size_t liveTasks() const noexcept;
     [[nodiscard]] std::uint64_t tasksSpawned() const noexcept { return m_nextTaskId.load(std::memory_order_relaxed) - 1; }
     [[nodiscard]] int currentWorkerIndex() const noexcept;
     [[nodiscard]] std::uint64_t random() noexcept;
@@ -195,8 +193,9 @@ private:
 
     /// Takes @p task into the registry; false during shutdown. Throws std::bad_alloc.
     [[nodiscard]] bool registerTask(TaskHeader *task);
-    /// Unlinks a completed task; the caller drops the registry's reference afterwards.
-    void unregisterTask(TaskHeader *task) noexcept;
+    /// Takes a completed task out of the registry; the caller drops the registry's reference
+    /// afterwards.
+    static void unregisterTask(Worker &worker, TaskHeader *task) noexcept;
 
     Runtime &m_runtime;
     const RuntimeConfig m_config;
@@ -225,20 +224,12 @@ private:
     int m_stepBudget = 0;
     CondVar m_pauseCondition;
 
-    // Registry of live tasks (spawned, not yet complete), for the shutdown sweep: shards by
-    // task id, so that the spawner registering and a worker unregistering rarely share a
-    // lock. Each task holds its slot number: leaving touches no other task (the intrusive
-    // list this replaced wrote both neighbours' headers, two cache misses per completion).
-    struct alignas(64) RegistryShard
-    {
-        Mutex mutex;
-        std::vector<TaskHeader *> rows;       // null where free
-        std::vector<std::uint32_t> freeSlots; // capacity kept ≥ rows': freeing never allocates
-        Atomic<std::size_t> count{0};         // written under the mutex, read lock-free for display
-    };
-    static constexpr std::size_t s_registryShards = 16;
-    RegistryShard &shardOf(const TaskHeader *task) noexcept { return m_registry[task->id() % s_registryShards]; }
-    std::array<RegistryShard, s_registryShards> m_registry;
+    // Registry of live tasks (spawned, not yet complete), for the shutdown sweep: each worker
+    // keeps the rows of the tasks spawned on it, and these are the rows of tasks spawned from
+    // other threads (taskrows.h).
+    Mutex m_externalRowsMutex;
+    TaskRows m_externalRows;
+    Atomic<std::uint64_t> m_swept{0}; // tasks the shutdown sweep destroyed
 
     Atomic<TaskId> m_nextTaskId{1};
     Atomic<TraceSink *> m_trace{nullptr};

@@ -346,8 +346,8 @@ private:
     JoinWaiter m_joinWaiter;
     QString m_panicMessage;
 
-    // The task's row in its registry shard (guarded by the shard's lock).
-    std::uint32_t m_registrySlot = 0;
+    // The task's row in the registry (taskrows.h).
+    Atomic<TaskHeader *> *m_registryRow = nullptr;
 };
 
 /// A spawned Task<T>: the header plus the slot its value is moved into.
