@@ -17,6 +17,7 @@ void TimerQueue::makeRoomLocked()
     if (m_position.capacity() < needed) {
         const std::size_t capacity = grown(m_position.capacity());
         m_freeSlots.reserve(capacity); // first: free slots never outnumber the table's rows
+        m_slotNode.reserve(capacity);
         m_position.reserve(capacity);
     }
 }
@@ -24,19 +25,20 @@ void TimerQueue::makeRoomLocked()
 bool TimerQueue::insertLocked(TimerNode &node) noexcept
 {
     // makeRoomLocked() ran under the same lock: nothing here allocates.
-    node.order = m_nextOrder++;
     node.fired.store(false, std::memory_order_relaxed);
     if (!m_freeSlots.empty()) {
         node.slot = m_freeSlots.back();
         m_freeSlots.pop_back();
+        m_slotNode[node.slot] = &node;
     } else {
         node.slot = std::uint32_t(m_position.size());
         m_position.push_back(0);
+        m_slotNode.push_back(&node);
     }
     m_heap.push_back({});
-    siftUp(m_heap.size() - 1, {node.deadline.time_since_epoch().count(), node.order, &node, node.slot});
+    siftUp(m_heap.size() - 1, {node.deadline.time_since_epoch().count(), m_nextOrder++, node.slot});
     publishEarliest();
-    return m_heap.front().node == &node;
+    return m_heap.front().slot == node.slot;
 }
 
 void TimerQueue::remove(TimerNode &node) noexcept
@@ -71,7 +73,7 @@ std::size_t TimerQueue::fireDue(Instant now, bool waitForLock)
         const std::int64_t nowNs = now.time_since_epoch().count();
         // First pop every due entry, without touching a node: the keys and slots are here.
         while (!m_heap.empty() && m_heap.front().deadlineNs <= nowNs) {
-            popped.push_back(m_heap.front().node);
+            popped.push_back(m_slotNode[m_heap.front().slot]);
             removeAt(0);
         }
         publishEarliest();

@@ -5,20 +5,20 @@
 // Implementation notes
 // --------------------
 // Nodes live inside the awaiting coroutine frames (a sleep's awaiter, a timeout's scope), so
-// arming allocates nothing. Each heap entry carries its node's key (deadline, order) beside
-// the pointer: with 100k timers the frames are scattered over megabytes, and comparing through
-// the pointers made every sift step a cache miss (the timers benchmark spent a fifth of its
-// time there). For the same reason the heap does not write its positions into the nodes: a
-// node holds a slot number, fixed while it is queued, and the queue keeps each slot's heap
-// position in a dense table. A sift step then writes the table, not a frame somewhere in
-// memory (those writes were most of the cost of popping a timer). Removing a node whose frame
-// is destroyed early (cancellation, a timeout that did not fire) finds it through its slot
-// and is O(log n). Four children per node halve the depth; the four keys compared at each
-// step sit in two cache lines. Firing happens in
+// arming allocates nothing. A heap entry is 16 bytes: the node's key (deadline, arming order)
+// and its slot, a number the node holds while it is queued. The queue keeps, per slot, the
+// entry's heap position and the node's address in two dense tables. With 100k timers the
+// frames are scattered over megabytes: comparing through node pointers made every sift step
+// a cache miss (a fifth of the timers benchmark), and writing heap positions into the nodes
+// was most of the cost of popping a timer after that. Now a sift step reads one cache line
+// (four children of 16 bytes) and writes the position table. Removing a node whose frame is
+// destroyed early (cancellation, a timeout that did not fire) finds it through its slot and
+// is O(log n). Four children per node halve the depth. Firing happens in
 // two steps: under the lock, due nodes are popped, marked fired and their wakers moved out;
 // after the lock, the wakers run. A node's owner may destroy it the moment the lock is
 // released, so nothing touches a node after that.
-// Ties are broken by arming order, which keeps deterministic runs deterministic.
+// Ties are broken by arming order (32 bits, compared modulo 2^32), which keeps deterministic
+// runs deterministic.
 //
 // The scheduler keeps one queue per worker, and a task arms its timers in the queue of the
 // worker it runs on (Scheduler::timers()). One shared queue was the timers benchmark's worst
@@ -49,7 +49,6 @@ struct TimerNode
     /// The queue it was last armed in (written by its owner before arming).
     TimerQueue *queue = nullptr;
     // Queue bookkeeping (guarded by the queue lock).
-    std::uint64_t order = 0;
     std::uint32_t slot = noSlot; ///< its row in the queue's position table while queued
     static constexpr std::uint32_t noSlot = std::numeric_limits<std::uint32_t>::max();
 };
@@ -99,16 +98,18 @@ private:
     void remove(TimerNode &node) noexcept;
 
     static constexpr std::size_t s_arity = 4;
-    struct alignas(32) Entry
+    struct alignas(16) Entry
     {
         std::int64_t deadlineNs;
-        std::uint64_t order;
-        TimerNode *node;
+        std::uint32_t order;
         std::uint32_t slot;
     };
+    static_assert(sizeof(Entry) == 16);
     static bool less(const Entry &a, const Entry &b) noexcept
     {
-        return a.deadlineNs < b.deadlineNs || (a.deadlineNs == b.deadlineNs && a.order < b.order);
+        // Modulo 2^32: right for ties armed less than 2^31 arms apart.
+        return a.deadlineNs < b.deadlineNs
+            || (a.deadlineNs == b.deadlineNs && std::int32_t(a.order - b.order) < 0);
     }
     void siftUp(std::size_t index, Entry entry) noexcept;
     void siftDown(std::size_t index, Entry entry) noexcept;
@@ -126,8 +127,9 @@ private:
     mutable Mutex m_mutex;
     std::vector<Entry> m_heap;
     std::vector<std::uint32_t> m_position;  // slot → heap index (slots in use)
+    std::vector<TimerNode *> m_slotNode;    // slot → node (same rows as m_position)
     std::vector<std::uint32_t> m_freeSlots; // capacity kept ≥ m_position's: freeing never allocates
-    std::uint64_t m_nextOrder = 0;
+    std::uint32_t m_nextOrder = 0;
     Atomic<std::int64_t> m_earliestNs{noDeadline};
 };
 
