@@ -7,11 +7,11 @@
 // Nodes live inside the awaiting coroutine frames (a sleep's awaiter, a timeout's scope), so
 // arming allocates nothing. A heap entry is 16 bytes: the node's key (deadline, arming order)
 // and its slot, a number the node holds while it is queued. The queue keeps, per slot, the
-// entry's heap position and the node's address in two dense tables. With 100k timers the
+// entry's heap position and the node's address in a dense table. With 100k timers the
 // frames are scattered over megabytes: comparing through node pointers made every sift step
 // a cache miss (a fifth of the timers benchmark), and writing heap positions into the nodes
 // was most of the cost of popping a timer after that. Now a sift step reads one cache line
-// (four children of 16 bytes) and writes the position table. Removing a node whose frame is
+// (four children of 16 bytes) and writes the slot table. Removing a node whose frame is
 // destroyed early (cancellation, a timeout that did not fire) finds it through its slot and
 // is O(log n). Four children per node halve the depth. Firing happens in
 // two steps: under the lock, due nodes are popped, marked fired and their wakers moved out;
@@ -49,7 +49,7 @@ struct TimerNode
     /// The queue it was last armed in (written by its owner before arming).
     TimerQueue *queue = nullptr;
     // Queue bookkeeping (guarded by the queue lock).
-    std::uint32_t slot = noSlot; ///< its row in the queue's position table while queued
+    std::uint32_t slot = noSlot; ///< its row in the queue's slot table while queued
     static constexpr std::uint32_t noSlot = std::numeric_limits<std::uint32_t>::max();
 };
 
@@ -116,7 +116,7 @@ private:
     void place(std::size_t index, const Entry &entry) noexcept
     {
         m_heap[index] = entry;
-        m_position[entry.slot] = std::uint32_t(index);
+        m_slots[entry.slot].position = std::uint32_t(index);
     }
     void removeAt(std::size_t index) noexcept;
     void publishEarliest() noexcept
@@ -126,9 +126,13 @@ private:
 
     mutable Mutex m_mutex;
     std::vector<Entry> m_heap;
-    std::vector<std::uint32_t> m_position;  // slot → heap index (slots in use)
-    std::vector<TimerNode *> m_slotNode;    // slot → node (same rows as m_position)
-    std::vector<std::uint32_t> m_freeSlots; // capacity kept ≥ m_position's: freeing never allocates
+    struct SlotRow
+    {
+        TimerNode *node;
+        std::uint32_t position; // of the node's entry in m_heap
+    };
+    std::vector<SlotRow> m_slots;           // by slot (the ones in use, and free ones)
+    std::vector<std::uint32_t> m_freeSlots; // capacity kept ≥ m_slots': freeing never allocates
     std::uint32_t m_nextOrder = 0;
     Atomic<std::int64_t> m_earliestNs{noDeadline};
 };
