@@ -22,15 +22,28 @@
 namespace taskscope::detail {
 namespace {
 
-constexpr std::size_t s_headerSize = 16;
-// Payload sizes: powers of two and the halfway steps between them (64, 96, 128, 192, …,
-// 3072, 4096), so a block wastes at most a third of itself: a task header of 312 bytes
-// takes 384, not 512.
-constexpr std::array<std::size_t, 13> s_classSizes{64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096};
-constexpr std::size_t s_classCount = s_classSizes.size();
-constexpr std::size_t s_largestClass = s_classSizes.back();
-/// Blocks are carved out of slabs this large, aligned to it (one transparent huge page).
+// Block sizes, in cache lines: every block starts on a line, and wastes at most a quarter of
+// itself up to 512 bytes (a 312-byte task header takes 320).
+constexpr std::size_t s_line = 64;
+constexpr std::array<std::size_t, 14> s_classLines{1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 24, 32, 48, 64};
+constexpr std::size_t s_classCount = s_classLines.size();
+constexpr std::size_t s_largestClass = s_classLines.back() * s_line;
+/// Blocks are carved out of slabs this large and aligned to it (one transparent huge page).
+/// A slab's first line names its pool, so a block needs no header: its owner is found from
+/// its address, its size class from the size its delete is given.
 constexpr std::size_t s_slabSize = std::size_t(2) << 20;
+
+/// The size class of a block of @p size bytes (at most s_largestClass).
+constexpr std::size_t sizeClassOf(std::size_t size)
+{
+    const std::size_t lines = (size + s_line - 1) / s_line;
+    std::size_t sizeClass = 0;
+    while (s_classLines[sizeClass] < lines)
+        ++sizeClass;
+    return sizeClass;
+}
+static_assert(sizeClassOf(1) == 0 && sizeClassOf(64) == 0 && sizeClassOf(65) == 1 && sizeClassOf(312) == 4
+              && sizeClassOf(4096) == s_classCount - 1);
 
 struct FreeBlock
 {
@@ -39,12 +52,16 @@ struct FreeBlock
 
 class Pool;
 
-struct alignas(16) BlockHeader
+struct alignas(64) SlabHeader
 {
     Pool *owner;
-    std::uint32_t sizeClass;
 };
-static_assert(sizeof(BlockHeader) <= s_headerSize);
+
+Pool *ownerOf(void *block) noexcept
+{
+    const auto slab = reinterpret_cast<std::uintptr_t>(block) & ~(std::uintptr_t(s_slabSize) - 1);
+    return reinterpret_cast<const SlabHeader *>(slab)->owner;
+}
 
 class Pool
 {
@@ -67,10 +84,7 @@ public:
                 __builtin_prefetch(local, 1);
             return block;
         }
-        char *raw = carve(s_headerSize + s_classSizes[sizeClass]);
-        auto *header = new (raw) BlockHeader{this, std::uint32_t(sizeClass)};
-        (void)header;
-        return raw + s_headerSize;
+        return carve(s_classLines[sizeClass] * s_line);
     }
 
     void freeLocal(void *payload, std::size_t sizeClass) noexcept
@@ -107,8 +121,9 @@ private:
             (void)::madvise(slab, s_slabSize, MADV_HUGEPAGE);
 #endif
             m_slabs.push_back(slab);
-            m_slabNext = static_cast<char *>(slab);
-            m_slabLeft = s_slabSize;
+            new (slab) SlabHeader{this};
+            m_slabNext = static_cast<char *>(slab) + sizeof(SlabHeader);
+            m_slabLeft = s_slabSize - sizeof(SlabHeader);
         }
         char *block = m_slabNext;
         m_slabNext += bytes;
@@ -179,16 +194,6 @@ private:
 
 thread_local ThreadPool t_pool;
 
-std::size_t sizeClassOf(std::size_t size)
-{
-    if (size <= s_classSizes.front())
-        return 0;
-    // 2^(k-1) < size <= 2^k: the class is 1.5 × 2^(k-1) or 2^k (64 = 2^6 is class 0).
-    const auto k = std::size_t(std::bit_width(size - 1));
-    const std::size_t halfway = (std::size_t(3) << k) >> 2;
-    return size <= halfway ? 2 * (k - 6) - 1 : 2 * (k - 6);
-}
-
 } // namespace
 
 void *allocateFromPool(std::size_t size)
@@ -204,12 +209,12 @@ void freeToPool(void *block, std::size_t size) noexcept
         ::operator delete(block, size);
         return;
     }
-    auto *header = reinterpret_cast<BlockHeader *>(static_cast<char *>(block) - s_headerSize);
-    Pool &mine = t_pool.get();
-    if (header->owner == &mine)
-        mine.freeLocal(block, header->sizeClass);
+    const std::size_t sizeClass = sizeClassOf(size);
+    Pool *owner = ownerOf(block);
+    if (Pool &mine = t_pool.get(); owner == &mine)
+        mine.freeLocal(block, sizeClass);
     else
-        header->owner->freeRemote(block, header->sizeClass);
+        owner->freeRemote(block, sizeClass);
 }
 
 } // namespace taskscope::detail
