@@ -107,7 +107,7 @@ void TaskHeader::throwStop() const
         throw Cancelled{};
     {
         // The innermost fired scope: inner timeouts report before outer ones.
-        LockGuard lock(const_cast<Mutex &>(m_mutex));
+        LockGuard lock(m_mutex);
         for (auto it = m_scopes.rbegin(); it != m_scopes.rend(); ++it) {
             if ((*it)->hasFired())
                 throw ScopeCancelled{it->get()};
