@@ -6,14 +6,17 @@
 // --------------------
 // Nodes live inside the awaiting coroutine frames (a sleep's awaiter, a timeout's scope), so
 // arming allocates nothing. A heap entry is 16 bytes: the node's key (deadline, arming order)
-// and its slot, a number the node holds while it is queued. The queue keeps, per slot, the
-// entry's heap position and the node's address in a dense table. With 100k timers the
-// frames are scattered over megabytes: comparing through node pointers made every sift step
-// a cache miss (a fifth of the timers benchmark), and writing heap positions into the nodes
-// was most of the cost of popping a timer after that. Now a sift step reads one cache line
-// (four children of 16 bytes) and writes the slot table. Removing a node whose frame is
-// destroyed early (cancellation, a timeout that did not fire) finds it through its slot and
-// is O(log n). Four children per node halve the depth. Firing happens in
+// and its slot, a number the node holds while it is queued; a dense table maps slots to
+// nodes. With 100k timers the frames are scattered over megabytes: comparing through node
+// pointers made every sift step a cache miss (a fifth of the timers benchmark), and keeping
+// each entry's heap position up to date (in the node, then in the table) was most of the cost
+// of popping a timer after that. So a sift step only reads and moves 16-byte entries (one
+// cache line holds four children; four children per node halve the depth), and disarming is
+// lazy: a node whose frame is destroyed early (cancellation, a timeout that did not fire)
+// clears its slot's row, O(1), and its entry is dropped when it reaches the top. The top
+// entry is always an armed one, so the earliest deadline is exact (virtual time never jumps to
+// a timer nobody waits for); when disarmed entries outnumber the armed ones, the heap is
+// rebuilt without them. Firing happens in
 // two steps: under the lock, due nodes are popped, marked fired and their wakers moved out;
 // after the lock, the wakers run. A node's owner may destroy it the moment the lock is
 // released, so nothing touches a node after that.
@@ -49,7 +52,7 @@ struct TimerNode
     /// The queue it was last armed in (written by its owner before arming).
     TimerQueue *queue = nullptr;
     // Queue bookkeeping (guarded by the queue lock).
-    std::uint32_t slot = noSlot; ///< its row in the queue's slot table while queued
+    std::uint32_t slot = noSlot; ///< its row in the queue's slot table while armed
     static constexpr std::uint32_t noSlot = std::numeric_limits<std::uint32_t>::max();
 };
 
@@ -113,12 +116,10 @@ private:
     }
     void siftUp(std::size_t index, Entry entry) noexcept;
     void siftDown(std::size_t index, Entry entry) noexcept;
-    void place(std::size_t index, const Entry &entry) noexcept
-    {
-        m_heap[index] = entry;
-        m_slots[entry.slot].position = std::uint32_t(index);
-    }
-    void removeAt(std::size_t index) noexcept;
+    void place(std::size_t index, const Entry &entry) noexcept { m_heap[index] = entry; }
+    void popFront() noexcept;
+    void dropDisarmedFront() noexcept;
+    void compact() noexcept;
     void publishEarliest() noexcept
     {
         m_earliestNs.store(m_heap.empty() ? noDeadline : m_heap.front().deadlineNs, std::memory_order_seq_cst);
@@ -126,13 +127,9 @@ private:
 
     mutable Mutex m_mutex;
     std::vector<Entry> m_heap;
-    struct SlotRow
-    {
-        TimerNode *node;
-        std::uint32_t position; // of the node's entry in m_heap
-    };
-    std::vector<SlotRow> m_slots;           // by slot (the ones in use, and free ones)
+    std::vector<TimerNode *> m_slots;       // slot → its node; null when disarmed or free
     std::vector<std::uint32_t> m_freeSlots; // capacity kept ≥ m_slots': freeing never allocates
+    std::size_t m_disarmed = 0;             // heap entries whose node was disarmed
     std::uint32_t m_nextOrder = 0;
     Atomic<std::int64_t> m_earliestNs{noDeadline};
 };
