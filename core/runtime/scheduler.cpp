@@ -295,7 +295,9 @@ void Scheduler::shutdown() noexcept
     LockGuard lock(m_globalMutex);
     m_global.clear();
     m_globalLength.store(0, std::memory_order_relaxed);
-    m_queued.store(0, std::memory_order_relaxed);
+    m_externalQueued.store(0, std::memory_order_relaxed);
+    for (auto &worker : m_workers)
+        worker->queued.store(0, std::memory_order_relaxed);
 }
 
 bool Scheduler::registerTask(TaskHeader *task)
@@ -385,7 +387,7 @@ void Scheduler::pushLocal(Worker &worker, TaskHeader *task) noexcept
         worker.queueLength.fetch_add(1, std::memory_order_relaxed);
     }
     // seq_cst: see "Parking" in the implementation notes.
-    m_queued.fetch_add(1, std::memory_order_seq_cst);
+    queuedShard().fetch_add(1, std::memory_order_seq_cst);
     notifyParked();
 }
 
@@ -398,7 +400,7 @@ void Scheduler::pushLocalBatch(Worker &worker, const std::vector<TaskHeader *> &
         worker.queue.insert(worker.queue.end(), tasks.begin(), tasks.end());
         worker.queueLength.fetch_add(int(tasks.size()), std::memory_order_relaxed);
     }
-    m_queued.fetch_add(std::int64_t(tasks.size()), std::memory_order_seq_cst);
+    queuedShard().fetch_add(std::int64_t(tasks.size()), std::memory_order_seq_cst);
     notifyParked();
 }
 
@@ -409,14 +411,14 @@ void Scheduler::pushGlobal(TaskHeader *task) noexcept
         m_global.push_back(task);
         m_globalLength.store(int(m_global.size()), std::memory_order_relaxed);
     }
-    m_queued.fetch_add(1, std::memory_order_seq_cst);
+    queuedShard().fetch_add(1, std::memory_order_seq_cst);
     notifyParked();
 }
 
 void Scheduler::notifyParked() noexcept
 {
-    // seq_cst on both loads: see "Parking" (m_queued against m_parkedCount, and against
-    // m_searching: a searcher that gives up re-checks m_queued before it parks).
+    // seq_cst on both loads: see "Parking" (the queued count against m_parkedCount, and
+    // against m_searching: a searcher that gives up re-checks the count before it parks).
     if (m_parkedCount.load(std::memory_order_seq_cst) == 0)
         return;
     // A worker already woken for earlier work will find this task too, and wakes the next
@@ -496,7 +498,7 @@ TaskHeader *Scheduler::popLocal(Worker &worker) noexcept
     worker.queueLength.fetch_sub(1, std::memory_order_relaxed);
     // Polling before not-queued, so the task is never counted in neither (step).
     markPolling(worker);
-    m_queued.fetch_sub(1, std::memory_order_seq_cst);
+    queuedShard().fetch_sub(1, std::memory_order_seq_cst);
     return task;
 }
 
@@ -527,7 +529,7 @@ TaskHeader *Scheduler::popGlobal() noexcept
     // Polling before not-queued, so the task is never counted in neither (step).
     if (t_worker)
         markPolling(*t_worker);
-    m_queued.fetch_sub(1, std::memory_order_seq_cst);
+    queuedShard().fetch_sub(1, std::memory_order_seq_cst);
     if (batchSize > 0) {
         LockGuard lock(t_worker->queueMutex);
         t_worker->queue.insert(t_worker->queue.end(), batch.begin(), batch.begin() + std::ptrdiff_t(batchSize));
@@ -564,7 +566,7 @@ TaskHeader *Scheduler::steal(Worker &thief) noexcept
         trace(TraceKind::Steal, stolen.front()->id(), std::uint64_t(victim.index), std::int64_t(take));
         // Polling before not-queued, so the task is never counted in neither (step).
         markPolling(thief);
-        m_queued.fetch_sub(1, std::memory_order_seq_cst);
+        queuedShard().fetch_sub(1, std::memory_order_seq_cst);
         if (take > 1) {
             LockGuard lock(thief.queueMutex);
             thief.queue.insert(thief.queue.end(), stolen.begin() + 1, stolen.begin() + std::ptrdiff_t(take));
@@ -645,6 +647,22 @@ void Scheduler::poll(Worker &worker, TaskHeader *task) noexcept
     }
 }
 
+Atomic<std::int64_t> &Scheduler::queuedShard() noexcept
+{
+    return t_scheduler == this && t_worker ? t_worker->queued : m_externalQueued;
+}
+
+std::int64_t Scheduler::queuedTasks() const noexcept
+{
+    // seq_cst loads: see "Parking". The shards are read one after another, not at one
+    // instant; a stale sum errs either way for a moment, and a producer that pushed after
+    // its shard was read sees the parked worker and wakes it.
+    std::int64_t queued = m_externalQueued.load(std::memory_order_seq_cst);
+    for (const auto &worker : m_workers)
+        queued += worker->queued.load(std::memory_order_seq_cst);
+    return queued;
+}
+
 TimerQueue &Scheduler::timers() noexcept
 {
     return t_scheduler == this && t_worker ? t_worker->timers : m_workers.front()->timers;
@@ -709,9 +727,22 @@ bool Scheduler::holdWhilePaused() noexcept
 {
     UniqueLock lock(m_parkMutex);
     while (m_paused.load(std::memory_order_acquire) && !m_shutdown.load(std::memory_order_acquire)) {
+        // A step that came while a poll ran is carried out once the last poll has ended (this
+        // worker cleared its flag before it came here).
+        if (m_pendingStep && !anyWorkerPolling()) {
+            m_pendingStep = false;
+            if (queuedTasks() > 0) {
+                ++m_stepBudget;
+            } else {
+                lock.unlock(); // firing timers queues tasks, which takes the park lock
+                stepTime();
+                lock.lock();
+                continue;
+            }
+        }
         if (m_stepBudget > 0) {
             --m_stepBudget;
-            if (m_queued.load(std::memory_order_seq_cst) > 0)
+            if (queuedTasks() > 0)
                 return true; // one poll for this step
             continue;
         }
@@ -740,7 +771,7 @@ bool Scheduler::advanceVirtualTime(UniqueLock &parkLock) noexcept
                    && self.parkCondition.wait_until(parkLock, until) != std::cv_status::timeout) {
             }
             if (self.unparked || m_shutdown.load(std::memory_order_acquire)
-                || m_paused.load(std::memory_order_acquire) || m_queued.load(std::memory_order_seq_cst) > 0
+                || m_paused.load(std::memory_order_acquire) || queuedTasks() > 0
                 || m_blockingInFlight.load(std::memory_order_seq_cst) > 0)
                 return true; // something changed while we waited: look again
         }
@@ -770,7 +801,7 @@ void Scheduler::park(Worker &worker) noexcept
             m_timekeeper = nullptr;
     };
 
-    if (m_queued.load(std::memory_order_seq_cst) > 0) {
+    if (queuedTasks() > 0) {
         leaveParkedList();
         return;
     }
@@ -820,7 +851,7 @@ void Scheduler::stopSearching(Worker &worker, bool foundWork) noexcept
     }
     const bool lastSearcher = m_searching.fetch_sub(1, std::memory_order_seq_cst) == 1;
     // The last searcher to find work passes the baton: if more is queued, wake another.
-    if (foundWork && lastSearcher && m_queued.load(std::memory_order_seq_cst) > 0)
+    if (foundWork && lastSearcher && queuedTasks() > 0)
         notifyParked();
 }
 
@@ -872,6 +903,7 @@ void Scheduler::pause()
         SleepGuard lock(m_parkMutex);
         m_paused.store(true, std::memory_order_release);
         m_stepBudget = 0;
+        m_pendingStep = false;
     }
     m_clock.pause();
     unparkAll();
@@ -884,6 +916,7 @@ void Scheduler::resume()
         SleepGuard lock(m_parkMutex);
         m_paused.store(false, std::memory_order_release);
         m_stepBudget = 0;
+        m_pendingStep = false;
     }
     unparkAll();
 }
@@ -894,19 +927,35 @@ void Scheduler::step()
         SleepGuard lock(m_parkMutex);
         if (!m_paused.load(std::memory_order_acquire))
             return;
-        if (m_queued.load(std::memory_order_seq_cst) > 0) {
+        if (queuedTasks() > 0) {
             ++m_stepBudget;
             m_pauseCondition.notify_one();
             return;
         }
-        // A poll is still running, or blocking work is in flight: time must not move yet.
-        for (const auto &worker : m_workers) {
-            if (worker->polling.load(std::memory_order_seq_cst))
-                return;
+        // A poll is still running: it may queue a task or arm a timer before it ends, so the
+        // step waits for it (the worker that ends the last poll carries the step out).
+        if (anyWorkerPolling()) {
+            m_pendingStep = true;
+            return;
         }
+        // Blocking work is in flight: time must not move yet.
         if (m_blockingInFlight.load(std::memory_order_seq_cst) > 0)
             return;
     }
+    stepTime();
+}
+
+bool Scheduler::anyWorkerPolling() const noexcept
+{
+    for (const auto &worker : m_workers) {
+        if (worker->polling.load(std::memory_order_seq_cst))
+            return true;
+    }
+    return false;
+}
+
+void Scheduler::stepTime() noexcept
+{
     // Nothing runnable: move time to the next deadline and fire it; the woken tasks wait for
     // the next step.
     const std::int64_t earliest = earliestDeadlineNs();

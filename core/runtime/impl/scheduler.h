@@ -11,9 +11,14 @@
 //   queue. Queues are small mutex-guarded deques: simple, visible to TSan, and uncontended
 //   in the common case.
 // * Parking. An idle worker moves itself onto the parked list under m_parkMutex after
-//   re-checking m_queued. A producer increments m_queued, then reads m_parkedCount; both
-//   sides use seq_cst, so either the worker sees the new task or the producer sees the
-//   parked worker and unparks it (no lost wake-up). A producer unparks at most one worker per
+//   re-checking the queued count. A producer increments the count, then reads
+//   m_parkedCount; both sides use seq_cst, so either the worker sees the new task or the
+//   producer sees the parked worker and unparks it (no lost wake-up). The count is kept in
+//   shares, one per worker and one for the threads outside (a push adds to the pusher's
+//   share, a pop subtracts from the popper's), and read as their sum: one counter written
+//   by every push and pop on every core was one of spawn_join's hottest cache lines. The
+//   argument holds per share: a producer whose increment the parking worker's read missed
+//   sees that worker in m_parkedCount. A producer unparks at most one worker per
 //   push, and a worker leaves the parked list when it is unparked, so a burst of pushes costs
 //   one futex wake per parked worker, not one per task.
 // * Timers. Each worker has a timer queue; a task arms its timers in the queue of the worker
@@ -26,7 +31,9 @@
 //   flight, moves the clock to the next deadline and fires it (at once, or paced so virtual
 //   time runs no faster than timeScale × wall time).
 // * Pause and step. While paused, workers hold before taking a task; step() grants one poll,
-//   or, with nothing runnable, moves the clock to the next deadline and fires it.
+//   or, with nothing runnable, moves the clock to the next deadline and fires it. A step
+//   that comes while a poll is still running is kept, and carried out by the worker that
+//   ends the last poll (that poll may queue a task or arm the timer the step is for).
 
 #include "runtime/runtimeconfig.h"
 #include "runtime/impl/loom.h"
@@ -76,6 +83,9 @@ struct alignas(64) Worker
     TaskRows rows;
     /// Tasks that completed on this worker (they gave their rows back).
     Atomic<std::uint64_t> finished{0};
+    /// This worker's share of the queued-task count: what it pushed minus what it took, from
+    /// any queue (it can be negative; the shards' sum is the count).
+    alignas(64) Atomic<std::int64_t> queued{0};
     // Parking (guarded by Scheduler::m_parkMutex).
     CondVar parkCondition;
     bool parked = false;
@@ -176,7 +186,10 @@ private:
     void park(Worker &worker) noexcept;
     void stopSearching(Worker &worker, bool foundWork) noexcept;
     bool holdWhilePaused() noexcept;
-    // seq_cst stores: step() reads m_queued, then every worker's flag (see popLocal).
+    [[nodiscard]] bool anyWorkerPolling() const noexcept;
+    /// The step with nothing runnable: time moves to the next deadline, which fires.
+    void stepTime() noexcept;
+    // seq_cst stores: step() reads the queued count, then every worker's flag (see popLocal).
     static void markPolling(Worker &worker) noexcept
     {
         if (!worker.polling.load(std::memory_order_relaxed))
@@ -188,6 +201,10 @@ private:
             worker.polling.store(false, std::memory_order_seq_cst);
     }
     bool fireDueTimers() noexcept;
+    /// The calling thread's share of the queued-task count (see "Parking").
+    [[nodiscard]] Atomic<std::int64_t> &queuedShard() noexcept;
+    /// Tasks in all run queues: the sum of the shares.
+    [[nodiscard]] std::int64_t queuedTasks() const noexcept;
     bool advanceVirtualTime(UniqueLock &parkLock) noexcept;
     void unparkAll() noexcept;
 
@@ -217,8 +234,8 @@ private:
     std::deque<TaskHeader *> m_global;
     Atomic<int> m_globalLength{0};
 
-    // Written by every push and every pop.
-    alignas(64) Atomic<std::int64_t> m_queued{0}; // tasks in all run queues
+    // The queued-task count's share of the threads outside the runtime (their pushes).
+    alignas(64) Atomic<std::int64_t> m_externalQueued{0};
 
     // Read by every push (notifyParked), written when workers park and unpark.
     alignas(64) Atomic<int> m_parkedCount{0};
@@ -231,6 +248,7 @@ private:
     int m_exitedWorkers = 0;  // guarded by m_parkMutex; shutdown() waits for all
     CondVar m_startedCondition;
     int m_stepBudget = 0;
+    bool m_pendingStep = false; // a step() came while a poll ran
     CondVar m_pauseCondition;
     Atomic<int> m_blockingInFlight{0};
 

@@ -486,10 +486,50 @@ private slots:
         runtime.step();
         QTRY_COMPARE(progress.load(), 2);
         QCOMPARE(elapsedMs(runtime), 0);
-        runtime.step(); // nothing runnable: time jumps to the sleep's deadline and fires it
-        QCOMPARE(elapsedMs(runtime), 50);
+        // Nothing runnable: time jumps to the sleep's deadline and fires it (once the poll
+        // that armed the sleep has ended, if it was still running).
+        runtime.step();
+        QTRY_COMPARE(elapsedMs(runtime), 50);
         QTest::qWait(20);
         QCOMPARE(progress.load(), 2); // woken, but held until the next step
+        runtime.step();
+        QTRY_VERIFY(handle.isFinished());
+        QCOMPARE(progress.load(), 3);
+        runtime.resume();
+    }
+
+    void stepDuringARunningPollIsKept()
+    {
+        // A step that comes while a poll still runs is carried out when the poll ends: it
+        // grants the next poll if the running one queued a task, and otherwise moves time to
+        // the deadline the running one armed. (Before, such a step was dropped.)
+        Runtime runtime(virtualConfig());
+        runtime.pause();
+        std::atomic<int> progress{0};
+        std::atomic<bool> go{false};
+        JoinHandle<void> handle = runtime.spawn([](std::atomic<int> &p, std::atomic<bool> &g) -> Task<void> {
+            p = 1;
+            while (!g.load())
+                std::this_thread::yield(); // the poll holds its worker until the test says go
+            co_await yieldNow();
+            p = 2;
+            g = false;
+            while (!g.load())
+                std::this_thread::yield();
+            co_await sleep(50ms);
+            p = 3;
+        }(progress, go));
+        runtime.step();
+        QTRY_COMPARE(progress.load(), 1);
+        runtime.step(); // while the first poll runs: nothing is queued yet
+        go = true;      // the poll queues the task (yieldNow) and ends
+        QTRY_COMPARE(progress.load(), 2);
+        runtime.step(); // while the second poll runs: no timer is armed yet
+        QCOMPARE(elapsedMs(runtime), 0);
+        go = true; // the poll arms the sleep and ends
+        QTRY_COMPARE(elapsedMs(runtime), 50);
+        QTest::qWait(20);
+        QCOMPARE(progress.load(), 2); // woken by the timer, held until the next step
         runtime.step();
         QTRY_VERIFY(handle.isFinished());
         QCOMPARE(progress.load(), 3);
