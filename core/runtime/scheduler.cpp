@@ -492,9 +492,14 @@ TaskHeader *Scheduler::popLocal(Worker &worker) noexcept
         return nullptr;
     TaskHeader *task = worker.queue.front();
     worker.queue.pop_front();
-    // The next poll's task: its header was most likely last written on another core.
-    if (!worker.queue.empty())
-        worker.queue.front()->prefetchState();
+    // A pipeline over the next polls: the task after next gets its header fetched (most
+    // likely last written on another core), the next one, whose header was fetched a poll
+    // ago, gets its coroutine frame fetched.
+    if (!worker.queue.empty()) {
+        worker.queue.front()->prefetchFrame();
+        if (worker.queue.size() > 1)
+            worker.queue[1]->prefetchState();
+    }
     worker.queueLength.fetch_sub(1, std::memory_order_relaxed);
     // Polling before not-queued, so the task is never counted in neither (step).
     markPolling(worker);

@@ -128,12 +128,6 @@ std::size_t TimerQueue::fireDue(Instant now, bool waitForLock)
     return fired;
 }
 
-std::size_t TimerQueue::size() const
-{
-    LockGuard lock(m_mutex);
-    return m_heap.size() - m_disarmed;
-}
-
 void TimerQueue::siftUp(std::size_t index, Entry entry) noexcept
 {
     while (index > 0) {

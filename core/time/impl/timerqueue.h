@@ -93,7 +93,6 @@ public:
         // the parking worker sees the new deadline or the arming side sees the parked worker.
         return m_earliestNs.load(std::memory_order_seq_cst);
     }
-    [[nodiscard]] std::size_t size() const;
 
 private:
     void makeRoomLocked();
