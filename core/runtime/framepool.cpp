@@ -2,12 +2,11 @@
 #include "runtime/impl/loom.h"
 
 #include <array>
-#include <bit>
 #include <cstdint>
+#include <cstdlib>
 #include <new>
 #include <vector>
 
-#include <cstdlib>
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif

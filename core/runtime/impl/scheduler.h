@@ -24,9 +24,9 @@
 // * Timers. Each worker has a timer queue; a task arms its timers in the queue of the worker
 //   it runs on, so busy workers don't share a timer lock. A parking worker becomes the
 //   timekeeper if there is a deadline and no other timekeeper: it waits until the earliest
-//   deadline of all queues (real mode) and fires every due timer. Arming a new earliest
+//   deadline of all queues (real mode) and fires the due timers. Arming a new earliest
 //   deadline unparks the timekeeper. Workers also fire due timers every 61 polls, their own
-//   queue's first.
+//   queue's first; a peer's queue whose lock is taken is left for a later pass.
 // * Virtual time. The last worker to go idle, with nothing queued and no blocking work in
 //   flight, moves the clock to the next deadline and fires it (at once, or paced so virtual
 //   time runs no faster than timeScale × wall time).
