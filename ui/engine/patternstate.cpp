@@ -30,6 +30,29 @@ QVariantMap PatternState::values() const
     return m_values;
 }
 
+PatternState::ObjectEntry *PatternState::entryFor(std::uint64_t object, const ObjectNames &names)
+{
+    auto found = m_objects.find(object);
+    if (found != m_objects.end())
+        return &found->second;
+    if (m_objects.size() >= objectCacheCapacity)
+        m_objects.clear(); // a run that makes objects without end (one channel per request)
+    QString name = names.value(object);
+    // An unnamed object may be named later (TraceRecorder::nameObject): not remembered, so
+    // the name is asked again.
+    if (name.isEmpty())
+        return nullptr;
+    return &m_objects.emplace(object, ObjectEntry{std::move(name)}).first->second;
+}
+
+void PatternState::forgetPointers()
+{
+    for (auto &[object, entry] : m_objects) {
+        entry.counter = nullptr;
+        entry.span = nullptr;
+    }
+}
+
 void PatternState::apply(const std::vector<TraceEvent> &events, const ObjectNames &names)
 {
     if (events.empty())
@@ -40,14 +63,23 @@ void PatternState::apply(const std::vector<TraceEvent> &events, const ObjectName
         const bool span = event.kind == TraceKind::SpanBegin || event.kind == TraceKind::SpanEnd;
         if (event.kind != TraceKind::Counter && event.kind != TraceKind::Instant && !span)
             continue;
-        const QString name = names.value(event.object);
-        if (name.isEmpty())
+        ObjectEntry *known = entryFor(event.object, names);
+        if (!known)
             continue;
+        ObjectEntry &entry = *known;
         if (span) {
-            auto family = m_spanFamilies.constFind(name);
-            if (family == m_spanFamilies.constEnd())
-                family = m_spanFamilies.insert(name, spanFamily(name));
-            SpanSeries &series = m_spans[*family];
+            if (!entry.span) {
+                auto family = m_spanFamilies.constFind(entry.name);
+                if (family == m_spanFamilies.constEnd())
+                    family = m_spanFamilies.insert(entry.name, spanFamily(entry.name));
+                auto series = m_spans.find(*family);
+                if (series == m_spans.end()) {
+                    forgetPointers();
+                    series = m_spans.insert(*family, SpanSeries{});
+                }
+                entry.span = &*series;
+            }
+            SpanSeries &series = *entry.span;
             if (event.kind == TraceKind::SpanBegin) {
                 ++series.open;
             } else {
@@ -59,18 +91,22 @@ void PatternState::apply(const std::vector<TraceEvent> &events, const ObjectName
             continue;
         }
         if (event.kind == TraceKind::Instant) {
-            m_instants.push_back({name, timeMs, qint64(event.value)});
+            m_instants.push_back({entry.name, timeMs, qint64(event.value)});
             if (m_instants.size() > instantCapacity)
                 m_instants.pop_front();
             continue;
         }
         const auto value = qint64(event.value);
         const auto sample = double(value);
-        auto found = m_counters.find(name);
-        if (found == m_counters.end()) {
-            found = m_counters.insert(name, Counter{value, value, {}});
+        if (!entry.counter) {
+            auto found = m_counters.find(entry.name);
+            if (found == m_counters.end()) {
+                forgetPointers();
+                found = m_counters.insert(entry.name, Counter{value, value, {}});
+            }
+            entry.counter = &*found;
         }
-        Counter &counter = *found;
+        Counter &counter = *entry.counter;
         counter.value = value;
         counter.peak = std::max(counter.peak, value);
         std::deque<CounterSample> &history = counter.history;
@@ -96,6 +132,7 @@ void PatternState::clear()
     m_instants.clear();
     m_spans.clear();
     m_spanFamilies.clear();
+    m_objects.clear();
     m_latestMs = 0;
     m_valuesStale = true;
     ++m_revision;

@@ -13,6 +13,8 @@ void TimelineData::clear()
     m_openParks.clear();
     m_wakes.clear();
     m_latestNs = 0;
+    m_slicesDropped = 0;
+    ++m_epoch;
     ++m_revision;
 }
 
@@ -35,7 +37,9 @@ void TimelineData::pollEnded(int worker, std::int64_t timeNs)
     slice.endNs = timeNs;
     m_open[std::size_t(worker)].task = 0;
     m_slices.push_back(slice);
+    const std::size_t before = m_slices.size();
     keepBounded(m_slices, capacity);
+    m_slicesDropped += before - m_slices.size();
     advance(timeNs);
     ++m_revision;
 }

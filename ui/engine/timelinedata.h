@@ -73,6 +73,12 @@ public:
     void advance(std::int64_t timeNs) { m_latestNs = std::max(m_latestNs, timeNs); }
 
     [[nodiscard]] const std::vector<TimelineSlice> &slices() const noexcept { return m_slices; }
+    /// How many slices were dropped from the front of slices() since the last clear(): slice
+    /// i of slices() is the (firstSliceSerial() + i)-th since then, so a reader can tell which
+    /// it has already seen.
+    [[nodiscard]] std::uint64_t firstSliceSerial() const noexcept { return m_slicesDropped; }
+    /// Bumped by clear(): the serials start again.
+    [[nodiscard]] std::uint64_t epoch() const noexcept { return m_epoch; }
     /// Polls still running: their slices grow to the latest time.
     [[nodiscard]] const std::vector<TimelineSlice> &openSlices() const noexcept { return m_open; }
     /// Steals and finished parks, in the order they were seen.
@@ -103,6 +109,8 @@ private:
     QStringList m_workerNames;
     std::int64_t m_latestNs = 0;
     std::uint64_t m_revision = 0;
+    std::uint64_t m_slicesDropped = 0;
+    std::uint64_t m_epoch = 0;
 };
 
 } // namespace taskscope

@@ -16,11 +16,8 @@ namespace taskscope {
 
 namespace {
 
-constexpr double s_minimumSliceWidth = 1.0; // a very short poll is still visible
+constexpr double s_minimumSliceWidth = TimelineRuns::minimumPixels; // a very short poll is still visible
 constexpr double s_stealWidth = 2.0;
-// Polls of different tasks merge up to this width: finer shows the mix of tasks better, but
-// every rectangle is two triangles, and a software rasteriser (llvmpipe) pays per triangle.
-constexpr double s_mergeWidth = 4.0;
 constexpr double s_parkThickness = 2.0;
 constexpr double s_outline = 2.0;
 constexpr double s_minimumOutlinedWidth = 8.0;
@@ -226,53 +223,61 @@ QSGNode *TimelineItem::updatePaintNode(QSGNode *oldNode, UpdatePaintNodeData *)
         auto last = m_panSeconds > 0
             ? std::partition_point(first, slices.end(), [endNs](const TimelineSlice &s) { return s.startNs <= endNs; })
             : slices.end();
-        // Level of detail: polls that touch within a pixel on the same lane merge into one
-        // rectangle, so 100k polls in view cost a few thousand rectangles, not 100k. A merged
-        // rectangle keeps growing while it is the same task's, or for up to four pixels (then
-        // it takes its first poll's colour), so a stretch of many tasks' tiny polls still
-        // shows their mix of colours.
-        struct Pending
-        {
-            QRectF rect;
-            QColor color;
-            std::uint64_t task = 0;
-            bool open = false;
+        count = int(last - first);
+
+        // Level of detail: the merged runs, kept between frames (see TimelineRuns).
+        const double nsPerPixel = m_windowSeconds * 1e9 / w;
+        if (m_runsData != &data) {
+            m_runs.clear();
+            m_runsData = &data;
+        }
+        m_runs.update(data, nsPerPixel, windowStart);
+        const double pixelsPerNs = 1.0 / nsPerPixel;
+        const auto place = [&](std::int64_t startNs, std::int64_t stopNs, int worker, const QColor &color) {
+            const double left = std::max(0.0, double(startNs - windowStart) * pixelsPerNs);
+            const double right = std::min(w, double(stopNs - windowStart) * pixelsPerNs);
+            if (right > left)
+                shapes.rect(QRectF(left, laneTop(worker, m_laneHeight), right - left, m_laneHeight), color);
         };
-        std::vector<Pending> lanes;
+        const auto &lanes = m_runs.lanes();
+        for (std::size_t worker = 0; worker < lanes.size(); ++worker) {
+            for (const TimelineRuns::Run &run : lanes[worker]) {
+                if (run.startNs > endNs)
+                    break;
+                place(run.startNs, run.endNs, int(worker), QColor::fromRgb(run.color));
+            }
+        }
+        // Polls still running grow to the latest time.
+        for (const TimelineSlice &open : data.openSlices()) {
+            if (open.task == 0 || open.startNs > endNs)
+                continue;
+            ++count;
+            place(open.startNs, std::max(latest, open.startNs + std::int64_t(TimelineRuns::minimumPixels * nsPerPixel)),
+                  open.worker, TimelineData::colorOf(open.task));
+        }
+
+        // The hovered or selected task's polls, for its outlines and wake arrows: a scan of the
+        // polls in view, only while there is such a task.
         const qint64 focus = m_hoveredTask != 0 ? m_hoveredTask : m_selectedTask;
         std::vector<QRectF> selectedRects;
         std::vector<TimelineSlice> focusSlices;
-        const auto draw = [&](const TimelineSlice &slice) {
-            if (slice.endNs < windowStart || slice.startNs > endNs)
-                return;
-            ++count;
-            const QRectF rect = sliceRect(slice, endNs, m_windowSeconds, w, m_laneHeight);
-            if (qint64(slice.task) == m_selectedTask)
-                selectedRects.push_back(rect);
-            if (qint64(slice.task) == focus)
-                focusSlices.push_back(slice);
-            if (std::size_t(slice.worker) >= lanes.size())
-                lanes.resize(std::size_t(slice.worker) + 1);
-            Pending &lane = lanes[std::size_t(slice.worker)];
-            if (lane.open && rect.left() <= lane.rect.right() + 1.0
-                && (lane.task == slice.task || lane.rect.width() < s_mergeWidth)) {
-                lane.rect.setRight(std::max(lane.rect.right(), rect.right()));
-                return;
+        if (focus != 0 || m_selectedTask != 0) {
+            const auto pick = [&](const TimelineSlice &slice) {
+                if (slice.endNs < windowStart || slice.startNs > endNs)
+                    return;
+                if (qint64(slice.task) == m_selectedTask)
+                    selectedRects.push_back(sliceRect(slice, endNs, m_windowSeconds, w, m_laneHeight));
+                if (qint64(slice.task) == focus)
+                    focusSlices.push_back(slice);
+            };
+            for (auto it = first; it != last; ++it) {
+                if (qint64(it->task) == m_selectedTask || qint64(it->task) == focus)
+                    pick(*it);
             }
-            if (lane.open)
-                shapes.rect(lane.rect, lane.color);
-            lane = {rect, TimelineData::colorOf(slice.task), slice.task, true};
-        };
-        // Walk the stored slices in place (no copy: there can be 200k of them).
-        for (auto it = first; it != last; ++it)
-            draw(*it);
-        for (const TimelineSlice &open : data.openSlices()) {
-            if (open.task != 0)
-                draw(TimelineSlice{open.startNs, latest, open.task, open.worker});
-        }
-        for (const Pending &lane : lanes) {
-            if (lane.open)
-                shapes.rect(lane.rect, lane.color);
+            for (const TimelineSlice &open : data.openSlices()) {
+                if (open.task != 0)
+                    pick(TimelineSlice{open.startNs, latest, open.task, open.worker});
+            }
         }
 
         // Parks (a thin line while the worker slept), then steals (a bar with a flag on top).
@@ -286,7 +291,12 @@ QSGNode *TimelineItem::updatePaintNode(QSGNode *oldNode, UpdatePaintNodeData *)
             double lastFlagX = -10;
         };
         std::vector<MarkLane> markLanes;
-        for (const TimelineMark &mark : data.marks()) {
+        // Marks are in the order seen, so by end time, nearly: skip the old ones as for slices.
+        const auto &marks = data.marks();
+        const auto firstMark = std::partition_point(marks.begin(), marks.end(),
+                                                    [windowStart](const TimelineMark &m) { return m.endNs < windowStart; });
+        for (auto markIt = firstMark; markIt != marks.end(); ++markIt) {
+            const TimelineMark &mark = *markIt;
             if (mark.endNs < windowStart || mark.startNs > endNs || mark.worker < 0)
                 continue;
             const QRectF rect = markRect(mark, endNs, m_windowSeconds, w, m_laneHeight);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/enginecontroller.h"
+#include "items/timelineruns.h"
 
 #include <QColor>
 #include <QPointer>
@@ -116,6 +117,9 @@ private:
     QPointF m_pressPosition;
     double m_pressPan = 0.0;
     bool m_dragging = false;
+    // The render thread's, in updatePaintNode (the GUI thread waits meanwhile).
+    TimelineRuns m_runs;
+    const TimelineData *m_runsData = nullptr;
     std::uint64_t m_paintedRevision = ~std::uint64_t(0);
     std::int64_t m_paintedLatestNs = -1;
 };

@@ -49,10 +49,14 @@ ColumnLayout {
         }
     }
     ListView {
+        objectName: "eventLogView"
         Layout.fillWidth: true
         Layout.fillHeight: true
         clip: true
-        model: root.controller.eventLog
+        // Only while the tab shows: a hidden ListView still lays out, and each refresh of the
+        // log replaced its visible delegates (destroyed and created them, text layout and all)
+        // behind another tab, a spike in every few frames.
+        model: root.visible ? root.controller.eventLog : null
         boundsBehavior: Flickable.StopAtBounds
         ScrollBar.vertical: ScrollBar {}
 

@@ -63,6 +63,45 @@ private slots:
         QCOMPARE(state.values().value(QStringLiteral("queue length")).toLongLong(), 4); // rebuilt after a batch
     }
 
+    void manyCountersKeepTheirValuesWhileTheTablesGrow()
+    {
+        // 300 counters and 300 span names, met in turn and then again: the state's tables grow
+        // (and move their entries) while it remembers where each object's entry was.
+        QHash<std::uint64_t, QString> names;
+        std::vector<TraceEvent> events;
+        for (std::uint64_t object = 1; object <= 300; ++object) {
+            names.insert(object, QStringLiteral("counter %1").arg(object));
+            names.insert(1000 + object, QStringLiteral("span %1").arg(object));
+        }
+        for (int round = 0; round < 3; ++round) {
+            for (std::uint64_t object = 1; object <= 300; ++object) {
+                events.push_back(counterEvent(round * 10 + 1, object, std::int64_t(object * 10 + round)));
+                events.push_back(spanEvent(round * 10 + 2, 1000 + object, TraceKind::SpanBegin));
+                events.push_back(spanEvent(round * 10 + 3, 1000 + object, TraceKind::SpanEnd, double(round + 1)));
+            }
+        }
+        PatternState state;
+        state.apply(events, names);
+        for (std::uint64_t object = 1; object <= 300; ++object) {
+            const QString name = QStringLiteral("counter %1").arg(object);
+            QCOMPARE(state.value(name).toLongLong(), qint64(object * 10 + 2));
+            QCOMPARE(state.peak(name).toLongLong(), qint64(object * 10 + 2));
+            QCOMPARE(state.series(name)->size(), std::size_t(3)); // 10 ms apart: not merged
+        }
+        const QVariantList spans = state.spanStats();
+        QCOMPARE(spans.size(), 300);
+        for (const QVariant &span : spans) {
+            QCOMPARE(span.toMap().value(QStringLiteral("count")).toLongLong(), 3);
+            QCOMPARE(span.toMap().value(QStringLiteral("open")).toLongLong(), 0);
+            QCOMPARE(span.toMap().value(QStringLiteral("maxMs")).toDouble(), 3.0);
+        }
+        // After a clear the same objects are met afresh.
+        state.clear();
+        state.apply({counterEvent(100, 7, 5)}, names);
+        QCOMPARE(state.value(QStringLiteral("counter 7")).toLongLong(), 5);
+        QCOMPARE(state.counterNames().size(), 1);
+    }
+
     void anEmptyBatchChangesNothing()
     {
         PatternState state;
