@@ -294,6 +294,7 @@ void Scheduler::shutdown() noexcept
     }
     LockGuard lock(m_globalMutex);
     m_global.clear();
+    m_injectHead.store(nullptr, std::memory_order_relaxed);
     m_globalLength.store(0, std::memory_order_relaxed);
     m_externalQueued.store(0, std::memory_order_relaxed);
     for (auto &worker : m_workers)
@@ -406,11 +407,13 @@ void Scheduler::pushLocalBatch(Worker &worker, const std::vector<TaskHeader *> &
 
 void Scheduler::pushGlobal(TaskHeader *task) noexcept
 {
-    {
-        LockGuard lock(m_globalMutex);
-        m_global.push_back(task);
-        m_globalLength.store(int(m_global.size()), std::memory_order_relaxed);
-    }
+    // Relaxed: a hint, counted before the push so it is never less than the queue holds.
+    m_globalLength.fetch_add(1, std::memory_order_relaxed);
+    TaskHeader *head = m_injectHead.load(std::memory_order_relaxed);
+    do {
+        task->m_injectNext = head;
+        // Release: the task's construction happens-before the worker that takes it.
+    } while (!m_injectHead.compare_exchange_weak(head, task, std::memory_order_release, std::memory_order_relaxed));
     queuedShard().fetch_add(1, std::memory_order_seq_cst);
     notifyParked();
 }
@@ -519,6 +522,13 @@ TaskHeader *Scheduler::popGlobal() noexcept
     std::size_t batchSize = 0;
     {
         LockGuard lock(m_globalMutex);
+        if (m_global.empty()) {
+            // Take everything pushed so far (acquire: the pushers' writes to the tasks happen-
+            // before our polls) and queue it oldest first: the stack is newest first.
+            TaskHeader *newest = m_injectHead.exchange(nullptr, std::memory_order_acquire);
+            for (TaskHeader *task = newest; task; task = task->m_injectNext)
+                m_global.push_front(task);
+        }
         if (m_global.empty())
             return nullptr;
         first = m_global.front();
@@ -529,8 +539,8 @@ TaskHeader *Scheduler::popGlobal() noexcept
             std::copy_n(m_global.begin(), batchSize, batch.begin());
             m_global.erase(m_global.begin(), m_global.begin() + std::ptrdiff_t(batchSize));
         }
-        m_globalLength.store(int(m_global.size()), std::memory_order_relaxed);
     }
+    m_globalLength.fetch_sub(int(1 + batchSize), std::memory_order_relaxed);
     // Polling before not-queued, so the task is never counted in neither (step).
     if (t_worker)
         markPolling(*t_worker);

@@ -229,10 +229,19 @@ private:
     // Pause and step (guarded by m_parkMutex; m_paused is also read lock-free).
     Atomic<bool> m_paused{false};
 
-    // The injection queue: the spawning threads push, the workers take.
-    alignas(64) Mutex m_globalMutex;
-    std::deque<TaskHeader *> m_global;
+    // The injection queue, in two parts. Threads outside the runtime push onto a lock-free
+    // stack (one compare-exchange; TaskHeader::m_injectNext links it); a worker that finds the
+    // queue empty takes the whole stack at once, oldest first, into m_global, which only the
+    // workers touch, under m_globalMutex. Before, every outside spawn took the lock the
+    // workers were taking too: 100k sleepers spawned from the main thread spent most of the
+    // spawning in that lock's hand-offs. The stack cannot suffer ABA: nothing pops one entry
+    // by compare-exchange, the taker swaps the whole stack for null.
+    // m_globalLength counts both parts: incremented before a push, decremented after a take,
+    // so it never reads less than the queue holds (a hint: workers skip the lock at 0).
+    alignas(64) Atomic<TaskHeader *> m_injectHead{nullptr};
     Atomic<int> m_globalLength{0};
+    alignas(64) Mutex m_globalMutex;
+    std::deque<TaskHeader *> m_global; // oldest first; under m_globalMutex
 
     // The queued-task count's share of the threads outside the runtime (their pushes).
     alignas(64) Atomic<std::int64_t> m_externalQueued{0};

@@ -336,6 +336,7 @@ private:
     std::source_location m_awaitingAt;
     std::uint64_t m_waitSeq = 0; // task thread only
     Atomic<TaskHeader *> *m_registryRow = nullptr; // its row in the registry (taskrows.h)
+    TaskHeader *m_injectNext = nullptr;              // the next older task on the injection stack
 
     Atomic<int> m_refs{2}; // the registry's and the JoinHandle's (every spawn makes one)
     Atomic<std::uint32_t> m_runState{Idle};
