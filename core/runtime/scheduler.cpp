@@ -31,6 +31,8 @@ thread_local std::vector<TaskHeader *> *t_wakeBatch = nullptr;
 constexpr std::uint32_t s_globalQueueInterval = 61;
 /// At most this many tasks move from the global queue to a local one in one go.
 constexpr std::size_t s_globalBatch = 32;
+/// How late a peer's timer may run before a worker with timers of its own fires it anyway.
+constexpr std::int64_t s_peerTimerSlackNs = 1'000'000;
 /// The most tasks that timers firing on a worker wake before they join its queue.
 constexpr std::size_t s_wakeBatch = 256;
 /// The most tasks one steal takes (half the victim's queue, up to this).
@@ -725,6 +727,12 @@ bool Scheduler::fireDueTimers() noexcept
     const std::size_t first = self ? std::size_t(self->index) : 0;
     for (std::size_t offset = 0; offset < count; ++offset) {
         TimerQueue &queue = m_workers[(first + offset) % count]->timers;
+        // A worker that had timers of its own to fire leaves its peers' to them, unless they
+        // are late by more than s_peerTimerSlackNs (the peer is parked, or busy in a long
+        // poll): reaching into a queue its owner is arming into moves the queue's lock
+        // between the cores, and that hand-off was the largest cost of 100k sleeps.
+        if (offset > 0 && self && fired > 0 && queue.earliestNs() > nowNs - s_peerTimerSlackNs)
+            continue;
         if (queue.earliestNs() <= nowNs)
             fired += queue.fireDue(now, !self || offset == 0);
     }
