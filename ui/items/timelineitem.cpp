@@ -261,19 +261,18 @@ QSGNode *TimelineItem::updatePaintNode(QSGNode *oldNode, UpdatePaintNodeData *)
         const qint64 focus = m_hoveredTask != 0 ? m_hoveredTask : m_selectedTask;
         std::vector<QRectF> selectedRects;
         std::vector<TimelineSlice> focusSlices;
-        if (focus != 0 || m_selectedTask != 0) {
+        if (focus != 0) { // a selected task is the focus when none is hovered
             const auto pick = [&](const TimelineSlice &slice) {
-                if (slice.endNs < windowStart || slice.startNs > endNs)
+                const auto task = qint64(slice.task);
+                if ((task != m_selectedTask && task != focus) || slice.endNs < windowStart || slice.startNs > endNs)
                     return;
-                if (qint64(slice.task) == m_selectedTask)
+                if (task == m_selectedTask)
                     selectedRects.push_back(sliceRect(slice, endNs, m_windowSeconds, w, m_laneHeight));
-                if (qint64(slice.task) == focus)
+                if (task == focus)
                     focusSlices.push_back(slice);
             };
-            for (auto it = first; it != last; ++it) {
-                if (qint64(it->task) == m_selectedTask || qint64(it->task) == focus)
-                    pick(*it);
-            }
+            for (auto it = first; it != last; ++it)
+                pick(*it);
             for (const TimelineSlice &open : data.openSlices()) {
                 if (open.task != 0)
                     pick(TimelineSlice{open.startNs, latest, open.task, open.worker});
