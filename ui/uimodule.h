@@ -8,7 +8,7 @@ namespace taskscope {
 inline constexpr const char *mainQmlUrl = "qrc:/Taskscope/Main.qml";
 
 /// Prepares @p engine to load the Taskscope module: import paths and QCoro's QML types; and
-/// the text rendering of every window created after it (native glyphs).
+/// how every window created after it renders (native glyphs, no depth buffer).
 /// The app and the tests both call it, which also keeps the module library linked.
 void setUpQmlEngine(QQmlEngine &engine);
 
