@@ -12,10 +12,11 @@
 /// ```
 /// The runs are in nanoseconds, not pixels, so while the zoom stays they stay valid as the
 /// view scrolls: a frame merges only the polls that arrived since the last one, instead of
-/// walking every poll in view (at 50k polls per second and 10 s in view, 500k of them, which
-/// cost the render thread about 5 ms a frame while the GUI thread waited on it). Merging once
-/// also keeps the boundaries between runs where they are: merged afresh each frame from the
-/// window's first poll, they shifted as the view scrolled and the colours shimmered.
+/// walking every poll in view (at 50k polls per second and 10 s in view, the 200k the data
+/// keeps, which cost the render thread about 5 ms a frame while the GUI thread waited on it).
+/// Merging once also keeps the boundaries between runs where they are: merged afresh each
+/// frame from the window's first poll, they shifted as the view scrolled and the colours
+/// shimmered.
 ///
 /// Used by TimelineItem in updatePaintNode (render thread, GUI thread blocked); not thread-safe.
 
