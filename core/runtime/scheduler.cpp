@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <limits>
 #include <stdexcept>
 #include <utility>
 
@@ -26,6 +27,8 @@ thread_local Worker *t_worker = nullptr;
 thread_local bool t_firingTimers = false;
 /// While a worker fires timers, the tasks they wake collect here and join its queue in one go.
 thread_local std::vector<TaskHeader *> *t_wakeBatch = nullptr;
+/// The task whose completion this thread is publishing: the waker of the joiners it wakes.
+thread_local const TaskHeader *t_completing = nullptr;
 
 /// How often a busy worker looks at the global queue and the timers first (Tokio's 61).
 constexpr std::uint32_t s_globalQueueInterval = 61;
@@ -37,6 +40,44 @@ constexpr std::int64_t s_peerTimerSlackNs = 1'000'000;
 constexpr std::size_t s_wakeBatch = 256;
 /// The most tasks one steal takes (half the victim's queue, up to this).
 constexpr std::size_t s_stealBatch = 128;
+
+/// Marks sharedStampNs as not read yet.
+constexpr std::int64_t s_stampUnread = std::numeric_limits<std::int64_t>::min();
+
+/// The trace events a worker records while one of these lives share one clock reading, taken
+/// by the first of them (or given). A poll's end, the completion that follows it and the wakes
+/// that completion causes are nanoseconds apart, as are the wakes of one timer-firing pass;
+/// reading the clock is most of an event's cost (about 28 ns through a kvm-clock vDSO, where
+/// the ring push is 4). The events stay in time order in the worker's ring: the shared reading
+/// is taken after every event before it, and nothing in the scope reads the clock afresh.
+class SharedStamp
+{
+public:
+    SharedStamp() noexcept = default;
+    explicit SharedStamp(Worker *worker, std::int64_t stampNs = s_stampUnread) noexcept { share(worker, stampNs); }
+    /// Starts sharing now, until this goes out of scope (once per object).
+    void share(Worker *worker, std::int64_t stampNs = s_stampUnread) noexcept
+    {
+        m_worker = worker;
+        if (m_worker) {
+            m_wasShared = m_worker->stampShared;
+            m_worker->stampShared = true;
+            if (!m_wasShared) // nested: the outer reading stays, so the ring stays in time order
+                m_worker->sharedStampNs = stampNs;
+        }
+    }
+    ~SharedStamp()
+    {
+        if (m_worker)
+            m_worker->stampShared = m_wasShared;
+    }
+    SharedStamp(const SharedStamp &) = delete;
+    SharedStamp &operator=(const SharedStamp &) = delete;
+
+private:
+    Worker *m_worker = nullptr;
+    bool m_wasShared = false;
+};
 
 } // namespace
 
@@ -87,7 +128,7 @@ void TaskHeader::schedule() noexcept
                 return;
             // The worker polling us requeues the task when the poll ends.
             if (m_runState.compare_exchange_weak(state, state | Notified, std::memory_order_acq_rel)) {
-                const TaskHeader *waker = t_current;
+                const TaskHeader *waker = t_current ? t_current : t_completing;
                 m_scheduler->trace(TraceKind::Wake, m_id, waker ? waker->m_id : 0,
                                    Scheduler::isFiringTimers() ? 1 : 0);
                 return;
@@ -95,7 +136,7 @@ void TaskHeader::schedule() noexcept
             continue;
         }
         if (m_runState.compare_exchange_weak(state, Scheduled, std::memory_order_acq_rel)) {
-            const TaskHeader *waker = t_current;
+            const TaskHeader *waker = t_current ? t_current : t_completing;
             m_scheduler->trace(TraceKind::Wake, m_id, waker ? waker->m_id : 0, Scheduler::isFiringTimers() ? 1 : 0);
             m_scheduler->enqueue(this);
             return;
@@ -145,10 +186,13 @@ void TaskHeader::publishCompletion(Outcome outcome) noexcept
         m_outcome.store(outcome, std::memory_order_release);
         waiter = std::move(m_joinWaiter);
     }
+    // The joiner's wake names this task as its waker (a wake from no task reads "from outside").
+    const TaskHeader *outer = std::exchange(t_completing, this);
     if (waiter.waker)
         waiter.waker.wake();
     else if (waiter.callback)
         waiter.callback();
+    t_completing = outer;
 }
 
 void TaskHeader::destroyUnfinished() noexcept
@@ -620,6 +664,7 @@ void Scheduler::poll(Worker &worker, TaskHeader *task) noexcept
     const bool neverPolled = polls == 0;
 
     bool done = false;
+    SharedStamp afterPoll; // from the poll's end to the end of this function
     if (neverPolled && task->m_abortRequested.load(std::memory_order_acquire)) {
         // Aborted before it ever ran: like dropping an unpolled future, the body never starts.
         task->m_root.destroy();
@@ -642,6 +687,7 @@ void Scheduler::poll(Worker &worker, TaskHeader *task) noexcept
         }
         // Where the task now waits: the file name is a string literal, so its address is enough.
         const std::source_location at = task->m_awaitingAt;
+        afterPoll.share(&worker);
         trace(TraceKind::PollEnd, task->id(), done ? 0 : reinterpret_cast<std::uint64_t>(at.file_name()),
               done ? 1 : std::int64_t(at.line()) << 1);
     }
@@ -703,6 +749,8 @@ bool Scheduler::fireDueTimers() noexcept
         return false;
     const std::int64_t nowNs = now.time_since_epoch().count();
     Worker *self = t_scheduler == this ? t_worker : nullptr;
+    // The wakes of this pass and its count are recorded at the reading the pass is due by.
+    const SharedStamp firing(self, nowNs);
     // On a worker, the woken tasks join its queue in batches: one lock and one count update
     // for many of them, not one per timer (enqueue fills the batch within its capacity).
     thread_local std::vector<TaskHeader *> woken;
@@ -999,8 +1047,16 @@ std::uint64_t Scheduler::random() noexcept
 void Scheduler::record(TraceSink *sink, TraceKind kind, TaskId task, std::uint64_t object,
                        std::int64_t value) noexcept
 {
-    const int worker = currentWorkerIndex();
-    const std::int64_t now = m_clock.now().time_since_epoch().count();
+    Worker *self = t_scheduler == this ? t_worker : nullptr;
+    const int worker = self ? self->index : -1;
+    std::int64_t now;
+    if (self && self->stampShared) {
+        if (self->sharedStampNs == s_stampUnread)
+            self->sharedStampNs = m_clock.now().time_since_epoch().count();
+        now = self->sharedStampNs;
+    } else {
+        now = m_clock.now().time_since_epoch().count();
+    }
     if (TraceRing *ring = sink->workerRing(worker))
         ring->push(now, task, object, value, std::int16_t(worker), kind);
     else

@@ -355,7 +355,8 @@ void EngineController::drain()
         return;
     QElapsedTimer cost;
     cost.start();
-    applyEvents(m_recorder->drain(), m_recorder->takeTaskDescriptions());
+    m_recorder->drain(m_drained);
+    applyEvents(m_drained, m_recorder->takeTaskDescriptions());
     // The timeline scrolls with the runtime's clock even when nothing happens, and stops
     // when the clock is paused.
     if (m_runtime && m_state == State::Running)

@@ -223,6 +223,9 @@ private:
 
     // The run: destroyed in reverse order (the runtime cancels its tasks first).
     std::unique_ptr<TraceRecorder> m_recorder;
+    /// Each frame's events, drained into the same allocation: a fresh vector of a frame's
+    /// thousands of events was a fresh mmap, and its page faults cost the GUI thread.
+    std::vector<TraceEvent> m_drained;
     std::unique_ptr<ScenarioContext> m_context;
     std::unique_ptr<Runtime> m_runtime;
     std::optional<JoinHandle<QVariantMap>> m_run;

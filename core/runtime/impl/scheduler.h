@@ -93,6 +93,10 @@ struct alignas(64) Worker
     bool searching = false; // unparked to look for work, counted in m_searching
     WorkerCounters counters;
     // Owner-thread only.
+    /// While set, the trace events this worker records share one clock reading (Scheduler::
+    /// SharedStamp): the first of them reads the clock into sharedStampNs.
+    bool stampShared = false;
+    std::int64_t sharedStampNs = 0;
     std::uint32_t tick = 0;
     std::mt19937_64 random;
     WorkerThread *thread = nullptr;

@@ -6,6 +6,7 @@
 #include "coretest.h"
 #include "runtime/runtime.h"
 #include "sync/semaphore.h"
+#include "runtime/yieldnow.h"
 #include "time/sleep.h"
 #include "trace/span.h"
 #include "trace/tracecounter.h"
@@ -224,6 +225,56 @@ private slots:
         QCOMPARE(descriptions.size(), 1);
         QCOMPARE(descriptions.begin()->name, QStringLiteral("blockOn"));
         QVERIFY(descriptions.begin()->spawnedAt.contains(QStringLiteral("tst_tracerecorder.cpp:")));
+    }
+
+    void aPollsEndItsCompletionAndTheWakeItCausesShareOneReadingAndNameTheWaker()
+    {
+        // On the real clock, where three readings nanoseconds apart would differ.
+        RuntimeConfig config;
+        config.workerThreads = 1;
+        Runtime runtime(config);
+        TraceRecorder recorder(1);
+        runtime.setTraceSink(&recorder);
+        std::uint64_t childId = 0;
+        runtime.blockOn([](std::uint64_t &child) -> Task<void> {
+            JoinHandle<void> handle = spawn([]() -> Task<void> {
+                co_await yieldNow(); // the parent is waiting by the time this ends
+            }());
+            child = handle.id();
+            co_await handle;
+        }(childId));
+        runtime.setTraceSink(nullptr);
+        const auto events = recorder.drain();
+        const auto spawned = std::find_if(events.begin(), events.end(), [&](const TraceEvent &event) {
+            return event.kind == TraceKind::Spawn && event.task == childId;
+        });
+        QVERIFY(spawned != events.end());
+        const std::uint64_t parentId = spawned->object;
+        QVERIFY(parentId != 0);
+        // The last such event's time, or -1.
+        auto timeOf = [&](TraceKind kind, std::uint64_t task) {
+            std::int64_t found = -1;
+            for (const TraceEvent &event : events) {
+                if (event.kind == kind && event.task == task)
+                    found = event.timeNs;
+            }
+            return found;
+        };
+        const auto wake = std::find_if(events.rbegin(), events.rend(), [&](const TraceEvent &event) {
+            return event.kind == TraceKind::Wake && event.task == parentId;
+        });
+        QVERIFY(wake != events.rend());
+        QCOMPARE(wake->object, childId); // woken by the child's completion, not "from outside"
+
+        const std::int64_t childStart = timeOf(TraceKind::PollStart, childId);
+        const std::int64_t childEnd = timeOf(TraceKind::PollEnd, childId);
+        QVERIFY(childStart >= 0 && childEnd >= childStart);
+        QCOMPARE(timeOf(TraceKind::Complete, childId), childEnd);
+        QCOMPARE(timeOf(TraceKind::Wake, parentId), childEnd); // the child's completion wakes it
+        // The parent's own poll after the wake reads the clock afresh.
+        QVERIFY(timeOf(TraceKind::PollStart, parentId) >= childEnd);
+        QVERIFY(std::is_sorted(events.begin(), events.end(),
+                               [](const TraceEvent &a, const TraceEvent &b) { return a.timeNs < b.timeNs; }));
     }
 
     void countersAndInstantsAreRecordedWithTheirNames()
