@@ -196,11 +196,11 @@ public:
     }
 
     /// The tasks' descriptions and spawn events, once.
-    static std::vector<TraceEvent> spawns(QHash<std::uint64_t, TraceRecorder::TaskDescription> *descriptions)
+    static std::vector<TraceEvent> spawns(TraceRecorder::TaskDescriptions *descriptions)
     {
         std::vector<TraceEvent> events;
         for (std::uint64_t task = 1; task <= s_tasks; ++task) {
-            descriptions->insert(task, {QStringLiteral("synthetic-%1").arg(task), QStringLiteral("benchui.cpp:1"), 0});
+            descriptions->push_back({task, QStringLiteral("synthetic-%1").arg(task), QStringLiteral("benchui.cpp:1"), 0});
             events.push_back({0, task, 0, 0, -1, TraceKind::Spawn});
         }
         return events;
@@ -339,7 +339,7 @@ int rampTimelineItem(double stepSeconds, double pollsPerSecond, QString *backend
         *backend = backendName(&window);
 
         SyntheticTrace trace(pollsPerSecond);
-        QHash<std::uint64_t, TraceRecorder::TaskDescription> descriptions;
+        TraceRecorder::TaskDescriptions descriptions;
         controller.applyEvents(SyntheticTrace::spawns(&descriptions), descriptions);
         // Fill the window before measuring, then feed in real time.
         std::int64_t nowNs = std::int64_t(item.windowSeconds() * 1e9);

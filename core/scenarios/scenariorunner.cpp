@@ -176,9 +176,10 @@ std::optional<ScenarioRunReport> ScenarioRunner::run(const ScenarioRunOptions &o
         }
         report.eventsDropped = recorder.eventsDropped();
         objectNames = recorder.objectNames();
-        const auto descriptions = recorder.takeTaskDescriptions();
-        for (auto it = descriptions.begin(); it != descriptions.end(); ++it)
-            taskNames.insert(it.key(), it->name.isEmpty() ? QStringLiteral("task %1").arg(it.key()) : it->name);
+        for (const TraceRecorder::TaskDescription &description : recorder.takeTaskDescriptions()) {
+            taskNames.insert(description.task,
+                             description.name.isEmpty() ? QStringLiteral("task %1").arg(description.task) : description.name);
+        }
 
         // One total order, whatever the drain batches were: time, then ring (stable).
         std::stable_sort(events.begin(), events.end(), [](const TraceEvent &a, const TraceEvent &b) {

@@ -92,10 +92,10 @@ const QString &TaskRegistry::locationName(const char *file, std::int64_t line)
 }
 
 void TaskRegistry::apply(const std::vector<TraceEvent> &events,
-                         const QHash<std::uint64_t, TraceRecorder::TaskDescription> &descriptions)
+                         const TraceRecorder::TaskDescriptions &descriptions)
 {
-    for (auto it = descriptions.begin(); it != descriptions.end(); ++it)
-        m_pendingDescriptions.insert(it.key(), it.value());
+    for (const TraceRecorder::TaskDescription &description : descriptions)
+        m_pendingDescriptions.insert(description.task, description);
 
     for (const TraceEvent &event : events) {
         const Instant at{Duration(event.timeNs)};

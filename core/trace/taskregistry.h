@@ -97,7 +97,7 @@ public:
 
     /// Adds the descriptions, then applies @p events (in timestamp order).
     void apply(const std::vector<TraceEvent> &events,
-               const QHash<std::uint64_t, TraceRecorder::TaskDescription> &descriptions = {});
+               const TraceRecorder::TaskDescriptions &descriptions = {});
     /// Forgets tasks that finished more than `retention` before @p now.
     void prune(Instant now);
 

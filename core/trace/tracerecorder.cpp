@@ -185,7 +185,7 @@ void TraceRecorder::describeTask(std::uint64_t task, const QString &name, std::s
     m_tasks.push_back({task, name, spawnedAt, parent});
 }
 
-QHash<std::uint64_t, TraceRecorder::TaskDescription> TraceRecorder::takeTaskDescriptions()
+TraceRecorder::TaskDescriptions TraceRecorder::takeTaskDescriptions()
 {
     std::vector<RawDescription> &raw = m_tasksTaken;
     raw.clear();
@@ -193,17 +193,24 @@ QHash<std::uint64_t, TraceRecorder::TaskDescription> TraceRecorder::takeTaskDesc
         detail::LockGuard lock(m_tasksMutex);
         raw.swap(m_tasks);
     }
-    QHash<std::uint64_t, TaskDescription> descriptions;
-    descriptions.reserve(qsizetype(raw.size()));
+    TaskDescriptions descriptions;
+    descriptions.reserve(raw.size());
+    // A program has few spawn sites: format each once, then share the string. Spawns come in
+    // runs from one site, so the last site is checked before the table.
+    std::pair<const void *, std::uint_least32_t> lastSite{nullptr, 0};
+    QString lastText;
     for (const RawDescription &each : raw) {
-        // A program has few spawn sites: format each once, then share the string.
         const auto site = std::pair(static_cast<const void *>(each.spawnedAt.file_name()), each.spawnedAt.line());
-        auto text = m_siteTexts.constFind(site);
-        if (text == m_siteTexts.cend()) {
-            text = m_siteTexts.insert(
-                site, QStringLiteral("%1:%2").arg(QString::fromUtf8(each.spawnedAt.file_name())).arg(each.spawnedAt.line()));
+        if (site != lastSite) { // a file name is never null, so the first always looks
+            auto text = m_siteTexts.constFind(site);
+            if (text == m_siteTexts.cend()) {
+                text = m_siteTexts.insert(
+                    site, QStringLiteral("%1:%2").arg(QString::fromUtf8(each.spawnedAt.file_name())).arg(each.spawnedAt.line()));
+            }
+            lastSite = site;
+            lastText = *text;
         }
-        descriptions.insert(each.task, {each.name, *text, each.parent});
+        descriptions.push_back({each.task, each.name, lastText, each.parent});
     }
     raw.clear(); // keeps its allocation for the next swap
     return descriptions;

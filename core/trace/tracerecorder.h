@@ -46,12 +46,16 @@ public:
     /// What describeTask told about one task.
     struct TaskDescription
     {
+        std::uint64_t task = 0;
         QString name;
         QString spawnedAt; ///< "file:line"
         std::uint64_t parent = 0;
     };
-    /// Takes the descriptions of tasks spawned since the last call.
-    [[nodiscard]] QHash<std::uint64_t, TaskDescription> takeTaskDescriptions();
+    using TaskDescriptions = std::vector<TaskDescription>;
+    /// Takes the descriptions of tasks spawned since the last call, in the order described.
+    /// A list, not a table by id: every reader files them into a table of its own, and
+    /// building one here too cost the drain a hash insert per task.
+    [[nodiscard]] TaskDescriptions takeTaskDescriptions();
 
     /// Takes every event recorded since the last drain, in timestamp order (stable: events
     /// with equal times keep each ring's order; at equal times, outside events come first, then

@@ -378,10 +378,10 @@ void EngineController::drain()
 }
 
 void EngineController::applyEvents(const std::vector<TraceEvent> &events,
-                                   const QHash<std::uint64_t, TraceRecorder::TaskDescription> &descriptions)
+                                   const TraceRecorder::TaskDescriptions &descriptions)
 {
-    for (auto it = descriptions.begin(); it != descriptions.end(); ++it)
-        m_taskNames.insert(it.key(), it->name);
+    for (const TraceRecorder::TaskDescription &description : descriptions)
+        m_taskNames.insert(description.task, description.name);
     m_registry.apply(events, descriptions);
     const ObjectNames objectNames = m_recorder ? m_recorder->objectNames() : ObjectNames();
     m_patternState.apply(events, objectNames);

@@ -169,7 +169,7 @@ public:
     /// the event log and the timeline, as drain() does with what the trace recorder holds.
     /// The UI benchmark calls it with a synthetic trace.
     void applyEvents(const std::vector<TraceEvent> &events,
-                     const QHash<std::uint64_t, TraceRecorder::TaskDescription> &descriptions);
+                     const TraceRecorder::TaskDescriptions &descriptions);
     /// Where Ctrl+Shift+S saves the window: the Pictures folder, a timestamped name.
     Q_INVOKABLE QString screenshotPath() const;
     /// Saves @p window as a PNG at @p path; the path on success, an empty string on failure.

@@ -37,7 +37,7 @@ private slots:
 
         registry.apply({traceEvent(0, TraceKind::Spawn, 1), traceEvent(0, TraceKind::PollStart, 1),
                         traceEvent(2, TraceKind::PollEnd, 1, 0, 10 << 1)},
-                       {{1, {QStringLiteral("fetch(1)"), QStringLiteral("/src/app.cpp:12"), 0}}});
+                       {{1, QStringLiteral("fetch(1)"), QStringLiteral("/src/app.cpp:12"), 0}});
         model.refresh();
         QCOMPARE(model.rowCount(), 1);
         QCOMPARE(inserted.count(), 1);
