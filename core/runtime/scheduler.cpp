@@ -673,6 +673,7 @@ void Scheduler::poll(Worker &worker, TaskHeader *task) noexcept
         done = true;
     } else {
         trace(TraceKind::PollStart, task->id());
+        task->refillCoopBudget();
         TaskHeader::t_current = task;
         task->m_resumePoint.resume();
         TaskHeader::t_current = nullptr;

@@ -269,8 +269,17 @@ public:
         }
         bool await_ready()
         {
-            if (m_shared.popInto(m_value))
+            // With the poll's cooperative budget spent, a ready value waits for one yield
+            // (await_suspend): a receiver that never runs dry still lets its worker's other
+            // tasks run.
+            taskscope::detail::TaskHeader *task = taskscope::detail::TaskHeader::current();
+            if (task && !task->hasCoopBudget())
+                return false;
+            if (m_shared.popInto(m_value)) {
+                if (task)
+                    task->spendCoopBudget();
                 return true;
+            }
             detail::LockGuard lock(m_shared.mutex);
             return m_shared.isFinishedLocked();
         }
@@ -279,11 +288,20 @@ public:
             m_task = &taskscope::detail::requireCurrentTask("mpsc::Receiver::recv");
             if (m_task->stopRequested())
                 return false;
+            bool ready = false;
             {
                 detail::LockGuard lock(m_shared.mutex);
-                if (!m_shared.queue.empty() || m_shared.isFinishedLocked())
+                ready = !m_shared.queue.empty() || m_shared.isFinishedLocked();
+                if (ready && m_task->hasCoopBudget())
                     return false;
-                m_shared.receiverWaiter = m_task->beginWait(awaiting, m_location);
+                if (!ready)
+                    m_shared.receiverWaiter = m_task->beginWait(awaiting, m_location);
+            }
+            if (ready) {
+                // The budget is spent: yield (wake ourselves while running, as yieldNow does).
+                // The value stays queued for await_resume: only this receiver takes values.
+                m_task->beginWait(awaiting, m_location).wake();
+                return true;
             }
             m_shared.trace(TraceKind::WaitBegin, 1);
             return m_task->finishWait();

@@ -221,6 +221,21 @@ public:
     /// Throws the cancellation that stopRequested() reports (Cancelled before any scope).
     [[noreturn]] void throwStop() const;
 
+    // --- the cooperative budget (task thread only) ---
+    //
+    // A resource that is ready completes its awaitable without suspending, so a task whose
+    // channel never runs dry would keep its worker for as long as values come, and the other
+    // tasks queued there would starve. As in Tokio, each poll gets a budget; taking a ready
+    // value spends one unit, and an awaitable that finds the budget spent yields once (the task
+    // goes behind the worker's queue) before it completes.
+
+    /// Ready values a poll takes in a row before it yields (Tokio's budget is 128 too).
+    static constexpr std::uint32_t coopBudgetPerPoll = 128;
+    /// The scheduler, as a poll starts.
+    void refillCoopBudget() noexcept { m_coopBudget = coopBudgetPerPoll; }
+    [[nodiscard]] bool hasCoopBudget() const noexcept { return m_coopBudget > 0; }
+    void spendCoopBudget() noexcept { m_coopBudget -= m_coopBudget > 0 ? 1 : 0; }
+
     /// Awaitables call this in await_resume when their resource did not complete them.
     void throwIfStopRequested() const
     {
@@ -344,6 +359,7 @@ private:
     Atomic<std::uint64_t> m_polls{0};
     Atomic<int> m_firedScopes{0};
     Atomic<bool> m_abortRequested{false};
+    std::uint32_t m_coopBudget = coopBudgetPerPoll; // task thread only; in the padding after the flag
 
 protected:
     /// The outcome takeResult found, published by the worker afterwards.

@@ -174,6 +174,35 @@ private slots:
         QCOMPARE(sum, 500500);
     }
 
+    void aReceiverThatNeverRunsDryStillLetsItsWorkersOtherTasksRun()
+    {
+        // One worker; 1000 values queued before the receiver starts. Without the cooperative
+        // budget the receiver would take them all in one poll and the neighbour would run last.
+        Runtime runtime(virtualConfig(1));
+        const auto [neighbourSawAt, total] = runtime.blockOn([]() -> Task<std::pair<int, int>> {
+            auto [tx, rx] = mpsc::unboundedChannel<int>();
+            for (int i = 1; i <= 1000; ++i)
+                (void)co_await tx.send(i);
+            { auto dropped = std::move(tx); }
+            auto taken = std::make_shared<int>(0);
+            JoinHandle<int> receiver = spawn([](mpsc::Receiver<int> values, std::shared_ptr<int> count) -> Task<int> {
+                int sum = 0;
+                while (auto value = co_await values.recv()) {
+                    sum += *value;
+                    ++*count;
+                }
+                co_return sum;
+            }(std::move(rx), taken));
+            JoinHandle<int> neighbour = spawn([](std::shared_ptr<int> count) -> Task<int> { co_return *count; }(taken));
+            const int sum = co_await receiver.join();
+            const int sawAt = co_await neighbour.join();
+            co_return std::pair(sawAt, sum);
+        }());
+        QCOMPARE(total, 500500); // nothing lost or repeated across the yields
+        // The neighbour ran after the first budget's worth, not after all 1000.
+        QCOMPARE(neighbourSawAt, int(detail::TaskHeader::coopBudgetPerPoll));
+    }
+
     void aReceiverWaitingForeverIsCancelledCleanly()
     {
         Runtime runtime(virtualConfig());
