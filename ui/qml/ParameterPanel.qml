@@ -146,7 +146,7 @@ Pane {
                                 }
                             }
                         }
-                        ComboBox {
+                        PlainComboBox {
                             Layout.fillWidth: true
                             visible: parameter.type === "choice"
                             model: parameter.modelData.choices

@@ -21,7 +21,17 @@ Pane {
     }
 
     padding: 0
-    Material.elevation: 2
+    // Flat, with a line at its edge: an elevation shadow is a layer blended into every frame
+    // (see PlainButton.qml).
+    Material.elevation: 0
+
+    Rectangle {
+        z: 1
+        anchors.right: parent.right
+        width: 1
+        height: parent.height
+        color: root.Material.dividerColor
+    }
 
     ListView {
         id: list

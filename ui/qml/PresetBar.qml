@@ -44,7 +44,7 @@ ColumnLayout {
             text: qsTr("Preset")
             font.pixelSize: 15
         }
-        ComboBox {
+        PlainComboBox {
             id: presetBox
 
             Layout.preferredWidth: 260
@@ -85,7 +85,7 @@ ColumnLayout {
                 }
             }
         }
-        Button {
+        PlainButton {
             text: qsTr("Load…")
             enabled: root.controller.hasScenario
             onClicked: {
@@ -95,7 +95,7 @@ ColumnLayout {
             ToolTip.visible: hovered
             ToolTip.text: qsTr("Load a preset file (JSON): scenario, variant and parameters")
         }
-        Button {
+        PlainButton {
             text: qsTr("Save…")
             enabled: root.controller.hasScenario
             onClicked: {

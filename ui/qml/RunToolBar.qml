@@ -36,6 +36,20 @@ ToolBar {
     // A neutral bar in both themes, so labels and the plain buttons keep their contrast.
     Material.primary: Theme.dark ? "#2d2d30" : "#e8eaed"
     Material.foreground: Theme.dark ? "#ffffff" : "#202124"
+    // No shadow under the bar: Material draws it as a layer the width of the window and 200 px
+    // taller, blended into every frame (see PlainButton.qml). A line marks the edge instead.
+    Material.elevation: 0
+    background: Rectangle {
+        implicitHeight: 48
+        color: root.Material.toolBarColor
+
+        Rectangle {
+            anchors.bottom: parent.bottom
+            width: parent.width
+            height: 1
+            color: root.Material.dividerColor
+        }
+    }
 
     Flow {
         id: bar
@@ -55,27 +69,24 @@ ToolBar {
             font.pixelSize: Theme.px(20)
             font.bold: true
         }
-        Button {
+        PlainButton {
             id: runButton
 
             enabled: root.controller.hasScenario
             text: root.controller.state === EngineController.Running ? qsTr("Pause") : qsTr("Run")
             highlighted: true
-            // Flat: the raised look is a shader effect the software backend cannot draw, and
-            // there the button would lose its background.
-            Material.elevation: 0
             ToolTip.visible: hovered
             ToolTip.text: qsTr("Run or pause (Space)")
             onClicked: root.controller.state === EngineController.Running ? root.controller.pause() : root.controller.run()
         }
-        Button {
+        PlainButton {
             text: qsTr("Step")
             enabled: root.controller.state === EngineController.Running || root.controller.state === EngineController.Paused
             ToolTip.visible: hovered
             ToolTip.text: qsTr("Pause, then one poll or time to the next timer (→ or N)")
             onClicked: root.controller.step()
         }
-        Button {
+        PlainButton {
             text: qsTr("Reset")
             enabled: root.controller.hasScenario
             ToolTip.visible: hovered
@@ -113,7 +124,7 @@ ToolBar {
                 Accessible.name: qsTr("Speed")
             }
         }
-        ComboBox {
+        PlainComboBox {
             // Sized by the font scale: WidestText is measured once, before a restored scale applies.
             width: Theme.px(root.compact ? 150 : 165)
             model: [qsTr("Real threads"), qsTr("Deterministic")]
@@ -162,7 +173,7 @@ ToolBar {
                 Accessible.name: qsTr("Seed")
             }
         }
-        ComboBox {
+        PlainComboBox {
             visible: root.controller.variants.length > 1
             width: root.compact ? Theme.px(110) : implicitWidth
             model: root.controller.variants

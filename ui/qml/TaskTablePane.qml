@@ -35,7 +35,7 @@ SplitView {
             Layout.fillWidth: true
             spacing: 8
 
-            ComboBox {
+            PlainComboBox {
                 id: showFilter
 
                 Layout.preferredWidth: Math.max(implicitWidth, Theme.px(140))

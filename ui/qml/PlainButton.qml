@@ -1,0 +1,34 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.Material
+import QtQuick.Controls.Material.impl
+
+/// A Material button without the elevation shadow. Material draws a raised button's shadow as
+/// a layer 200 px wider and taller than the button, blended into every frame: under a software
+/// rasterizer (llvmpipe) the window's few buttons and combo boxes cost as many pixels as the
+/// whole window. The software backend never drew the shadow, so both backends now look alike.
+Button {
+    id: control
+
+    background: Rectangle {
+        implicitWidth: 64
+        implicitHeight: control.Material.buttonHeight
+        radius: 2
+        color: !control.enabled ? control.Material.buttonDisabledColor
+                                : control.highlighted ? (control.checked ? control.Material.highlightedCheckedButtonColor
+                                                                         : control.Material.highlightedButtonColor)
+                                                      : control.Material.buttonColor
+        border.width: control.highlighted ? 0 : 1
+        border.color: control.Material.dividerColor
+
+        Ripple {
+            clipRadius: 2
+            width: parent.width
+            height: parent.height
+            pressed: control.pressed
+            anchor: control
+            active: control.enabled && (control.down || control.visualFocus || control.hovered)
+            color: control.Material.rippleColor
+        }
+    }
+}
