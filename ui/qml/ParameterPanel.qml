@@ -12,6 +12,9 @@ Pane {
     required property EngineController controller
 
     padding: 12
+    // The window's clear colour is the same: a background would shade these pixels twice a
+    // frame, and under llvmpipe every pixel shaded counts.
+    background: null
 
     ScrollView {
         id: scroll

@@ -24,6 +24,8 @@ Pane {
     // Flat, with a line at its edge: an elevation shadow is a layer blended into every frame
     // (see PlainButton.qml).
     Material.elevation: 0
+    // The window's clear colour is the same (see ParameterPanel.qml).
+    background: null
 
     Rectangle {
         z: 1
