@@ -672,7 +672,10 @@ void Scheduler::poll(Worker &worker, TaskHeader *task) noexcept
         task->m_pendingOutcome = Outcome::Cancelled;
         done = true;
     } else {
-        trace(TraceKind::PollStart, task->id());
+        const std::int64_t startNs = trace(TraceKind::PollStart, task->id());
+        const bool explain = startNs != noTrace && m_config.clockMode == ClockMode::Real;
+        if (explain)
+            worker.cpu.pollStarting(startNs);
         task->refillCoopBudget();
         TaskHeader::t_current = task;
         task->m_resumePoint.resume();
@@ -689,8 +692,13 @@ void Scheduler::poll(Worker &worker, TaskHeader *task) noexcept
         // Where the task now waits: the file name is a string literal, so its address is enough.
         const std::source_location at = task->m_awaitingAt;
         afterPoll.share(&worker);
-        trace(TraceKind::PollEnd, task->id(), done ? 0 : reinterpret_cast<std::uint64_t>(at.file_name()),
-              done ? 1 : std::int64_t(at.line()) << 1);
+        const std::int64_t endNs = trace(TraceKind::PollEnd, task->id(),
+                                         done ? 0 : reinterpret_cast<std::uint64_t>(at.file_name()),
+                                         done ? 1 : std::int64_t(at.line()) << 1);
+        ThreadCpuReading used;
+        if (explain && endNs != noTrace && endNs - startNs >= ThreadCpuWindow::explainPollNs
+            && worker.cpu.close(endNs, used))
+            trace(TraceKind::PollCpu, task->id(), ThreadCpuWindow::packSwitches(used), used.cpuNs);
     }
 
     if (done) {
@@ -899,6 +907,7 @@ void Scheduler::park(Worker &worker) noexcept
                 trace(TraceKind::Park, 0, 0, 1);
                 worker.parkCondition.wait_for(lock, wait);
                 trace(TraceKind::Unpark, 0);
+                worker.cpu.restart();
                 leaveParkedList();
                 return;
             }
@@ -911,6 +920,7 @@ void Scheduler::park(Worker &worker) noexcept
     if (!worker.unparked && !m_shutdown.load(std::memory_order_acquire))
         worker.parkCondition.wait(lock);
     trace(TraceKind::Unpark, 0);
+    worker.cpu.restart();
     leaveParkedList();
 }
 
@@ -1045,8 +1055,8 @@ std::uint64_t Scheduler::random() noexcept
     return m_random();
 }
 
-void Scheduler::record(TraceSink *sink, TraceKind kind, TaskId task, std::uint64_t object,
-                       std::int64_t value) noexcept
+std::int64_t Scheduler::record(TraceSink *sink, TraceKind kind, TaskId task, std::uint64_t object,
+                               std::int64_t value) noexcept
 {
     Worker *self = t_scheduler == this ? t_worker : nullptr;
     const int worker = self ? self->index : -1;
@@ -1062,6 +1072,7 @@ void Scheduler::record(TraceSink *sink, TraceKind kind, TaskId task, std::uint64
         ring->push(now, task, object, value, std::int16_t(worker), kind);
     else
         sink->record(TraceEvent{now, task, object, value, std::int16_t(worker), kind});
+    return now;
 }
 
 } // namespace taskscope::detail

@@ -311,6 +311,18 @@ private:
             append(fields);
             break;
         }
+        case TraceKind::PollCpu: {
+            // How the worker spent the long poll that just ended on this thread.
+            EventFields fields = instantAt(event, tid, "scheduler");
+            fields.name = QStringLiteral("poll-cpu");
+            const auto switches = std::uint64_t(event.object);
+            fields.args.addId("task", event.task)
+                .addInt("cpu_ns", event.value)
+                .addInt("waits", std::int64_t(switches >> 32))
+                .addInt("preemptions", std::int64_t(switches & 0xffffffffu));
+            append(fields);
+            break;
+        }
         case TraceKind::TimerFire: {
             EventFields fields = instantAt(event, tid, "scheduler");
             fields.name = QStringLiteral("timer-fire");

@@ -38,6 +38,42 @@ QString describe(const TaskInfo &task)
                                : QStringLiteral("task %1 (%2)").arg(task.id).arg(task.name);
 }
 
+/// "1 preemption", "3 preemptions".
+QString counted(std::uint64_t n, const char *noun)
+{
+    return QStringLiteral("%1 %2%3").arg(n).arg(QLatin1String(noun)).arg(n == 1 ? QString() : QStringLiteral("s"));
+}
+
+/// A poll longer than the threshold, and why, as far as the runtime could tell.
+TaskWarning longPollWarning(const TaskInfo &info, Duration threshold)
+{
+    const QString held = QStringLiteral("%1 held worker %2 for %3 in one poll (threshold %4)")
+                             .arg(describe(info)).arg(info.worker).arg(milliseconds(info.longestPoll))
+                             .arg(milliseconds(threshold));
+    const TaskInfo::PollUsage &usage = info.longestPollUsage;
+    const Duration poll = info.longestPoll;
+    if (!usage.known)
+        return {TaskWarning::Kind::LongPoll, info.id,
+                held + QStringLiteral(": CPU work or blocking calls between awaits"), poll};
+    const QString onCpu = milliseconds(std::min(usage.cpu, info.longestPoll));
+    // Most of the poll on the CPU: the task's own code computed.
+    if (2 * usage.cpu >= info.longestPoll)
+        return {TaskWarning::Kind::LongPoll, info.id,
+                held + QStringLiteral(": CPU work between awaits (on the CPU for %1 of it)").arg(onCpu), poll};
+    // Mostly off the CPU: it waited in the kernel (voluntary switches), or the OS gave the
+    // CPU to other threads while the worker was ready to run (involuntary ones).
+    if (usage.waits >= usage.preemptions && usage.waits > 0)
+        return {TaskWarning::Kind::LongPoll, info.id,
+                held + QStringLiteral(": a blocking call between awaits (on the CPU for only %1; it waited "
+                                      "in the kernel %2: a sleep, a lock or I/O)")
+                           .arg(onCpu, counted(usage.waits, "time")), poll};
+    return {TaskWarning::Kind::Preempted, info.id,
+            QStringLiteral("the OS preempted worker %1 during a %2 poll of %3: the worker ran for only %4 "
+                           "of it (%5). The machine is busy; the task's code is not to blame")
+                .arg(info.worker).arg(milliseconds(poll), describe(info), onCpu,
+                                      counted(usage.preemptions, "preemption")), poll};
+}
+
 } // namespace
 
 QString taskStateName(TaskState state)
@@ -147,13 +183,27 @@ void TaskRegistry::apply(const std::vector<TraceEvent> &events,
             TaskInfo &info = touch(event.task, at);
             const Duration poll = at - info.lastChange;
             info.busy += poll;
-            info.longestPoll = std::max(info.longestPoll, poll);
+            info.lastPoll = poll;
+            if (poll > info.longestPoll) {
+                info.longestPoll = poll;
+                info.longestPollUsage = {};
+            }
             keepSample(info.pollSamples, info.pollSamplesSeen, poll.count());
             info.lastChange = at;
             if (!(event.value & 1)) {
                 info.state = TaskState::Idle;
                 const auto *file = reinterpret_cast<const char *>(event.object);
                 info.awaitingAt = file ? locationName(file, event.value >> 1) : QString();
+            }
+            break;
+        }
+        case TraceKind::PollCpu: {
+            // Follows the PollEnd of the poll it explains, on the same worker and timestamp.
+            TaskInfo &info = touch(event.task, at);
+            if (info.lastPoll == info.longestPoll) {
+                const auto switches = std::uint64_t(event.object);
+                info.longestPollUsage = {true, Duration(event.value), std::uint32_t(switches >> 32),
+                                         std::uint32_t(switches & 0xffffffffu)};
             }
             break;
         }
@@ -196,6 +246,28 @@ std::vector<const TaskInfo *> TaskRegistry::tasks() const
     return out;
 }
 
+QStringList warningLines(const std::vector<TaskWarning> &warnings)
+{
+    QStringList lines;
+    const TaskWarning *longest = nullptr;
+    int preempted = 0;
+    for (const TaskWarning &warning : warnings) {
+        if (warning.kind != TaskWarning::Kind::Preempted) {
+            lines << warning.message;
+        } else {
+            ++preempted;
+            if (!longest || warning.poll > longest->poll)
+                longest = &warning;
+        }
+    }
+    if (preempted == 1)
+        lines << longest->message;
+    else if (preempted > 1)
+        lines << QStringLiteral("the OS preempted the workers during %1 long polls; the longest: %2")
+                     .arg(preempted).arg(longest->message);
+    return lines;
+}
+
 std::vector<TaskWarning> TaskRegistry::warnings() const
 {
     std::vector<TaskWarning> out;
@@ -208,11 +280,7 @@ std::vector<TaskWarning> TaskRegistry::warnings() const
                                .arg(describe(info)).arg(info.worker).arg(milliseconds(m_now - info.lastChange))
                                .arg(milliseconds(threshold))});
         } else if (info.longestPoll > threshold) {
-            out.push_back({TaskWarning::Kind::LongPoll, id,
-                           QStringLiteral("%1 blocked worker %2 for %3 in one poll (threshold %4): CPU work "
-                                          "or blocking calls between awaits")
-                               .arg(describe(info)).arg(info.worker).arg(milliseconds(info.longestPoll))
-                               .arg(milliseconds(threshold))});
+            out.push_back(longPollWarning(info, threshold));
         }
         if (info.wakes >= m_options.selfWakeMinimum
             && double(info.selfWakes) >= m_options.selfWakeRatio * double(info.wakes)) {

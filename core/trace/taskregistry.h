@@ -13,8 +13,8 @@
 /// (wake → poll), idle time (poll end → wake), wakes and self-wakes, last worker, and poll-
 /// and scheduled-time percentiles. Finished tasks stay for `retention` of runtime time.
 /// Warnings name the task and say why: a poll longer than the threshold (blocking the
-/// worker), a task that mostly wakes itself (spinning), a poll still running past the
-/// threshold (never yields).
+/// worker, and whether by CPU work, a blocking call or the OS preempting the worker), a task
+/// that mostly wakes itself (spinning), a poll still running past the threshold (never yields).
 
 #include "runtime/impl/taskheader.h"
 #include "time/clock.h"
@@ -23,6 +23,7 @@
 
 #include <QHash>
 #include <QString>
+#include <QStringList>
 
 #include <map>
 #include <unordered_map>
@@ -56,6 +57,18 @@ struct TaskInfo
     Instant finishedTime{};
     Instant lastChange{}; ///< start of the current state
     Duration longestPoll{};
+    Duration lastPoll{};
+
+    /// How the worker thread spent a long poll, when the runtime said (a PollCpu event: polls
+    /// of 5 ms or more, on the real clock).
+    struct PollUsage
+    {
+        bool known = false;
+        Duration cpu{};               ///< on the CPU
+        std::uint32_t waits = 0;       ///< voluntary context switches: sleeps, locks, I/O
+        std::uint32_t preemptions = 0; ///< involuntary ones: the OS ran another thread
+    };
+    PollUsage longestPollUsage; ///< for longestPoll
 
     /// Poll durations, percentiles over the kept samples (p in 0–100).
     [[nodiscard]] Duration pollPercentile(double p) const;
@@ -72,11 +85,18 @@ struct TaskInfo
 /// One warning about a task, with the reason in words.
 struct TaskWarning
 {
-    enum class Kind { LongPoll, SelfWaking, NeverYields };
+    /// Preempted: a long poll whose worker the OS mostly kept off the CPU (a busy machine, not
+    /// the task's doing).
+    enum class Kind { LongPoll, Preempted, SelfWaking, NeverYields };
     Kind kind;
     TaskId task;
     QString message;
+    Duration poll{}; ///< LongPoll and Preempted: the poll's length
 };
+
+/// The warnings as lines for a status area: those about tasks first, then the preemptions
+/// folded into one line (they are the machine's doing, and a busy machine has many).
+QStringList warningLines(const std::vector<TaskWarning> &warnings);
 
 class TaskRegistry
 {

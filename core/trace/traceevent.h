@@ -36,9 +36,12 @@ enum class TraceKind : std::uint8_t {
     Instant,   ///< a state change (a breaker opens); value = the new state's code
     SpanBegin, ///< a user span starts (the seed's timed_task)
     SpanEnd,   ///< it ends; value = its duration (ns)
+    // Real clock only, after the PollEnd of a poll of 5 ms or more (runtime/impl/threadcpu.h):
+    PollCpu,   ///< how the worker thread spent that poll: value = CPU time (ns); object =
+               ///< voluntary context switches << 32 | involuntary ones (waits | preemptions)
 };
 
-inline constexpr int traceKindCount = int(TraceKind::SpanEnd) + 1;
+inline constexpr int traceKindCount = int(TraceKind::PollCpu) + 1;
 
 /// A short name for a kind, as the export and the UI show it.
 constexpr const char *traceKindName(TraceKind kind) noexcept
@@ -65,6 +68,7 @@ constexpr const char *traceKindName(TraceKind kind) noexcept
     case TraceKind::Instant: return "instant";
     case TraceKind::SpanBegin: return "span-begin";
     case TraceKind::SpanEnd: return "span-end";
+    case TraceKind::PollCpu: return "poll-cpu";
     }
     return "?";
 }

@@ -415,9 +415,7 @@ void EngineController::refreshSlowViews()
     m_eventLog.flush(m_taskNames, objectNames);
     m_taskModel.refresh();
     m_taskCards.refresh();
-    QStringList warnings;
-    for (const TaskWarning &warning : m_registry.warnings())
-        warnings << warning.message;
+    const QStringList warnings = warningLines(m_registry.warnings());
     const QVariantMap before = m_awaitingLines;
     updateAwaitingLines();
     if (m_selectedTask != 0)

@@ -10,7 +10,7 @@ ColumnLayout {
     required property EngineController controller
     /// Kind groups the filter offers, each with the trace kinds it covers.
     readonly property var groups: [
-        {label: qsTr("Polls"), kinds: ["poll-start", "poll-end"]},
+        {label: qsTr("Polls"), kinds: ["poll-start", "poll-end", "poll-cpu"]},
         {label: qsTr("Wakes"), kinds: ["wake"]},
         {label: qsTr("Spawns and ends"), kinds: ["spawn", "complete"]},
         {label: qsTr("Workers"), kinds: ["park", "unpark", "steal"]},

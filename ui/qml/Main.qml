@@ -21,6 +21,7 @@ ApplicationWindow {
     /// "system" (follow the desktop), "light" or "dark"; toggled in the toolbar, remembered.
     property string themeChoice: "system"
     property bool restoring: false
+    property bool firstFrameShown: false
     /// The Theme singleton (font scale, colours), for tests.
     readonly property QtObject theme: Theme
     /// The timeline item, for tests and the benchmark.
@@ -81,6 +82,15 @@ ApplicationWindow {
         id: patterns
     }
 
+    Connections {
+        target: root
+        enabled: !root.firstFrameShown
+        function onFrameSwapped() {
+            root.firstFrameShown = true
+            engine.runIfAsked()
+        }
+    }
+
     EngineController {
         id: engine
 
@@ -89,9 +99,11 @@ ApplicationWindow {
         property bool startedAtLaunch: false
 
         // --run: start once the sidebar has put the scenario on screen (its list may create
-        // the current item after the window completes).
+        // the current item after the window completes) and the first frame is shown. Before
+        // that, loading the page keeps both cores busy, and the OS would preempt the niced
+        // workers in the middle of the run's first polls.
         function runIfAsked() {
-            if (root.runAtStart && !engine.startedAtLaunch && engine.hasScenario) {
+            if (root.runAtStart && root.firstFrameShown && !engine.startedAtLaunch && engine.hasScenario) {
                 engine.startedAtLaunch = true
                 Qt.callLater(engine.run)
             }

@@ -39,6 +39,7 @@
 #include "runtime/impl/loom.h"
 #include "runtime/impl/taskheader.h"
 #include "runtime/impl/taskrows.h"
+#include "runtime/impl/threadcpu.h"
 #include "time/clock.h"
 #include "time/impl/timerqueue.h"
 #include "trace/tracesink.h"
@@ -47,6 +48,7 @@
 
 #include <array>
 #include <deque>
+#include <limits>
 #include <memory>
 #include <random>
 #include <vector>
@@ -97,6 +99,8 @@ struct alignas(64) Worker
     /// SharedStamp): the first of them reads the clock into sharedStampNs.
     bool stampShared = false;
     std::int64_t sharedStampNs = 0;
+    /// Where the thread's time went during a long poll (recording on the real clock only).
+    ThreadCpuWindow cpu;
     std::uint32_t tick = 0;
     std::mt19937_64 random;
     WorkerThread *thread = nullptr;
@@ -166,18 +170,21 @@ public:
         if (TraceSink *sink = m_trace.load(std::memory_order_acquire))
             sink->nameObject(object, name);
     }
-    void trace(TraceKind kind, TaskId task, std::uint64_t object = 0, std::int64_t value = 0) noexcept
+    /// Records an event if a sink is set; returns its time (ns), or noTrace if none was recorded.
+    std::int64_t trace(TraceKind kind, TaskId task, std::uint64_t object = 0, std::int64_t value = 0) noexcept
     {
         // Acquire pairs with setTraceSink; null (the default) costs one load and a branch.
         if (TraceSink *sink = m_trace.load(std::memory_order_acquire))
-            record(sink, kind, task, object, value);
+            return record(sink, kind, task, object, value);
+        return noTrace;
     }
+    static constexpr std::int64_t noTrace = std::numeric_limits<std::int64_t>::min();
 
     /// The worker loop (WorkerThread::run).
     void runWorker(int index) noexcept;
 
 private:
-    void record(TraceSink *sink, TraceKind kind, TaskId task, std::uint64_t object, std::int64_t value) noexcept;
+    std::int64_t record(TraceSink *sink, TraceKind kind, TaskId task, std::uint64_t object, std::int64_t value) noexcept;
     TaskHeader *findTask(Worker &worker) noexcept;
     TaskHeader *popLocal(Worker &worker) noexcept;
     TaskHeader *popGlobal() noexcept;

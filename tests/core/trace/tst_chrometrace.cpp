@@ -59,6 +59,7 @@ ChromeTraceInput syntheticInput()
         traceEvent(2000, TraceKind::Wake, 0, 2, 1),
         traceEvent(2500, TraceKind::PollStart, 1, 2),
         traceEvent(3000, TraceKind::PollEnd, 0, 1),
+        traceEvent(3000, TraceKind::PollCpu, 0, 1, std::uint64_t(2) << 32 | 3, 1200), // how it spent that poll
         traceEvent(3200, TraceKind::Counter, 1, 2, s_tokensCounter, 5),
         traceEvent(3300, TraceKind::Instant, 1, 2, s_breakerInstant, 2),
         traceEvent(3400, TraceKind::SpanBegin, 1, 2, s_operationSpan),
@@ -336,8 +337,13 @@ private slots:
             QCOMPARE(instant.value(QStringLiteral("s")).toString(), QStringLiteral("t"));
             instants << instant.value(QStringLiteral("name")).toString();
         }
-        QCOMPARE(instants, QStringList({"spawn", "spawn", "breaker-open", "complete", "steal", "timer-fire"}));
-        const QJsonObject complete = trace.withPhase(QStringLiteral("i")).at(3);
+        QCOMPARE(instants, QStringList({"spawn", "spawn", "poll-cpu", "breaker-open", "complete", "steal", "timer-fire"}));
+        const QJsonObject cpu = trace.withPhase(QStringLiteral("i")).at(2);
+        QCOMPARE(taskOf(cpu), 1);
+        QCOMPARE(argument(cpu, QStringLiteral("cpu_ns")), 1200);
+        QCOMPARE(argument(cpu, QStringLiteral("waits")), 2);
+        QCOMPARE(argument(cpu, QStringLiteral("preemptions")), 3);
+        const QJsonObject complete = trace.withPhase(QStringLiteral("i")).at(4);
         QCOMPARE(complete.value(QStringLiteral("args")).toObject().value(QStringLiteral("outcome")).toString(),
                  QStringLiteral("ok"));
         QCOMPARE(taskOf(complete), 2);

@@ -10,6 +10,18 @@
 #include "trace/tracerecorder.h"
 #endif
 
+#include <atomic>
+#include <thread>
+
+#if defined(__linux__)
+#include <pthread.h>
+#include <sched.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <ctime>
+#endif
+
 using namespace taskscope;
 using namespace taskscope::test;
 
@@ -38,6 +50,50 @@ struct Recorded
         return nullptr;
     }
 };
+
+/// The messages of the registry's warnings about @p task.
+QStringList warningsAbout(const TaskRegistry &registry, TaskId task, TaskWarning::Kind *kind = nullptr)
+{
+    QStringList messages;
+    for (const TaskWarning &warning : registry.warnings()) {
+        if (warning.task == task) {
+            messages << warning.message;
+            if (kind)
+                *kind = warning.kind;
+        }
+    }
+    return messages;
+}
+
+/// One poll of @p task from @p startMs to @p endMs on worker 0, then the runtime's account of it.
+std::vector<TraceEvent> longPoll(TaskId task, std::int64_t startMs, std::int64_t endMs, std::int64_t cpuMs,
+                                 std::uint32_t waits, std::uint32_t preemptions)
+{
+    const std::int64_t ms = 1'000'000;
+    return {
+        {startMs * ms, task, 0, 0, 0, TraceKind::Spawn},
+        {startMs * ms, task, 0, 0, 0, TraceKind::PollStart},
+        {endMs * ms, task, 0, 0, 0, TraceKind::PollEnd}, // suspended (idle after it)
+        {endMs * ms, task, std::uint64_t(waits) << 32 | preemptions, cpuMs * ms, 0, TraceKind::PollCpu},
+    };
+}
+
+#if defined(__linux__)
+std::int64_t threadCpuNs()
+{
+    timespec ts{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return std::int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+bool pinToCpu(int cpu)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    return ::sched_setaffinity(0, sizeof(set), &set) == 0;
+}
+#endif
 
 } // namespace
 
@@ -149,11 +205,193 @@ private slots:
         for (const TaskWarning &warning : run.registry.warnings())
             messages << warning.message;
         QVERIFY2(messages.size() == 2, qPrintable(messages.join('\n')));
-        QVERIFY2(messages.filter(QStringLiteral("(hog) blocked worker 0 for 25.0 ms in one poll")).size() == 1,
+        QVERIFY2(messages.filter(QStringLiteral("(hog) held worker 0 for 25.0 ms in one poll")).size() == 1,
                  qPrintable(messages.join('\n')));
         QVERIFY2(messages.filter(QStringLiteral("(spinner) woke itself 20 of 20 times")).size() == 1,
                  qPrintable(messages.join('\n')));
     }
+
+    void aLongPollSaysWhetherItComputedWaitedOrWasPreempted()
+    {
+        // Scripted accounts of three 40 ms polls, as the runtime reports them (PollCpu).
+        TaskRegistry registry(TaskRegistry::Options{.longPollThreshold = 10ms});
+        std::vector<TraceEvent> events;
+        for (const auto &poll : {longPoll(1, 0, 40, 38, 0, 2),    // on the CPU throughout
+                                 longPoll(2, 50, 90, 1, 8, 0),    // slept 8 times
+                                 longPoll(3, 100, 140, 3, 0, 9),  // other threads had the CPU
+                                 longPoll(4, 150, 190, 40, 0, 0)}) // no account: see below
+            events.insert(events.end(), poll.begin(), poll.end());
+        events.pop_back(); // task 4's poll has no PollCpu (a virtual clock, or before recording)
+        registry.apply(events);
+
+        TaskWarning::Kind kind{};
+        QStringList messages = warningsAbout(registry, 1, &kind);
+        QCOMPARE(messages.size(), 1);
+        QCOMPARE(kind, TaskWarning::Kind::LongPoll);
+        QVERIFY2(messages[0].contains(QStringLiteral("held worker 0 for 40.0 ms in one poll (threshold 10.0 ms): "
+                                                     "CPU work between awaits (on the CPU for 38.0 ms of it)")),
+                 qPrintable(messages[0]));
+
+        messages = warningsAbout(registry, 2, &kind);
+        QCOMPARE(kind, TaskWarning::Kind::LongPoll);
+        QVERIFY2(messages.value(0).contains(QStringLiteral("a blocking call between awaits (on the CPU for only "
+                                                           "1.0 ms; it waited in the kernel 8 times")),
+                 qPrintable(messages.value(0)));
+
+        messages = warningsAbout(registry, 3, &kind);
+        QCOMPARE(kind, TaskWarning::Kind::Preempted);
+        QVERIFY2(messages.value(0).contains(QStringLiteral("the OS preempted worker 0 during a 40.0 ms poll of task 3: "
+                                                           "the worker ran for only 3.0 ms of it (9 preemptions)")),
+                 qPrintable(messages.value(0)));
+        // For a status line, the preemptions fold into one line after the tasks' own warnings.
+        registry.apply(longPoll(5, 300, 325, 2, 0, 1));
+        const QStringList lines = warningLines(registry.warnings());
+        QCOMPARE(lines.size(), 4);
+        QVERIFY2(lines[3].startsWith(QStringLiteral("the OS preempted the workers during 2 long polls; the longest: "
+                                                     "the OS preempted worker 0 during a 40.0 ms poll of task 3")),
+                 qPrintable(lines[3]));
+        QVERIFY2(warningsAbout(registry, 5).value(0).contains(QStringLiteral("(1 preemption)")),
+                 qPrintable(warningsAbout(registry, 5).value(0)));
+
+        messages = warningsAbout(registry, 4, &kind);
+        QCOMPARE(kind, TaskWarning::Kind::LongPoll);
+        QVERIFY2(messages.value(0).endsWith(QStringLiteral("CPU work or blocking calls between awaits")),
+                 qPrintable(messages.value(0)));
+
+        // A later, shorter poll's account does not replace the longest poll's.
+        registry.apply({{200 * 1'000'000, 3, 0, 0, 0, TraceKind::PollStart},
+                        {230 * 1'000'000, 3, 0, 0, 0, TraceKind::PollEnd},
+                        {230 * 1'000'000, 3, 0, 30 * 1'000'000, 0, TraceKind::PollCpu}});
+        warningsAbout(registry, 3, &kind);
+        QCOMPARE(kind, TaskWarning::Kind::Preempted);
+    }
+
+#if defined(__linux__)
+    void theRuntimeAccountsForLongPollsOnTheRealClock()
+    {
+        // One worker on the real clock. Each task below makes one long poll, spent differently;
+        // what the OS reports varies with the machine's load, so the checks are on what must
+        // hold under any load, and the registry's verdict is checked against the account.
+        RuntimeConfig config;
+        config.workerThreads = 1;
+        Runtime runtime(config);
+        TraceRecorder recorder(1);
+        runtime.setTraceSink(&recorder);
+
+        std::atomic<bool> competing{true};
+        std::atomic<int> competitorCpu{-1};
+        std::thread competitor; // started by the third task, on the worker's CPU
+        TaskId sleeper = 0, computer = 0, crowded = 0, quick = 0;
+        runtime.blockOn([&]() -> Task<void> {
+            JoinHandle<void> a = spawn([]() -> Task<void> {
+                for (int i = 0; i < 6; ++i)
+                    std::this_thread::sleep_for(3ms); // a blocking call between awaits
+                co_return;
+            }(), QStringLiteral("sleeper"));
+            sleeper = a.id();
+            co_await a;
+            JoinHandle<void> b = spawn([]() -> Task<void> {
+                const std::int64_t until = threadCpuNs() + 20'000'000;
+                while (threadCpuNs() < until) {
+                }
+                co_return;
+            }(), QStringLiteral("computer"));
+            computer = b.id();
+            co_await b;
+            // Coroutine parameters, not captures: the lambda object is gone when the body runs.
+            JoinHandle<void> c = spawn([](std::atomic<bool> &competing, std::atomic<int> &competitorCpu,
+                                          std::thread &competitor) -> Task<void> {
+                // Share one CPU with a thread that spins at a higher priority: the OS gives
+                // this worker a sliver of it.
+                const int cpu = ::sched_getcpu();
+                competitor = std::thread([run = &competing, pinned = &competitorCpu, cpu] {
+                    *pinned = pinToCpu(cpu) ? cpu : -2;
+                    while (run->load(std::memory_order_relaxed)) {
+                    }
+                });
+                while (competitorCpu.load() == -1)
+                    std::this_thread::yield();
+                if (competitorCpu.load() >= 0 && pinToCpu(cpu)) {
+                    ::setpriority(PRIO_PROCESS, id_t(::syscall(SYS_gettid)), 19);
+                    const auto until = std::chrono::steady_clock::now() + 40ms;
+                    while (std::chrono::steady_clock::now() < until) {
+                    }
+                }
+                co_return;
+            }(competing, competitorCpu, competitor), QStringLiteral("crowded"));
+            crowded = c.id();
+            co_await c;
+            competing = false;
+            JoinHandle<void> d = spawn([]() -> Task<void> { co_return; }(), QStringLiteral("quick"));
+            quick = d.id();
+            co_await d;
+        }());
+        competing = false;
+        if (competitor.joinable())
+            competitor.join();
+        runtime.setTraceSink(nullptr);
+        const std::vector<TraceEvent> events = recorder.drain();
+
+        struct Account
+        {
+            std::int64_t pollNs = -1;
+            std::int64_t cpuNs = -1;
+            std::uint32_t waits = 0;
+            std::uint32_t preemptions = 0;
+        };
+        auto accountOf = [&](TaskId task) {
+            Account account;
+            std::int64_t start = 0;
+            for (const TraceEvent &event : events) {
+                if (event.task != task)
+                    continue;
+                if (event.kind == TraceKind::PollStart)
+                    start = event.timeNs;
+                else if (event.kind == TraceKind::PollEnd)
+                    account.pollNs = event.timeNs - start;
+                else if (event.kind == TraceKind::PollCpu) {
+                    account.cpuNs = event.value;
+                    account.waits = std::uint32_t(event.object >> 32);
+                    account.preemptions = std::uint32_t(event.object & 0xffffffffu);
+                }
+            }
+            return account;
+        };
+
+        const Account slept = accountOf(sleeper);
+        QVERIFY2(slept.cpuNs >= 0, "no PollCpu for the sleeper's 18 ms poll");
+        QVERIFY2(slept.waits >= 6, qPrintable(QStringLiteral("%1 waits").arg(slept.waits)));
+        QVERIFY2(2 * slept.cpuNs < slept.pollNs, qPrintable(QStringLiteral("%1 of %2 ns on the CPU").arg(slept.cpuNs).arg(slept.pollNs)));
+
+        const Account computed = accountOf(computer);
+        QVERIFY2(computed.cpuNs >= 20'000'000, qPrintable(QStringLiteral("%1 ns on the CPU").arg(computed.cpuNs)));
+        QVERIFY(computed.pollNs >= 20'000'000);
+
+        QVERIFY2(accountOf(quick).cpuNs == -1, "a quick poll was explained");
+
+        TaskRegistry registry(TaskRegistry::Options{.longPollThreshold = 10ms});
+        registry.apply(events, recorder.takeTaskDescriptions());
+        TaskWarning::Kind kind{};
+        QVERIFY(warningsAbout(registry, sleeper).join(' ').contains(QStringLiteral("a blocking call between awaits")));
+        const QString computerWarning = warningsAbout(registry, computer, &kind).join(' ');
+        if (2 * computed.cpuNs >= computed.pollNs)
+            QVERIFY2(computerWarning.contains(QStringLiteral("CPU work between awaits")), qPrintable(computerWarning));
+        else // a machine this loaded keeps even a computing worker off the CPU half the time
+            QCOMPARE(kind, TaskWarning::Kind::Preempted);
+
+        if (competitorCpu.load() < 0)
+            QSKIP("could not pin a thread to the worker's CPU: the preemption case is untested here");
+        const Account squeezed = accountOf(crowded);
+        QVERIFY2(squeezed.pollNs >= 40'000'000 && squeezed.preemptions >= 1 && 2 * squeezed.cpuNs < squeezed.pollNs,
+                 qPrintable(QStringLiteral("%1 of %2 ns on the CPU, %3 preemptions, %4 waits")
+                                .arg(squeezed.cpuNs).arg(squeezed.pollNs).arg(squeezed.preemptions).arg(squeezed.waits)));
+        const QString crowdedWarning = warningsAbout(registry, crowded, &kind).join(' ');
+        if (squeezed.waits < squeezed.preemptions) {
+            QCOMPARE(kind, TaskWarning::Kind::Preempted);
+            QVERIFY2(crowdedWarning.contains(QStringLiteral("The machine is busy")), qPrintable(crowdedWarning));
+        }
+    }
+#endif
 
     void finishedTasksArePrunedAfterTheRetention()
     {

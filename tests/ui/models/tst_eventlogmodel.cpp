@@ -37,6 +37,10 @@ private slots:
                  QStringLiteral("task 7 panicked"));
         QCOMPARE(EventLogModel::describe(at(1, TraceKind::Steal, 8, 1, 0, 5), tasks, objects),
                  QStringLiteral("worker 1 stole 5 task(s) from worker 0"));
+        QCOMPARE(EventLogModel::describe(at(1, TraceKind::PollCpu, 12, 1, std::uint64_t(1) << 32 | 40, 4'100'000), tasks,
+                                         objects),
+                 QStringLiteral("task 12 `fetch(3)`'s long poll on worker 1: 4.1 ms on the CPU, 1 wait(s) in the "
+                                "kernel, 40 preemption(s)"));
     }
 
     void newestFirstCappedAndFilteredByKind()
