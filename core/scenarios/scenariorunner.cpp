@@ -151,15 +151,30 @@ std::optional<ScenarioRunReport> ScenarioRunner::run(const ScenarioRunOptions &o
         };
         JoinHandle<QVariantMap> handle = runtime.spawn(runIt(*scenario, context), scenario->id());
         const TaskId root = handle.id();
-        // Drain while it runs, so long runs do not overflow the rings.
+        // Drain while it runs, so long runs do not overflow the rings. The batches are joined
+        // once at the end: appending each to one growing vector copied the run's events again
+        // at every doubling, into fresh pages, and this thread's page faults and copies took
+        // CPU from the workers it was recording (on two cores, a third of the machine).
+        std::vector<std::vector<TraceEvent>> batches;
+        std::size_t total = 0;
+        auto drainBatch = [&] {
+            std::vector<TraceEvent> batch;
+            recorder.drain(batch);
+            total += batch.size();
+            if (!batch.empty())
+                batches.push_back(std::move(batch));
+        };
         while (!handle.isFinished()) {
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
-            std::vector<TraceEvent> batch = recorder.drain();
-            events.insert(events.end(), batch.begin(), batch.end());
+            drainBatch();
         }
         runtime.setTraceSink(nullptr);
-        std::vector<TraceEvent> last = recorder.drain();
-        events.insert(events.end(), last.begin(), last.end());
+        drainBatch();
+        events.reserve(total);
+        for (std::vector<TraceEvent> &batch : batches) {
+            events.insert(events.end(), batch.begin(), batch.end());
+            batch = {};
+        }
         JoinResult<QVariantMap> result = handle.result();
         if (!result.isOk()) {
             if (error)
@@ -195,7 +210,8 @@ std::optional<ScenarioRunReport> ScenarioRunner::run(const ScenarioRunOptions &o
         });
         if (end != events.end())
             ++end;
-        events = std::vector<TraceEvent>(first, end);
+        events.erase(end, events.end());
+        events.erase(events.begin(), first);
         report.eventsRecorded = events.size();
     }
 

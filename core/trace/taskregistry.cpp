@@ -56,10 +56,17 @@ TaskWarning longPollWarning(const TaskInfo &info, Duration threshold)
         return {TaskWarning::Kind::LongPoll, info.id,
                 held + QStringLiteral(": CPU work or blocking calls between awaits"), poll};
     const QString onCpu = milliseconds(std::min(usage.cpu, info.longestPoll));
-    // Most of the poll on the CPU: the task's own code computed.
-    if (2 * usage.cpu >= info.longestPoll)
+    // Most of the poll on the CPU: the task's own code computed. When a good part was spent
+    // off the CPU all the same, say so: the poll's length is not all the task's doing.
+    if (2 * usage.cpu >= info.longestPoll) {
+        const Duration off = info.longestPoll - std::min(usage.cpu, info.longestPoll);
+        const QString rest = 4 * off > info.longestPoll
+            ? QStringLiteral("; off it for %1: %2, %3 in the kernel")
+                  .arg(milliseconds(off), counted(usage.preemptions, "preemption"), counted(usage.waits, "wait"))
+            : QString();
         return {TaskWarning::Kind::LongPoll, info.id,
-                held + QStringLiteral(": CPU work between awaits (on the CPU for %1 of it)").arg(onCpu), poll};
+                held + QStringLiteral(": CPU work between awaits (on the CPU for %1 of it%2)").arg(onCpu, rest), poll};
+    }
     // Mostly off the CPU: it waited in the kernel (voluntary switches), or the OS gave the
     // CPU to other threads while the worker was ready to run (involuntary ones).
     if (usage.waits >= usage.preemptions && usage.waits > 0)

@@ -232,6 +232,13 @@ private slots:
                                                      "CPU work between awaits (on the CPU for 38.0 ms of it)")),
                  qPrintable(messages[0]));
 
+        // Mostly computing, but a quarter or more of it off the CPU: both are named.
+        registry.apply(longPoll(6, 400, 440, 25, 1, 3));
+        QVERIFY2(warningsAbout(registry, 6).value(0).contains(QStringLiteral(
+                     "CPU work between awaits (on the CPU for 25.0 ms of it; off it for 15.0 ms: 3 preemptions, "
+                     "1 wait in the kernel)")),
+                 qPrintable(warningsAbout(registry, 6).value(0)));
+
         messages = warningsAbout(registry, 2, &kind);
         QCOMPARE(kind, TaskWarning::Kind::LongPoll);
         QVERIFY2(messages.value(0).contains(QStringLiteral("a blocking call between awaits (on the CPU for only "
@@ -246,10 +253,10 @@ private slots:
         // For a status line, the preemptions fold into one line after the tasks' own warnings.
         registry.apply(longPoll(5, 300, 325, 2, 0, 1));
         const QStringList lines = warningLines(registry.warnings());
-        QCOMPARE(lines.size(), 4);
-        QVERIFY2(lines[3].startsWith(QStringLiteral("the OS preempted the workers during 2 long polls; the longest: "
+        QCOMPARE(lines.size(), 5);
+        QVERIFY2(lines[4].startsWith(QStringLiteral("the OS preempted the workers during 2 long polls; the longest: "
                                                      "the OS preempted worker 0 during a 40.0 ms poll of task 3")),
-                 qPrintable(lines[3]));
+                 qPrintable(lines[4]));
         QVERIFY2(warningsAbout(registry, 5).value(0).contains(QStringLiteral("(1 preemption)")),
                  qPrintable(warningsAbout(registry, 5).value(0)));
 
