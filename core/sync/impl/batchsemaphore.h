@@ -113,15 +113,26 @@ public:
     {
         if (m_waiter.queued)
             m_semaphore->abandon(m_waiter);
+        if (m_yieldedHolding) // destroyed during its yield (runtime shutdown)
+            m_semaphore->release(m_n);
     }
 
+    // Free permits complete the acquire without suspending, so a task that takes and gives
+    // back permits in a loop would never leave its worker. Each ready acquire spends one unit
+    // of the poll's cooperative budget (TaskHeader); with the budget spent, the acquire takes
+    // its permits and yields once (the task goes behind its worker's queue) before it returns.
     bool await_ready()
     {
         if (m_semaphore->isClosed()) {
             m_result = BatchSemaphore::Result::Closed;
             return true;
         }
+        TaskHeader *task = TaskHeader::current();
+        if (task && !task->hasCoopBudget())
+            return false;
         if (m_semaphore->tryAcquire(m_n)) {
+            if (task)
+                task->spendCoopBudget();
             m_result = BatchSemaphore::Result::Acquired;
             return true;
         }
@@ -132,7 +143,16 @@ public:
         m_task = &requireCurrentTask("acquire");
         if (m_task->stopRequested())
             return false;
+        if (!m_task->hasCoopBudget() && m_semaphore->tryAcquire(m_n)) {
+            // Held through the yield, as a waiter's assigned permits are; given back if the
+            // task is cancelled meanwhile (await_resume) or destroyed (the destructor).
+            m_yieldedHolding = true;
+            m_task->beginWait(awaiting, m_location).wake();
+            return true;
+        }
         m_result = m_semaphore->acquireOrEnqueue(m_waiter, m_n, *m_task, awaiting, m_location);
+        if (m_result == BatchSemaphore::Result::Acquired)
+            m_task->spendCoopBudget();
         if (m_result != BatchSemaphore::Result::Suspend)
             return false;
         return m_task->finishWait();
@@ -140,6 +160,14 @@ public:
     /// Acquired or Closed; throws the task's cancellation when it was cancelled while waiting.
     BatchSemaphore::Result await_resume()
     {
+        if (m_yieldedHolding) {
+            m_yieldedHolding = false;
+            if (m_task->stopRequested()) {
+                m_semaphore->release(m_n);
+                m_task->throwStop();
+            }
+            m_result = BatchSemaphore::Result::Acquired;
+        }
         if (m_result == BatchSemaphore::Result::Suspend) {
             m_result = m_semaphore->finish(m_waiter);
             if (m_result == BatchSemaphore::Result::Suspend)
@@ -160,6 +188,7 @@ private:
     TaskHeader *m_task = nullptr;
     BatchSemaphore::Waiter m_waiter;
     BatchSemaphore::Result m_result = BatchSemaphore::Result::Suspend;
+    bool m_yieldedHolding = false; ///< took its permits with the budget spent, and yields once
 };
 
 } // namespace taskscope::detail

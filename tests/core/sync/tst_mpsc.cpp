@@ -203,6 +203,31 @@ private slots:
         QCOMPARE(neighbourSawAt, int(detail::TaskHeader::coopBudgetPerPoll));
     }
 
+    void aSenderThatAlwaysFindsRoomStillLetsItsWorkersOtherTasksRun()
+    {
+        // A bounded send takes a permit of the channel's room: with room for all 1000, each
+        // send is ready, and the cooperative budget is what makes the sender yield.
+        Runtime runtime(virtualConfig(1));
+        const auto [neighbourSawAt, received] = runtime.blockOn([]() -> Task<std::pair<int, int>> {
+            auto [tx, rx] = mpsc::channel<int>(1000);
+            auto sent = std::make_shared<int>(0);
+            JoinHandle<void> sender = spawn([](mpsc::Sender<int> out, std::shared_ptr<int> n) -> Task<void> {
+                for (int i = 1; i <= 1000; ++i) {
+                    (void)co_await out.send(i);
+                    ++*n;
+                }
+            }(std::move(tx), sent));
+            JoinHandle<int> neighbour = spawn([](std::shared_ptr<int> n) -> Task<int> { co_return *n; }(sent));
+            co_await sender.join();
+            int sum = 0;
+            while (auto value = co_await rx.recv())
+                sum += *value;
+            co_return std::pair(co_await neighbour.join(), sum);
+        }());
+        QCOMPARE(received, 500500);
+        QCOMPARE(neighbourSawAt, int(detail::TaskHeader::coopBudgetPerPoll));
+    }
+
     void aReceiverWaitingForeverIsCancelledCleanly()
     {
         Runtime runtime(virtualConfig());

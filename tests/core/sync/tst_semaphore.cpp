@@ -2,6 +2,7 @@
 
 #ifndef Q_MOC_RUN // moc cannot parse the C++20 library headers behind the engine
 #include "coretest.h"
+#include "runtime/joinerror.h"
 #include "runtime/runtime.h"
 #include "sync/semaphore.h"
 #include "time/sleep.h"
@@ -164,6 +165,59 @@ private slots:
     {
         Semaphore semaphore(1);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, (void)semaphore.acquire(0));
+    }
+
+    void anAcquireLoopThatNeverWaitsStillLetsItsWorkersOtherTasksRun()
+    {
+        // One worker, permits always free: without the cooperative budget the loop would take
+        // and give back a permit 1000 times in one poll and the neighbour would run last.
+        Runtime runtime(virtualConfig(1));
+        Semaphore semaphore(1);
+        const auto [neighbourSawAt, taken] = runtime.blockOn([](Semaphore &s) -> Task<std::pair<int, int>> {
+            auto count = std::make_shared<int>(0);
+            JoinHandle<void> looper = spawn([](Semaphore &sem, std::shared_ptr<int> n) -> Task<void> {
+                for (int i = 0; i < 1000; ++i) {
+                    SemaphorePermit permit = co_await sem.acquire();
+                    ++*n;
+                }
+            }(s, count));
+            JoinHandle<int> neighbour = spawn([](std::shared_ptr<int> n) -> Task<int> { co_return *n; }(count));
+            co_await looper.join();
+            const int sawAt = co_await neighbour.join();
+            co_return std::pair(sawAt, *count);
+        }(semaphore));
+        QCOMPARE(taken, 1000);
+        QCOMPARE(neighbourSawAt, int(detail::TaskHeader::coopBudgetPerPoll));
+        QCOMPARE(semaphore.availablePermits(), std::size_t(1)); // every permit came back
+    }
+
+    void aTaskCancelledDuringTheBudgetYieldGivesItsPermitsBack()
+    {
+        Runtime runtime(virtualConfig(1));
+        Semaphore semaphore(2);
+        const bool cancelled = runtime.blockOn([](Semaphore &s) -> Task<bool> {
+            auto count = std::make_shared<int>(0);
+            JoinHandle<void> looper = spawn([](Semaphore &sem, std::shared_ptr<int> n) -> Task<void> {
+                for (;;) {
+                    SemaphorePermit permit = co_await sem.acquire();
+                    ++*n; // the 129th acquire yields holding its permit
+                }
+            }(s, count));
+            // Runs while the looper yields with its budget spent (after 128 acquires).
+            JoinHandle<void> canceller = spawn([](JoinHandle<void> &target) -> Task<void> {
+                target.abort();
+                co_return;
+            }(looper));
+            co_await canceller.join();
+            try {
+                co_await looper.join();
+            } catch (const JoinError &error) {
+                co_return error.isCancelled() && *count == int(detail::TaskHeader::coopBudgetPerPoll);
+            }
+            co_return false;
+        }(semaphore));
+        QVERIFY(cancelled);
+        QCOMPARE(semaphore.availablePermits(), std::size_t(2));
     }
 
     void eventsAreTraced()
