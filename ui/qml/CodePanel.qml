@@ -14,6 +14,9 @@ Pane {
     property bool follow: true
 
     padding: 0
+    // The frame around it (or the window) already paints this colour; under llvmpipe every
+    // pixel shaded twice counts.
+    background: null
 
     SourceListing {
         id: listing

@@ -16,6 +16,8 @@ Pane {
 
     padding: root.compact ? 16 : 32
     bottomPadding: root.compact ? 4 : 32
+    // The window's clear colour is the same: no second coat of it.
+    background: null
 
     ColumnLayout {
         anchors.fill: parent

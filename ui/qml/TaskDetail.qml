@@ -13,6 +13,9 @@ Pane {
     readonly property bool hasTask: root.detail.id !== undefined
 
     padding: 10
+    // The frame around it (or the window) already paints this colour; under llvmpipe every
+    // pixel shaded twice counts.
+    background: null
 
     readonly property var fieldNames: [qsTr("State"), qsTr("Polls"), qsTr("Wakes"), qsTr("Busy"), qsTr("Scheduled"),
         qsTr("Idle"), qsTr("Poll p50/p99"), qsTr("Longest poll"), qsTr("Sched. p50/p99"), qsTr("Spawned at"),
