@@ -2,6 +2,7 @@
 
 #include "time/timeout.h"
 #include "trace/chrometrace.h"
+#include "trace/taskregistry.h"
 #include "trace/tracerecorder.h"
 
 #include <QDir>
@@ -191,7 +192,8 @@ std::optional<ScenarioRunReport> ScenarioRunner::run(const ScenarioRunOptions &o
         }
         report.eventsDropped = recorder.eventsDropped();
         objectNames = recorder.objectNames();
-        for (const TraceRecorder::TaskDescription &description : recorder.takeTaskDescriptions()) {
+        const TraceRecorder::TaskDescriptions descriptions = recorder.takeTaskDescriptions();
+        for (const TraceRecorder::TaskDescription &description : descriptions) {
             taskNames.insert(description.task,
                              description.name.isEmpty() ? QStringLiteral("task %1").arg(description.task) : description.name);
         }
@@ -213,6 +215,10 @@ std::optional<ScenarioRunReport> ScenarioRunner::run(const ScenarioRunOptions &o
         events.erase(end, events.end());
         events.erase(events.begin(), first);
         report.eventsRecorded = events.size();
+        // The task view's warnings, as the GUI shows them (long polls and why, spinning).
+        TaskRegistry registry;
+        registry.apply(events, descriptions);
+        report.warnings = warningLines(registry.warnings());
     }
 
     if (!options.traceOut.isEmpty()) {
@@ -247,6 +253,7 @@ QJsonObject ScenarioRunReport::toJson() const
         {QStringLiteral("params"), toJsonObject(parameters)},
         {QStringLiteral("metrics"), toJsonObject(metrics)},
         {QStringLiteral("runtime"), runtime},
+        {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)},
     };
 }
 
@@ -279,6 +286,8 @@ QString ScenarioRunReport::summary() const
     }
     lines << QStringLiteral("  runtime: %1 tasks spawned, %2 polls, %3 steals, %4 events recorded, %5 dropped")
                  .arg(tasksSpawned).arg(polls).arg(steals).arg(eventsRecorded).arg(eventsDropped);
+    for (const QString &warning : warnings)
+        lines << QStringLiteral("  warning: %1").arg(warning);
     return lines.join(QLatin1Char('\n'));
 }
 

@@ -6,6 +6,7 @@
 
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 #include <QVariantMap>
 
 #include <optional>
@@ -38,8 +39,11 @@ struct ScenarioRunReport
     std::uint64_t eventsRecorded = 0;
     std::uint64_t eventsDropped = 0;
     bool stoppedAtDuration = false;
+    /// The task registry's warnings about the run (TaskRegistry, warningLines).
+    QStringList warnings;
 
-    /// The --json object: scenario, variant, seed, deterministic, duration_s, params, metrics, runtime.
+    /// The --json object: scenario, variant, seed, deterministic, duration_s, params, metrics,
+    /// runtime, warnings.
     [[nodiscard]] QJsonObject toJson() const;
     /// A few human-readable lines.
     [[nodiscard]] QString summary() const;

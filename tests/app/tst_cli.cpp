@@ -159,6 +159,26 @@ private slots:
         QCOMPARE(runtime.value(QStringLiteral("events_dropped")).toInt(), 0);
     }
 
+    void aHeadlessRunReportsTheTaskWarnings()
+    {
+        // The actor holds its worker 20 ms per message (virtual clock: exactly): the registry's
+        // long-poll warning names it, in the JSON and in the summary.
+        const QStringList arguments{"--headless", "--scenario", "actor", "--deterministic", "--set", "clients=1",
+                                    "--set", "ops_per_client=3", "--set", "handle_us=20000"};
+        const Result json = runTaskscope(arguments + QStringList{"--json"});
+        QCOMPARE(json.exitCode, 0);
+        const QJsonArray warnings = QJsonDocument::fromJson(json.out).object().value(QStringLiteral("warnings")).toArray();
+        QVERIFY2(warnings.size() == 1, json.out.constData());
+        QVERIFY2(warnings.at(0).toString().contains(QStringLiteral("(kv-actor) held worker 0 for 20.0 ms in one poll")),
+                 qPrintable(warnings.at(0).toString()));
+        const Result text = runTaskscope(arguments);
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(text.out.contains("  warning: task "), text.out.constData());
+
+        const Result quiet = runTaskscope({"--headless", "--scenario", "runtime", "--deterministic", "--json"});
+        QCOMPARE(QJsonDocument::fromJson(quiet.out).object().value(QStringLiteral("warnings")).toArray().size(), 0);
+    }
+
     void fanOutGoesOverRealHttpWithNothingElseRunning()
     {
         const Result result = runTaskscope({"--headless", "--scenario", "fan-out", "--set", "transport=http", "--set",
