@@ -698,7 +698,7 @@ void Scheduler::poll(Worker &worker, TaskHeader *task) noexcept
         ThreadCpuReading used;
         if (explain && endNs != noTrace && endNs - startNs >= ThreadCpuWindow::explainPollNs
             && worker.cpu.close(endNs, used))
-            trace(TraceKind::PollCpu, task->id(), ThreadCpuWindow::packSwitches(used), used.cpuNs);
+            trace(TraceKind::PollCpu, task->id(), pollCpuSwitches(used.voluntary, used.involuntary), used.cpuNs);
     }
 
     if (done) {

@@ -315,11 +315,10 @@ private:
             // How the worker spent the long poll that just ended on this thread.
             EventFields fields = instantAt(event, tid, "scheduler");
             fields.name = QStringLiteral("poll-cpu");
-            const auto switches = std::uint64_t(event.object);
             fields.args.addId("task", event.task)
                 .addInt("cpu_ns", event.value)
-                .addInt("waits", std::int64_t(switches >> 32))
-                .addInt("preemptions", std::int64_t(switches & 0xffffffffu));
+                .addInt("waits", pollCpuWaits(event))
+                .addInt("preemptions", pollCpuPreemptions(event));
             append(fields);
             break;
         }

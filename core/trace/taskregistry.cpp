@@ -47,20 +47,21 @@ QString counted(std::uint64_t n, const char *noun)
 /// A poll longer than the threshold, and why, as far as the runtime could tell.
 TaskWarning longPollWarning(const TaskInfo &info, Duration threshold)
 {
-    const QString held = QStringLiteral("%1 held worker %2 for %3 in one poll (threshold %4)")
-                             .arg(describe(info)).arg(info.worker).arg(milliseconds(info.longestPoll))
-                             .arg(milliseconds(threshold));
-    const TaskInfo::PollUsage &usage = info.longestPollUsage;
     const Duration poll = info.longestPoll;
+    const QString held = QStringLiteral("%1 held worker %2 for %3 in one poll (threshold %4)")
+                             .arg(describe(info)).arg(info.worker).arg(milliseconds(poll), milliseconds(threshold));
+    const TaskInfo::PollUsage &usage = info.longestPollUsage;
     if (!usage.known)
         return {TaskWarning::Kind::LongPoll, info.id,
                 held + QStringLiteral(": CPU work or blocking calls between awaits"), poll};
-    const QString onCpu = milliseconds(std::min(usage.cpu, info.longestPoll));
+    // The window may start a little before the poll (ThreadCpuWindow): never more than all of it.
+    const Duration cpu = std::min(usage.cpu, poll);
+    const QString onCpu = milliseconds(cpu);
     // Most of the poll on the CPU: the task's own code computed. When a good part was spent
     // off the CPU all the same, say so: the poll's length is not all the task's doing.
-    if (2 * usage.cpu >= info.longestPoll) {
-        const Duration off = info.longestPoll - std::min(usage.cpu, info.longestPoll);
-        const QString rest = 4 * off > info.longestPoll
+    if (2 * cpu >= poll) {
+        const Duration off = poll - cpu;
+        const QString rest = 4 * off > poll
             ? QStringLiteral("; off it for %1: %2, %3 in the kernel")
                   .arg(milliseconds(off), counted(usage.preemptions, "preemption"), counted(usage.waits, "wait"))
             : QString();
@@ -207,11 +208,8 @@ void TaskRegistry::apply(const std::vector<TraceEvent> &events,
         case TraceKind::PollCpu: {
             // Follows the PollEnd of the poll it explains, on the same worker and timestamp.
             TaskInfo &info = touch(event.task, at);
-            if (info.lastPoll == info.longestPoll) {
-                const auto switches = std::uint64_t(event.object);
-                info.longestPollUsage = {true, Duration(event.value), std::uint32_t(switches >> 32),
-                                         std::uint32_t(switches & 0xffffffffu)};
-            }
+            if (info.lastPoll == info.longestPoll)
+                info.longestPollUsage = {true, Duration(event.value), pollCpuWaits(event), pollCpuPreemptions(event)};
             break;
         }
         case TraceKind::Complete: {

@@ -84,4 +84,18 @@ struct TraceEvent
     TraceKind kind;
 };
 
+/// A PollCpu event's object field: the two context-switch counts, 32 bits each.
+constexpr std::uint64_t pollCpuSwitches(std::int64_t waits, std::int64_t preemptions) noexcept
+{
+    const auto clamp = [](std::int64_t n) { return std::uint64_t(n < 0 ? 0 : n > 0xffffffff ? 0xffffffff : n); };
+    return clamp(waits) << 32 | clamp(preemptions);
+}
+/// Voluntary context switches during a PollCpu event's poll: the thread waited in the kernel.
+constexpr std::uint32_t pollCpuWaits(const TraceEvent &event) noexcept { return std::uint32_t(event.object >> 32); }
+/// Involuntary ones: the OS preempted the thread.
+constexpr std::uint32_t pollCpuPreemptions(const TraceEvent &event) noexcept
+{
+    return std::uint32_t(event.object & 0xffffffffu);
+}
+
 } // namespace taskscope

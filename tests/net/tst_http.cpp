@@ -30,10 +30,9 @@ using namespace taskscope::test;
 namespace {
 
 /// Two workers on the real clock: requests take real time here.
-RuntimeConfig realConfig()
+RuntimeConfig httpConfig()
 {
-    RuntimeConfig config;
-    config.workerThreads = 2;
+    RuntimeConfig config = realConfig(2);
     config.threadName = QStringLiteral("tst-http");
     return config;
 }
@@ -172,7 +171,7 @@ private slots:
 
     void httpGetWakesEngineTasksInTheOrderTheAnswersArrive()
     {
-        Runtime runtime(realConfig());
+        Runtime runtime(httpConfig());
         const QUrl base = m_server->baseUrl();
         const QList<int> delays{600, 50, 300};
         const std::vector<Timed> done = runWithin(runtime, [](std::shared_ptr<detail::IoState> io, QUrl base,
@@ -199,7 +198,7 @@ private slots:
 
     void httpGetGivesStatusesAndTransportErrors()
     {
-        Runtime runtime(realConfig());
+        Runtime runtime(httpConfig());
         const QUrl base = m_server->baseUrl();
         QCOMPARE(runWithin(runtime, getFrom(m_io->state(), base.resolved(QUrl("/status/503")))).status, 503);
         const HttpResponse withBody = runWithin(runtime, getFrom(m_io->state(), base.resolved(QUrl("/get?x=1"))));
@@ -225,7 +224,7 @@ private slots:
 
     void abortingATaskWhileItsReplyIsInFlightIsSafe()
     {
-        Runtime runtime(realConfig());
+        Runtime runtime(httpConfig());
         const QUrl slowUrl = m_server->baseUrl().resolved(QUrl("/delay/20000"));
         const long long abortedAfter = runWithin(runtime, [](std::shared_ptr<detail::IoState> io, QUrl url) -> Task<long long> {
             Runtime &rt = currentRuntime("test");
@@ -252,7 +251,7 @@ private slots:
     {
         // Replies that finish at about the moment their task is aborted: each join is either
         // an answer or a cancellation, and nothing crashes, hangs or leaks a task.
-        Runtime runtime(realConfig());
+        Runtime runtime(httpConfig());
         const QUrl base = m_server->baseUrl();
         const QList<int> outcomes = runWithin(runtime, [](std::shared_ptr<detail::IoState> io, QUrl base) -> Task<QList<int>> {
             int answered = 0;
@@ -283,21 +282,21 @@ private slots:
     void destroyingTheRuntimeWhileARequestWaitsIsSafe()
     {
         {
-            Runtime runtime(realConfig());
+            Runtime runtime(httpConfig());
             JoinHandle<HttpResponse> request =
                 runtime.spawn(getFrom(m_io->state(), m_server->baseUrl().resolved(QUrl("/delay/20000"))));
             // Whether the request is posted, in flight or not started yet when the runtime goes,
             // its frame is destroyed and the reply is aborted, touching nothing of the runtime.
             QTest::qWait(100);
         }
-        Runtime after(realConfig());
+        Runtime after(httpConfig());
         QCOMPARE(runWithin(after, getFrom(m_io->state(), m_server->baseUrl().resolved(QUrl("/status/201")))).status,
                  201);
     }
 
     void stoppingTheIoThreadEndsRequestsInFlightWithAnError()
     {
-        Runtime runtime(realConfig());
+        Runtime runtime(httpConfig());
         std::shared_ptr<detail::IoState> io = m_io->state();
         JoinHandle<HttpResponse> request =
             runtime.spawn(getFrom(io, m_server->baseUrl().resolved(QUrl("/delay/20000"))), QStringLiteral("waiting"));
@@ -320,7 +319,7 @@ private slots:
 
         // 200 ms apart: far more than a busy machine delays one wake-up behind another.
         const QVariantMap metrics = runScenario(FanOutScenario(), {{"transport", "http"}, {"base_delay_ms", 200}},
-                                                QStringLiteral("robust"), realConfig());
+                                                QStringLiteral("robust"), httpConfig());
         QCOMPARE(metrics.value("transport").toString(), QStringLiteral("http"));
         QCOMPARE(ints(metrics.value("completion_order")), (QList<int>{0, 1, 2}));
         QCOMPARE(ints(metrics.value("statuses")), (QList<int>{200, 200, 200}));
@@ -333,13 +332,13 @@ private slots:
         // Descending delays over the network: answers arrive last request first.
         const QVariantMap descending =
             runScenario(FanOutScenario(), {{"transport", "http"}, {"base_delay_ms", 200}, {"delay_order", "descending"}},
-                        QStringLiteral("robust"), realConfig());
+                        QStringLiteral("robust"), httpConfig());
         QCOMPARE(ints(descending.value("completion_order")), (QList<int>{2, 1, 0}));
 
         // failure_rate 1: the server answers every request 500.
         const QVariantMap failing = runScenario(
             FanOutScenario(), {{"transport", "http"}, {"base_delay_ms", 10}, {"failure_rate", 1.0}, {"concurrency", 1}},
-            QStringLiteral("robust"), realConfig());
+            QStringLiteral("robust"), httpConfig());
         QCOMPARE(ints(failing.value("statuses")), (QList<int>{500, 500, 500}));
         QCOMPARE(ints(failing.value("completion_order")), (QList<int>{0, 1, 2}));
         QCOMPARE(failing.value("max_in_flight").toInt(), 1);
@@ -352,13 +351,13 @@ private slots:
         QString message;
         try {
             (void)runScenario(FanOutScenario(), {{"transport", "http"}, {"base_delay_ms", 10}}, QStringLiteral("robust"),
-                              realConfig());
+                              httpConfig());
         } catch (const std::runtime_error &error) {
             message = QString::fromUtf8(error.what());
         }
         QCOMPARE(message, QStringLiteral("transport=http could not start: the HTTP transport has been stopped"));
         // A request made through it anyway gets no answer, and says why.
-        Runtime runtime(realConfig());
+        Runtime runtime(httpConfig());
         const HttpResponse response = runWithin(runtime, http.transport().get(QStringLiteral("/get")));
         QCOMPARE(response.status, 0);
         QCOMPARE(response.error, QStringLiteral("the HTTP transport has been stopped"));

@@ -21,6 +21,14 @@ inline RuntimeConfig virtualConfig(int workers = 1)
     return config;
 }
 
+/// Real worker threads on the real clock, for tests about what really happens on them.
+inline RuntimeConfig realConfig(int workers = 1)
+{
+    RuntimeConfig config;
+    config.workerThreads = workers;
+    return config;
+}
+
 /// Milliseconds since the runtime started, on its clock.
 inline long long elapsedMs(Runtime &runtime)
 {

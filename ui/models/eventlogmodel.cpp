@@ -82,12 +82,10 @@ QString EventLogModel::describe(const TraceEvent &event, const QHash<std::uint64
     case TraceKind::SpanEnd:
         return QStringLiteral("%1 leaves span %2 after %3 ms").arg(task, objectLabel(event.object, objects, "span"))
             .arg(double(event.value) / 1e6, 0, 'f', 3);
-    case TraceKind::PollCpu: {
-        const auto switches = std::uint64_t(event.object);
+    case TraceKind::PollCpu:
         return QStringLiteral("%1's long poll%2: %3 ms on the CPU, %4 wait(s) in the kernel, %5 preemption(s)")
-            .arg(task, where).arg(double(event.value) / 1e6, 0, 'f', 1).arg(switches >> 32)
-            .arg(switches & 0xffffffffu);
-    }
+            .arg(task, where).arg(double(event.value) / 1e6, 0, 'f', 1).arg(pollCpuWaits(event))
+            .arg(pollCpuPreemptions(event));
     }
     return QString::fromLatin1(traceKindName(event.kind));
 }

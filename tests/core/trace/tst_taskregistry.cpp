@@ -279,9 +279,7 @@ private slots:
         // One worker on the real clock. Each task below makes one long poll, spent differently;
         // what the OS reports varies with the machine's load, so the checks are on what must
         // hold under any load, and the registry's verdict is checked against the account.
-        RuntimeConfig config;
-        config.workerThreads = 1;
-        Runtime runtime(config);
+        Runtime runtime(realConfig());
         TraceRecorder recorder(1);
         runtime.setTraceSink(&recorder);
 
@@ -358,8 +356,8 @@ private slots:
                     account.pollNs = event.timeNs - start;
                 else if (event.kind == TraceKind::PollCpu) {
                     account.cpuNs = event.value;
-                    account.waits = std::uint32_t(event.object >> 32);
-                    account.preemptions = std::uint32_t(event.object & 0xffffffffu);
+                    account.waits = pollCpuWaits(event);
+                    account.preemptions = pollCpuPreemptions(event);
                 }
             }
             return account;

@@ -230,9 +230,7 @@ private slots:
     void aPollsEndItsCompletionAndTheWakeItCausesShareOneReadingAndNameTheWaker()
     {
         // On the real clock, where three readings nanoseconds apart would differ.
-        RuntimeConfig config;
-        config.workerThreads = 1;
-        Runtime runtime(config);
+        Runtime runtime(realConfig());
         TraceRecorder recorder(1);
         runtime.setTraceSink(&recorder);
         std::uint64_t childId = 0;
