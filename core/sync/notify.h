@@ -88,21 +88,46 @@ public:
         {
             if (m_waiter.queued)
                 m_core->abandon(m_waiter);
+            if (m_yieldedHolding) // destroyed during its yield (runtime shutdown): pass it on
+                m_core->notifyOne();
         }
-        bool await_ready() { return m_core->tryConsumePermit(); }
+        // A stored permit completes the wait without suspending, and spends a unit of the
+        // poll's cooperative budget (TaskHeader). With the budget spent, the task takes the
+        // permit and yields once before it returns, so a loop that always finds a permit still
+        // lets its worker's other tasks run.
+        bool await_ready()
+        {
+            detail::TaskHeader *task = detail::TaskHeader::current();
+            if (task && !task->hasCoopBudget())
+                return false;
+            if (!m_core->tryConsumePermit())
+                return false;
+            if (task)
+                task->spendCoopBudget();
+            return true;
+        }
         bool await_suspend(std::coroutine_handle<> awaiting)
         {
             m_task = &detail::requireCurrentTask("Notify::notified");
             if (m_task->stopRequested())
                 return false;
+            if (!m_task->hasCoopBudget() && m_core->tryConsumePermit()) {
+                // Notified already; like a picked waiter, it completes even if cancelled now.
+                m_yieldedHolding = true;
+                m_consumed = true;
+                m_task->beginWait(awaiting, m_location).wake();
+                return true;
+            }
             if (!m_core->consumeOrEnqueue(m_waiter, *m_task, awaiting, m_location)) {
                 m_consumed = true;
+                m_task->spendCoopBudget();
                 return false;
             }
             return m_task->finishWait();
         }
         void await_resume()
         {
+            m_yieldedHolding = false;
             if (!m_task || m_consumed)
                 return;
             if (!m_core->finish(m_waiter))
@@ -115,6 +140,7 @@ public:
         detail::TaskHeader *m_task = nullptr;
         detail::NotifyCore::Waiter m_waiter;
         bool m_consumed = false;
+        bool m_yieldedHolding = false; ///< took the permit with the budget spent, and yields once
     };
 
     /// Completes on the next notification (or at once with a stored permit).

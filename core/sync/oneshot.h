@@ -149,27 +149,50 @@ public:
             , m_location(location)
         {
         }
+        // A ready value spends a unit of the poll's cooperative budget (TaskHeader), as a
+        // ready mpsc receive does. With the budget spent, the receiver yields once first: a
+        // task awaiting a stream of already-answered replies still lets its neighbours run.
         bool await_ready()
         {
+            taskscope::detail::TaskHeader *task = taskscope::detail::TaskHeader::current();
+            if (task && !task->hasCoopBudget())
+                return false;
             taskscope::detail::LockGuard lock(m_state.mutex);
-            return m_state.value || m_state.senderGone;
+            const bool ready = m_state.value || m_state.senderGone;
+            if (ready && task)
+                task->spendCoopBudget();
+            return ready;
         }
         bool await_suspend(std::coroutine_handle<> awaiting)
         {
             m_task = &taskscope::detail::requireCurrentTask("oneshot::Receiver");
             if (m_task->stopRequested())
                 return false;
+            bool ready = false;
             {
                 taskscope::detail::LockGuard lock(m_state.mutex);
-                if (m_state.value || m_state.senderGone)
+                ready = m_state.value || m_state.senderGone;
+                if (ready && m_task->hasCoopBudget()) {
+                    m_task->spendCoopBudget();
                     return false;
-                m_state.waiter = m_task->beginWait(awaiting, m_location);
+                }
+                if (!ready)
+                    m_state.waiter = m_task->beginWait(awaiting, m_location);
+            }
+            if (ready) {
+                // The budget is spent: yield (wake ourselves while running, as yieldNow does).
+                // The value stays in the state: only this receiver takes it.
+                m_yielded = true;
+                m_task->beginWait(awaiting, m_location).wake();
+                return true;
             }
             m_state.trace(TraceKind::WaitBegin, 1);
             return m_task->finishWait();
         }
         std::optional<T> await_resume()
         {
+            if (m_yielded && m_task->stopRequested())
+                m_task->throwStop(); // cancelled during the yield: the value stays for tryRecv
             bool served = false;
             std::optional<T> value;
             {
@@ -192,6 +215,7 @@ public:
         detail::State<T> &m_state;
         std::source_location m_location;
         taskscope::detail::TaskHeader *m_task = nullptr;
+        bool m_yielded = false; ///< found the value with the budget spent, and yields once
     };
 
     /// Waits for the value, recording @p location.

@@ -227,8 +227,9 @@ public:
     // channel never runs dry would keep its worker for as long as values come, and the other
     // tasks queued there would starve. As in Tokio, each poll gets a budget; taking a ready
     // value spends one unit, and an awaitable that finds the budget spent yields once (the task
-    // goes behind the worker's queue) before it completes. mpsc recv and every acquire of a
-    // BatchSemaphore (Semaphore, Mutex<T>, a bounded channel's send) spend it. Stream::next
+    // goes behind the worker's queue) before it completes. mpsc recv, oneshot receive, Notify's
+    // wait and every acquire of a BatchSemaphore (Semaphore, Mutex<T>, a bounded channel's
+    // send) spend it. Stream::next
     // keeps a counter of its own (32 pulls, per stream): it also bounds the stack that nested
     // stages grow at -O0, which a per-poll budget of 128 would not.
 

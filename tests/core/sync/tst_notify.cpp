@@ -106,6 +106,63 @@ private slots:
         }(notify, log));
         QCOMPARE(log, QStringList({"waiting=1", "next"}));
     }
+
+    void aWaitLoopThatAlwaysFindsAPermitStillLetsItsWorkersOtherTasksRun()
+    {
+        // One worker; each wait finds the permit stored just before it. Without the
+        // cooperative budget the loop would run 1000 times in one poll.
+        Runtime runtime(virtualConfig(1));
+        Notify notify;
+        const auto [neighbourSawAt, woken] = runtime.blockOn([](Notify &n) -> Task<std::pair<int, int>> {
+            auto count = std::make_shared<int>(0);
+            JoinHandle<void> looper = spawn([](Notify &m, std::shared_ptr<int> c) -> Task<void> {
+                for (int i = 0; i < 1000; ++i) {
+                    m.notifyOne();
+                    co_await m.notified();
+                    ++*c;
+                }
+            }(n, count));
+            JoinHandle<int> neighbour = spawn([](std::shared_ptr<int> c) -> Task<int> { co_return *c; }(count));
+            co_await looper.join();
+            const int sawAt = co_await neighbour.join();
+            co_return std::pair(sawAt, *count);
+        }(notify));
+        QCOMPARE(woken, 1000);
+        QCOMPARE(neighbourSawAt, int(detail::TaskHeader::coopBudgetPerPoll));
+    }
+
+    void aPermitTakenBeforeTheBudgetYieldIsNotLostToACancellation()
+    {
+        // Like a waiter that notifyOne() had picked: the wait completes, and the cancellation
+        // applies at the task's next await.
+        Runtime runtime(virtualConfig(1));
+        Notify notify;
+        const auto [cancelled, woken] = runtime.blockOn([](Notify &n) -> Task<std::pair<bool, int>> {
+            auto count = std::make_shared<int>(0);
+            JoinHandle<void> looper = spawn([](Notify &m, std::shared_ptr<int> c) -> Task<void> {
+                for (int i = 0; i <= int(detail::TaskHeader::coopBudgetPerPoll); ++i) {
+                    m.notifyOne();
+                    co_await m.notified(); // the last one yields holding its permit
+                    ++*c;
+                }
+                co_await sleep(1ms); // the next await: the cancellation lands here
+                ++*c;
+            }(n, count));
+            JoinHandle<void> canceller = spawn([](JoinHandle<void> &target) -> Task<void> {
+                target.abort();
+                co_return;
+            }(looper));
+            co_await canceller.join();
+            try {
+                co_await looper.join();
+            } catch (const JoinError &error) {
+                co_return std::pair(error.isCancelled(), *count);
+            }
+            co_return std::pair(false, *count);
+        }(notify));
+        QVERIFY(cancelled);
+        QCOMPARE(woken, int(detail::TaskHeader::coopBudgetPerPoll) + 1);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestNotify)
