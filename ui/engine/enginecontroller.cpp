@@ -41,6 +41,7 @@ EngineController::EngineController(QObject *parent)
     m_taskCards.setRegistry(&m_registry);
     m_frameTimer.setInterval(16); // display rate
     connect(&m_frameTimer, &QTimer::timeout, this, &EngineController::drain);
+    showPlannedLanes(); // before a run, the lanes the next run will have
 }
 
 EngineController::~EngineController()
@@ -163,6 +164,7 @@ void EngineController::setWorkers(int workers)
         return;
     m_workers = workers;
     emit workersChanged();
+    showPlannedLanes();
 }
 
 void EngineController::setDeterministic(bool deterministic)
@@ -171,6 +173,7 @@ void EngineController::setDeterministic(bool deterministic)
         return;
     m_deterministic = deterministic;
     emit deterministicChanged();
+    showPlannedLanes();
 }
 
 void EngineController::setSeed(int seed)
@@ -227,6 +230,39 @@ void EngineController::run()
     startRun();
 }
 
+RuntimeConfig EngineController::runtimeConfig() const
+{
+    RuntimeConfig config;
+    if (m_deterministic) {
+        config = RuntimeConfig::deterministic(std::uint64_t(m_seed));
+        config.pacedVirtualTime = true; // watchable: virtual time runs at most speed × wall time
+    } else {
+        config.workerThreads = m_workers;
+        config.rngSeed = std::uint64_t(m_seed);
+    }
+    config.timeScale = m_speed;
+    // The window must keep its frames while a scenario keeps every worker busy.
+    config.workerNiceness = 5;
+    return config;
+}
+
+void EngineController::showLanesOf(const RuntimeConfig &config)
+{
+    QStringList names;
+    for (int index = 0; index < config.workerThreads; ++index)
+        names << config.workerName(index);
+    if (names == m_timeline.workerNames())
+        return;
+    m_timeline.setWorkerNames(names);
+    emit workerNamesChanged();
+}
+
+void EngineController::showPlannedLanes()
+{
+    if (m_state == State::Idle)
+        showLanesOf(runtimeConfig());
+}
+
 void EngineController::startRun()
 {
     const Scenario *scenario = ScenarioCatalog::find(m_scenarioId);
@@ -245,17 +281,7 @@ void EngineController::startRun()
         }
         values.insert(it.key(), *valid);
     }
-    RuntimeConfig config;
-    if (m_deterministic) {
-        config = RuntimeConfig::deterministic(std::uint64_t(m_seed));
-        config.pacedVirtualTime = true; // watchable: virtual time runs at most speed × wall time
-    } else {
-        config.workerThreads = m_workers;
-        config.rngSeed = std::uint64_t(m_seed);
-    }
-    config.timeScale = m_speed;
-    // The window must keep its frames while a scenario keeps every worker busy.
-    config.workerNiceness = 5;
+    const RuntimeConfig config = runtimeConfig();
     try {
         m_runtime = std::make_unique<Runtime>(config);
     } catch (const std::exception &error) {
@@ -266,11 +292,7 @@ void EngineController::startRun()
     setErrorText({});
     m_recorder = std::make_unique<TraceRecorder>(config.workerThreads);
     m_runtime->setTraceSink(m_recorder.get());
-    QStringList names;
-    for (int index = 0; index < config.workerThreads; ++index)
-        names << config.workerName(index);
-    m_timeline.setWorkerNames(names);
-    emit workerNamesChanged();
+    showLanesOf(config);
     const QStringList offered = scenario->variants();
     const QString variant = offered.contains(m_variant) ? m_variant : offered.value(offered.size() - 1);
     m_context = std::make_unique<ScenarioContext>(ScenarioContext{*m_runtime, values, variant, {}});
@@ -327,6 +349,7 @@ void EngineController::reset()
         emit metricsChanged();
     }
     setState(State::Idle);
+    showPlannedLanes();
     updateAwaitingLines();
     emit frameUpdated();
     emit slowViewsUpdated();

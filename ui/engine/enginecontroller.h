@@ -202,6 +202,12 @@ private:
     void setErrorText(const QString &text);
     void startRun();
     void stopRun();
+    /// The runtime the next run gets, from the toolbar's settings.
+    [[nodiscard]] RuntimeConfig runtimeConfig() const;
+    /// The timeline's lanes: one per worker of @p config, named as its threads will be.
+    void showLanesOf(const RuntimeConfig &config);
+    /// While idle, the lanes of the next run (so the timeline is not empty before Run).
+    void showPlannedLanes();
     void updateAwaitingLines();
     void updateTaskDetail();
     /// Brings the task table, the event log, the warnings, the awaiting lines and the task

@@ -32,8 +32,14 @@ ScrollView {
 
     contentWidth: availableWidth
     clip: true
+    // Metrics and warnings can outgrow the area above the timeline: then the bar stays shown,
+    // so a line cut at the bottom edge reads as "more below", not as the end.
+    ScrollBar.vertical.policy: root.availableHeight > 0 && column.implicitHeight > root.availableHeight + 1
+                               ? ScrollBar.AlwaysOn : ScrollBar.AsNeeded
 
     ColumnLayout {
+        id: column
+
         width: root.availableWidth
         spacing: 6
 

@@ -123,6 +123,29 @@ private slots:
         QVERIFY(!controller.effectiveParameters().contains(QStringLiteral("clients")));
     }
 
+    void beforeARunTheTimelineShowsTheLanesOfTheNextOne()
+    {
+        EngineController controller;
+        QCOMPARE(controller.workerNames(), QStringList({"ts-worker-0", "ts-worker-1"}));
+        QSignalSpy lanesChanged(&controller, &EngineController::workerNamesChanged);
+        controller.setWorkers(3);
+        QCOMPARE(lanesChanged.count(), 1);
+        QCOMPARE(controller.workerNames(), QStringList({"ts-worker-0", "ts-worker-1", "ts-worker-2"}));
+        controller.setDeterministic(true); // one worker
+        QCOMPARE(controller.workerNames(), QStringList({"ts-worker-0"}));
+        controller.setDeterministic(false);
+        QCOMPARE(controller.workerNames().size(), 3);
+
+        // A run's lanes stay until Reset, whatever the toolbar says meanwhile.
+        controller.setScenarioId(QStringLiteral("runtime"));
+        controller.run();
+        QCOMPARE(controller.state(), EngineController::State::Running);
+        controller.setWorkers(4);
+        QCOMPARE(controller.workerNames().size(), 3);
+        controller.reset();
+        QCOMPARE(controller.workerNames().size(), 4);
+    }
+
     void stealsParksAndWakesReachTheTimeline()
     {
         EngineController controller;
