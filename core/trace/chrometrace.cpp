@@ -20,7 +20,9 @@
 //   while a poll is open (its PollEnd was lost) closes that poll there; a PollEnd with no
 //   open poll (its PollStart was lost, or the trace began mid-poll) starts at the worker's
 //   previous poll end, or at the first event; polls still open at the end (the trace was cut)
-//   close at the last event's time. Closed-by-us slices carry "cut": true.
+//   close at the last event's time. Closed-by-us slices carry "cut": true. Where the thread's
+//   ring lost events (a Lost marker), its open poll is cut at the gap's start, and a poll
+//   whose start fell in the gap starts at the gap's end: no slice spans a gap.
 // * Determinism: the JSON text is built here, not by QJsonDocument. Numbers are integers and
 //   times are microseconds printed by integer arithmetic (ns / 1000, ".", ns % 1000 in three
 //   digits), so no floating-point formatting is involved. Hash containers are only looked up,
@@ -341,6 +343,20 @@ private:
                 fields.args.addId("task", event.task);
             if (!begin)
                 fields.args.addInt("duration_ns", event.value);
+            append(fields);
+            break;
+        }
+        case TraceKind::Lost: {
+            // The thread's ring was full: close its open poll at the gap (where it ended is
+            // not known), and start a poll whose PollStart fell in the gap where the gap ends.
+            if (const auto open = m_openPolls.find(tid); open != m_openPolls.end()) {
+                closePoll(tid, open->second, event.timeNs, true);
+                m_openPolls.erase(open);
+            }
+            m_lastPollEndNs[tid] = std::max(m_lastPollEndNs[tid], std::int64_t(event.object));
+            EventFields fields = instantAt(event, tid, "trace");
+            fields.name = QStringLiteral("events lost");
+            fields.args.addInt("count", event.value).addInt("duration_ns", std::int64_t(event.object) - event.timeNs);
             append(fields);
             break;
         }

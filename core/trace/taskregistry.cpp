@@ -144,6 +144,10 @@ void TaskRegistry::apply(const std::vector<TraceEvent> &events,
     for (const TraceEvent &event : events) {
         const Instant at{Duration(event.timeNs)};
         m_now = std::max(m_now, at);
+        if (event.kind == TraceKind::Lost) {
+            applyGap(event);
+            continue;
+        }
         if (event.task == 0)
             continue;
         switch (event.kind) {
@@ -184,19 +188,25 @@ void TaskRegistry::apply(const std::vector<TraceEvent> &events,
             info.state = TaskState::Running;
             info.worker = event.worker;
             info.lastChange = at;
+            info.pollCut = false;
             ++info.polls;
             break;
         }
         case TraceKind::PollEnd: {
             TaskInfo &info = touch(event.task, at);
-            const Duration poll = at - info.lastChange;
-            info.busy += poll;
-            info.lastPoll = poll;
-            if (poll > info.longestPoll) {
-                info.longestPoll = poll;
-                info.longestPollUsage = {};
+            // Measured only from its own PollStart: after a gap, or with the start never seen,
+            // the time since the last change is not a poll.
+            if (info.state == TaskState::Running && !info.pollCut) {
+                const Duration poll = at - info.lastChange;
+                info.busy += poll;
+                info.lastPoll = poll;
+                if (poll > info.longestPoll) {
+                    info.longestPoll = poll;
+                    info.longestPollUsage = {};
+                }
+                keepSample(info.pollSamples, info.pollSamplesSeen, poll.count());
             }
-            keepSample(info.pollSamples, info.pollSamplesSeen, poll.count());
+            info.pollCut = false;
             info.lastChange = at;
             if (!(event.value & 1)) {
                 info.state = TaskState::Idle;
@@ -227,6 +237,22 @@ void TaskRegistry::apply(const std::vector<TraceEvent> &events,
             break;
         }
     }
+}
+
+void TaskRegistry::applyGap(const TraceEvent &event)
+{
+    m_eventsLost += std::uint64_t(std::max<std::int64_t>(event.value, 0));
+    ++m_gaps;
+    // A poll open on that worker may have ended in the gap: don't measure it, and don't say it
+    // never yields.
+    if (event.worker >= 0) {
+        for (auto &[id, info] : m_tasks) {
+            if (info.state == TaskState::Running && info.worker == event.worker)
+                info.pollCut = true;
+        }
+    }
+    // A lost PollStart leaves its wake behind, and the next poll would measure from it.
+    m_wokenAt.clear();
 }
 
 void TaskRegistry::prune(Instant now)
@@ -277,8 +303,14 @@ std::vector<TaskWarning> TaskRegistry::warnings() const
 {
     std::vector<TaskWarning> out;
     const Duration threshold = m_options.longPollThreshold;
+    if (m_eventsLost > 0) {
+        out.push_back({TaskWarning::Kind::EventsLost, 0,
+                       QStringLiteral("the trace lost %1 in %2 (the drain fell behind and a ring was "
+                                      "full): polls, wakes and the timeline undercount there")
+                           .arg(counted(m_eventsLost, "event"), counted(m_gaps, "gap"))});
+    }
     for (const auto &[id, info] : m_tasks) {
-        if (info.state == TaskState::Running && m_now - info.lastChange > threshold) {
+        if (info.state == TaskState::Running && !info.pollCut && m_now - info.lastChange > threshold) {
             out.push_back({TaskWarning::Kind::NeverYields, id,
                            QStringLiteral("%1 has been running on worker %2 for %3 without an await "
                                           "(threshold %4): it holds the worker")

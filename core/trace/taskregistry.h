@@ -58,6 +58,9 @@ struct TaskInfo
     Instant lastChange{}; ///< start of the current state
     Duration longestPoll{};
     Duration lastPoll{};
+    /// Its current poll began before events were lost on its worker (a Lost marker): where
+    /// that poll ended may be among them, so its length is not measured.
+    bool pollCut = false;
 
     /// How the worker thread spent a long poll, when the runtime said (a PollCpu event: polls
     /// of 5 ms or more, on the real clock).
@@ -87,7 +90,9 @@ struct TaskWarning
 {
     /// Preempted: a long poll whose worker the OS mostly kept off the CPU (a busy machine, not
     /// the task's doing).
-    enum class Kind { LongPoll, Preempted, SelfWaking, NeverYields };
+    /// EventsLost: not about a task (task 0): the trace rings dropped events, so the figures
+    /// undercount.
+    enum class Kind { LongPoll, Preempted, SelfWaking, NeverYields, EventsLost };
     Kind kind;
     TaskId task;
     QString message;
@@ -129,6 +134,9 @@ public:
     [[nodiscard]] std::vector<TaskWarning> warnings() const;
     /// The time of the last event applied.
     [[nodiscard]] Instant lastEventTime() const noexcept { return m_now; }
+    /// Events the trace lost (the Lost markers' counts), and in how many gaps.
+    [[nodiscard]] std::uint64_t eventsLost() const noexcept { return m_eventsLost; }
+    [[nodiscard]] std::uint64_t gaps() const noexcept { return m_gaps; }
 
 private:
     TaskInfo &touch(TaskId id, Instant at);
@@ -136,6 +144,8 @@ private:
     /// ends in an await names one, and formatting it each time cost more than the rest of
     /// applying the event).
     const QString &locationName(const char *file, std::int64_t line);
+    /// A Lost marker: what was open on its worker can no longer be measured.
+    void applyGap(const TraceEvent &event);
 
     Options m_options;
     std::map<TaskId, TaskInfo> m_tasks;
@@ -143,6 +153,8 @@ private:
     std::unordered_map<TaskId, Instant> m_wokenAt; // wake time of scheduled tasks
     std::unordered_map<const char *, std::unordered_map<std::int64_t, QString>> m_locationNames;
     Instant m_now{};
+    std::uint64_t m_eventsLost = 0;
+    std::uint64_t m_gaps = 0;
 };
 
 } // namespace taskscope

@@ -39,9 +39,12 @@ enum class TraceKind : std::uint8_t {
     // Real clock only, after the PollEnd of a poll of 5 ms or more (runtime/impl/threadcpu.h):
     PollCpu,   ///< how the worker thread spent that poll: value = CPU time (ns); object =
                ///< voluntary context switches << 32 | involuntary ones (waits | preemptions)
+    // Written by the recorder, not the runtime (trace/tracering.h):
+    Lost,      ///< the worker's ring was full: `value` events were dropped here, from this time
+               ///< to `object` (ns, the time of the first event kept after them)
 };
 
-inline constexpr int traceKindCount = int(TraceKind::PollCpu) + 1;
+inline constexpr int traceKindCount = int(TraceKind::Lost) + 1;
 
 /// A short name for a kind, as the export and the UI show it.
 constexpr const char *traceKindName(TraceKind kind) noexcept
@@ -69,6 +72,7 @@ constexpr const char *traceKindName(TraceKind kind) noexcept
     case TraceKind::SpanBegin: return "span-begin";
     case TraceKind::SpanEnd: return "span-end";
     case TraceKind::PollCpu: return "poll-cpu";
+    case TraceKind::Lost: return "lost";
     }
     return "?";
 }

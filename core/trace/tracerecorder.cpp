@@ -163,7 +163,10 @@ void TraceRecorder::drain(std::vector<TraceEvent> &events)
         mergeIntoPrefix(events, mergedEnd, end);
         mergedEnd = end;
     }
-    m_recorded.fetch_add(events.size(), std::memory_order_relaxed);
+    // A gap's marker is not an event anyone recorded: recorded + dropped = what was produced.
+    const auto markers = std::count_if(events.begin(), events.end(),
+                                       [](const TraceEvent &event) { return event.kind == TraceKind::Lost; });
+    m_recorded.fetch_add(events.size() - std::size_t(markers), std::memory_order_relaxed);
 }
 
 std::uint64_t TraceRecorder::eventsDropped() const noexcept

@@ -10,6 +10,12 @@
 // practice); index = counter & mask. The producer keeps the last tail it saw and reads the
 // consumer's cache line only when the ring looks full. A full ring drops the event and
 // counts it: recording never blocks a worker. Head and tail sit on their own cache lines.
+//
+// A gap is marked where it is. Readers pair events (a PollStart with the next PollEnd on its
+// worker), and a pair that straddles lost events would read as one long poll. So the first
+// push that finds room again writes a Lost event first: from the first lost event's time to
+// this event's, and how many were lost. That happens on the slow path only (after a drop
+// the producer's cached tail still says full), so the fast path is unchanged.
 
 #include "runtime/impl/loom.h"
 #include "trace/traceevent.h"
@@ -38,15 +44,22 @@ public:
               std::int16_t worker, TraceKind kind) noexcept
     {
         // Relaxed: only the producer writes head.
-        const std::uint64_t head = m_head.load(std::memory_order_relaxed);
+        std::uint64_t head = m_head.load(std::memory_order_relaxed);
         if (head - m_tailSeen >= m_mask + 1) {
             // Looks full: look at the consumer's real tail, once per ring's worth of events.
             // Acquire: the consumer has finished copying the slots it released.
             m_tailSeen = m_tail.load(std::memory_order_acquire);
-            if (head - m_tailSeen >= m_mask + 1) {
+            if (m_mask + 1 - (head - m_tailSeen) < (m_lostRun > 0 ? 2u : 1u)) {
+                if (m_lostRun++ == 0)
+                    m_lostSinceNs = timeNs;
                 m_dropped.fetch_add(1, std::memory_order_relaxed);
+                // Keep the next push on this path (the marker needs it), even if one slot
+                // is free: an older tail is still a true lower bound of the consumer's.
+                m_tailSeen = head - (m_mask + 1);
                 return;
             }
+            if (m_lostRun > 0)
+                pushLostMarker(head++, timeNs, worker); // published with the event below
         }
         TraceEvent &slot = m_slots[head & m_mask];
         slot.timeNs = timeNs;
@@ -95,10 +108,24 @@ public:
     [[nodiscard]] std::size_t capacity() const noexcept { return m_mask + 1; }
 
 private:
+    void pushLostMarker(std::uint64_t head, std::int64_t untilNs, std::int16_t worker) noexcept
+    {
+        TraceEvent &slot = m_slots[head & m_mask];
+        slot.timeNs = m_lostSinceNs;
+        slot.task = 0;
+        slot.object = std::uint64_t(untilNs);
+        slot.value = std::int64_t(m_lostRun);
+        slot.worker = worker;
+        slot.kind = TraceKind::Lost;
+        m_lostRun = 0;
+    }
+
     std::unique_ptr<TraceEvent[]> m_slots;
     std::size_t m_mask;
     alignas(64) Atomic<std::uint64_t> m_head{0};
     std::uint64_t m_tailSeen = 0; ///< producer only: the consumer's tail when last looked at
+    std::uint64_t m_lostRun = 0;    ///< producer only: events dropped since the last push that fit
+    std::int64_t m_lostSinceNs = 0; ///< producer only: the first of them's time
     alignas(64) Atomic<std::uint64_t> m_tail{0};
     alignas(64) Atomic<std::uint64_t> m_dropped{0};
 };

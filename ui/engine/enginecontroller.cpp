@@ -419,6 +419,7 @@ void EngineController::applyEvents(const std::vector<TraceEvent> &events,
         case TraceKind::Steal: m_timeline.stole(event.worker, int(event.object), event.task, event.timeNs); break;
         case TraceKind::Park: m_timeline.parked(event.worker, event.timeNs); break;
         case TraceKind::Unpark: m_timeline.unparked(event.worker, event.timeNs); break;
+        case TraceKind::Lost: m_timeline.lost(event.worker, event.timeNs, std::int64_t(event.object)); break;
         case TraceKind::Wake:
             m_timeline.woken(event.task, event.object, event.worker, event.value == 1, event.timeNs);
             break;

@@ -77,6 +77,20 @@ void TimelineData::unparked(int worker, std::int64_t timeNs)
     ++m_revision;
 }
 
+void TimelineData::lost(int worker, std::int64_t fromNs, std::int64_t toNs)
+{
+    if (worker < 0)
+        return;
+    if (std::size_t(worker) < m_open.size() && m_open[std::size_t(worker)].task != 0)
+        pollEnded(worker, std::max(fromNs, m_open[std::size_t(worker)].startNs));
+    if (std::size_t(worker) < m_openParks.size() && m_openParks[std::size_t(worker)] >= 0)
+        unparked(worker, std::max(fromNs, m_openParks[std::size_t(worker)]));
+    m_marks.push_back(TimelineMark{fromNs, std::max(fromNs, toNs), worker, -1, 0, TimelineMark::Kind::Lost});
+    keepBounded(m_marks, markCapacity);
+    advance(std::max(fromNs, toNs));
+    ++m_revision;
+}
+
 void TimelineData::woken(std::uint64_t task, std::uint64_t waker, int worker, bool byTimer, std::int64_t timeNs)
 {
     m_wakes.push_back(TimelineWake{timeNs, task, waker, worker, byTimer});

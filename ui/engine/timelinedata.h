@@ -22,7 +22,8 @@ struct TimelineSlice
 /// took tasks from `fromWorker`) or a park (the worker slept from startNs to endNs).
 struct TimelineMark
 {
-    enum class Kind : std::uint8_t { Steal, Park };
+    /// Lost: the worker's trace ring was full from startNs to endNs (its events are missing).
+    enum class Kind : std::uint8_t { Steal, Park, Lost };
     std::int64_t startNs;
     std::int64_t endNs; ///< = startNs for a steal
     int worker;
@@ -67,6 +68,9 @@ public:
     /// @p worker went to sleep / woke up.
     void parked(int worker, std::int64_t timeNs);
     void unparked(int worker, std::int64_t timeNs);
+    /// @p worker's ring lost events from @p fromNs to @p toNs: its open poll and park end at
+    /// the gap (when they really ended is not known), and the gap is marked.
+    void lost(int worker, std::int64_t fromNs, std::int64_t toNs);
     /// @p task was woken by @p waker (0: timer or outside) on @p worker.
     void woken(std::uint64_t task, std::uint64_t waker, int worker, bool byTimer, std::int64_t timeNs);
     /// The latest time seen.

@@ -19,6 +19,7 @@ namespace {
 constexpr double s_minimumSliceWidth = TimelineRuns::minimumPixels; // a very short poll is still visible
 constexpr double s_stealWidth = 2.0;
 constexpr double s_parkThickness = 2.0;
+constexpr double s_lostThickness = 4.0;
 constexpr double s_outline = 2.0;
 constexpr double s_minimumOutlinedWidth = 8.0;
 constexpr double s_arrowWidth = 1.5;
@@ -162,6 +163,9 @@ QRectF TimelineItem::markRect(const TimelineMark &mark, std::int64_t endNs, doub
     const double right = (double(mark.endNs) - startNs) / windowNs * width;
     const double clippedLeft = std::max(left, 0.0);
     const double clippedRight = std::min(right, width);
+    if (mark.kind == TimelineMark::Kind::Lost) // a band along the lane's bottom, at least a pixel wide
+        return QRectF(clippedLeft, top + laneHeight - s_lostThickness, std::max(1.0, clippedRight - clippedLeft),
+                      s_lostThickness);
     return QRectF(clippedLeft, top + (laneHeight - s_parkThickness) / 2, std::max(0.0, clippedRight - clippedLeft),
                   s_parkThickness);
 }
@@ -209,6 +213,7 @@ qint64 TimelineItem::taskAt(const QPointF &position) const
 QSGNode *TimelineItem::updatePaintNode(QSGNode *oldNode, UpdatePaintNodeData *)
 {
     int count = 0;
+    int gaps = 0;
     TimelineShapes shapes;
     if (m_controller && width() > 0) {
         const TimelineData &data = m_controller->timeline();
@@ -311,6 +316,9 @@ QSGNode *TimelineItem::updatePaintNode(QSGNode *oldNode, UpdatePaintNodeData *)
                     shapes.rect(lane.park, m_parkColor);
                 lane.park = rect;
                 lane.parkOpen = true;
+            } else if (mark.kind == TimelineMark::Kind::Lost) {
+                shapes.rect(rect, m_lostColor); // rare: one per gap, no merging needed
+                ++gaps;
             } else {
                 if (std::abs(rect.center().x() - lane.lastFlagX) < 1.0)
                     continue;
@@ -403,6 +411,10 @@ QSGNode *TimelineItem::updatePaintNode(QSGNode *oldNode, UpdatePaintNodeData *)
     if (count != m_sliceCount) {
         m_sliceCount = count;
         QMetaObject::invokeMethod(this, &TimelineItem::sliceCountChanged, Qt::QueuedConnection);
+    }
+    if (gaps != m_gapCount) {
+        m_gapCount = gaps;
+        QMetaObject::invokeMethod(this, &TimelineItem::gapCountChanged, Qt::QueuedConnection);
     }
     return node;
 }

@@ -34,9 +34,13 @@ class TimelineItem : public QQuickItem
     /// The task under the pointer (0: none).
     Q_PROPERTY(qint64 hoveredTask READ hoveredTask NOTIFY hoveredTaskChanged)
     Q_PROPERTY(QColor stealColor MEMBER m_stealColor NOTIFY colorsChanged)
+    /// The band under a stretch of lane whose trace events were lost (a full ring).
+    Q_PROPERTY(QColor lostColor MEMBER m_lostColor NOTIFY colorsChanged)
     Q_PROPERTY(QColor parkColor MEMBER m_parkColor NOTIFY colorsChanged)
     Q_PROPERTY(QColor highlightColor MEMBER m_highlightColor NOTIFY colorsChanged)
     Q_PROPERTY(int sliceCount READ sliceCount NOTIFY sliceCountChanged)
+    /// Stretches of lane in view whose events the trace lost (drawn as a band).
+    Q_PROPERTY(int gapCount READ gapCount NOTIFY gapCountChanged)
 
 public:
     static constexpr double laneGap = 4.0;
@@ -56,6 +60,7 @@ public:
     [[nodiscard]] qint64 hoveredTask() const { return m_hoveredTask; }
     /// Slices in view in the last frame (before merging the ones closer than a pixel).
     [[nodiscard]] int sliceCount() const { return m_sliceCount; }
+    [[nodiscard]] int gapCount() const { return m_gapCount; }
     /// Rectangles and triangles the last frame drew (after merging), for tests and the benchmark.
     [[nodiscard]] int shapeCount() const { return m_shapeCount; }
 
@@ -83,6 +88,7 @@ signals:
     void hoveredTaskChanged();
     void colorsChanged();
     void sliceCountChanged();
+    void gapCountChanged();
     /// A click on a slice (or on nothing: 0).
     void taskClicked(qint64 task);
 
@@ -110,9 +116,11 @@ private:
     qint64 m_selectedTask = 0;
     qint64 m_hoveredTask = 0;
     QColor m_stealColor{0xff, 0x52, 0x52};
+    QColor m_lostColor{0x9a, 0x5b, 0x00};
     QColor m_parkColor{0x90, 0x90, 0x90};
     QColor m_highlightColor{0xff, 0xff, 0xff};
     int m_sliceCount = 0;
+    int m_gapCount = 0;
     int m_shapeCount = 0;
     QPointF m_pressPosition;
     double m_pressPan = 0.0;

@@ -86,6 +86,12 @@ QString EventLogModel::describe(const TraceEvent &event, const QHash<std::uint64
         return QStringLiteral("%1's long poll%2: %3 ms on the CPU, %4 wait(s) in the kernel, %5 preemption(s)")
             .arg(task, where).arg(double(event.value) / 1e6, 0, 'f', 1).arg(pollCpuWaits(event))
             .arg(pollCpuPreemptions(event));
+    case TraceKind::Lost: {
+        const QString ring = event.worker >= 0 ? QStringLiteral("worker %1's trace ring").arg(event.worker)
+                                               : QStringLiteral("a trace ring outside the workers");
+        return QStringLiteral("%1 was full: %2 event(s) lost over %3 ms (the views undercount there)")
+            .arg(ring).arg(event.value).arg(double(std::int64_t(event.object) - event.timeNs) / 1e6, 0, 'f', 3);
+    }
     }
     return QString::fromLatin1(traceKindName(event.kind));
 }

@@ -13,7 +13,7 @@ ColumnLayout {
         {label: qsTr("Polls"), kinds: ["poll-start", "poll-end", "poll-cpu"]},
         {label: qsTr("Wakes"), kinds: ["wake"]},
         {label: qsTr("Spawns and ends"), kinds: ["spawn", "complete"]},
-        {label: qsTr("Workers"), kinds: ["park", "unpark", "steal"]},
+        {label: qsTr("Workers"), kinds: ["park", "unpark", "steal", "lost"]},
         {label: qsTr("Timers"), kinds: ["timer-arm", "timer-fire"]},
         {label: qsTr("Resources"), kinds: ["send", "receive", "acquire", "release", "wait-begin", "wait-end", "notify"]},
         {label: qsTr("Instrumentation"), kinds: ["counter", "instant", "span-begin", "span-end"]}

@@ -75,6 +75,7 @@ ColumnLayout {
                 selectedTask: root.controller.selectedTask
                 stealColor: Theme.steal
                 parkColor: Theme.park
+                lostColor: Theme.warning
                 highlightColor: Theme.highlight
                 onTaskClicked: task => root.controller.selectedTask = task
             }
@@ -95,11 +96,12 @@ ColumnLayout {
     }
     Label {
         Layout.fillWidth: true
-        text: qsTr("last %1 s%2 · %3 polls in view · wheel zoom · drag pan%4 · click a poll: its task · ▮ steal · ─ parked")
+        text: qsTr("last %1 s%2 · %3 polls in view · wheel zoom · drag pan%4 · click a poll: its task · ▮ steal · ─ parked%5")
             .arg(timeline.windowSeconds.toPrecision(2))
             .arg(timeline.panSeconds > 0 ? qsTr(", %1 s back").arg(timeline.panSeconds.toFixed(2)) : "")
             .arg(timeline.sliceCount)
             .arg(timeline.panSeconds > 0 ? qsTr(" (double-click: live)") : "")
+            .arg(timeline.gapCount > 0 ? qsTr(" · ▁ events lost (%1)").arg(timeline.gapCount) : "")
         opacity: 0.65
         font.pixelSize: Theme.px(12)
         elide: Text.ElideRight

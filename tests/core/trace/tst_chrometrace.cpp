@@ -318,6 +318,41 @@ private slots:
             QVERIFY(nanoseconds(slice, QStringLiteral("dur")) >= 0);
     }
 
+    void noSliceSpansEventsTheRingLost()
+    {
+        ChromeTraceInput input = syntheticInput();
+        // Worker 1's ring lost 40 events from 5100 to 5800 ns: its poll open at the gap (task
+        // 4, from 5050) ends there, cut, and the PollEnd after the gap (whose start was lost)
+        // starts where the gap ends.
+        input.events.insert(input.events.end() - 1,
+                            {traceEvent(5050, TraceKind::PollStart, 1, 4), traceEvent(5100, TraceKind::Lost, 1, 0, 5800, 40),
+                             traceEvent(5900, TraceKind::PollEnd, 1, 5)});
+        const ParsedTrace trace = parse(toChromeTraceJson(input));
+        QVERIFY2(trace.error.isEmpty(), qPrintable(trace.error));
+        QList<QJsonObject> onWorker1;
+        for (const QJsonObject &slice : trace.withPhase(QStringLiteral("X"))) {
+            if (tidOf(slice) == 2 && nanoseconds(slice, QStringLiteral("ts")) >= 5000)
+                onWorker1 << slice;
+        }
+        QCOMPARE(onWorker1.size(), 2);
+        QCOMPARE(taskOf(onWorker1[0]), 4);
+        QCOMPARE(nanoseconds(onWorker1[0], QStringLiteral("dur")), 50);
+        QCOMPARE(onWorker1[0].value(QStringLiteral("args")).toObject().value(QStringLiteral("cut")).toBool(), true);
+        QCOMPARE(taskOf(onWorker1[1]), 5);
+        QCOMPARE(nanoseconds(onWorker1[1], QStringLiteral("ts")), 5800);
+        QCOMPARE(nanoseconds(onWorker1[1], QStringLiteral("dur")), 100);
+        bool marked = false;
+        for (const QJsonObject &instant : trace.withPhase(QStringLiteral("i"))) {
+            if (instant.value(QStringLiteral("name")).toString() != QStringLiteral("events lost"))
+                continue;
+            const QJsonObject args = instant.value(QStringLiteral("args")).toObject();
+            marked = tidOf(instant) == 2 && nanoseconds(instant, QStringLiteral("ts")) == 5100
+                && args.value(QStringLiteral("count")).toInteger() == 40
+                && args.value(QStringLiteral("duration_ns")).toInteger() == 700;
+        }
+        QVERIFY(marked);
+    }
+
     void countersAndInstantsCarryTheirNames()
     {
         const ParsedTrace trace = parse(toChromeTraceJson(syntheticInput()));

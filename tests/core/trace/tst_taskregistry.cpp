@@ -211,6 +211,47 @@ private slots:
                  qPrintable(messages.join('\n')));
     }
 
+    void aPollAcrossLostEventsIsNotMeasuredAndTheLossIsReported()
+    {
+        // Worker 0's ring lost 5000 events between 2 ms and 300 ms: task 1's PollStart at 1 ms
+        // and a PollEnd at 301 ms are not one poll of 300 ms (its own end, and more polls, may
+        // be among the lost). Task 2 was running on worker 1 when that worker's ring overflowed
+        // and nothing of it came after: it is not "running without an await" either.
+        const std::int64_t ms = 1'000'000;
+        TaskRegistry registry(TaskRegistry::Options{.longPollThreshold = 10ms});
+        registry.apply({
+            {0, 1, 0, 0, 0, TraceKind::Spawn},
+            {0, 2, 0, 0, 1, TraceKind::Spawn},
+            {1 * ms, 1, 0, 0, 0, TraceKind::PollStart},
+            {1 * ms, 2, 0, 0, 1, TraceKind::PollStart},
+            {2 * ms, 0, std::uint64_t(300 * ms), 5000, 0, TraceKind::Lost},
+            {3 * ms, 0, std::uint64_t(4 * ms), 70, 1, TraceKind::Lost},
+            {301 * ms, 1, 0, 0, 0, TraceKind::PollEnd},
+            {302 * ms, 1, 0, 0, 0, TraceKind::Wake},
+            {303 * ms, 1, 0, 0, 0, TraceKind::PollStart}, // a poll seen whole: measured
+            {305 * ms, 1, 0, 0, 0, TraceKind::PollEnd},
+        });
+        const TaskInfo *first = registry.task(1);
+        QVERIFY(first);
+        QCOMPARE(first->polls, 2u);
+        QCOMPARE(first->busy, Duration(2 * ms));
+        QCOMPARE(first->longestPoll, Duration(2 * ms));
+        QCOMPARE(first->pollSamples.size(), std::size_t(1));
+        QCOMPARE(first->scheduled, Duration(2 * ms)); // spawn → 1 ms, and wake at 302 → 303 ms
+        QCOMPARE(registry.eventsLost(), 5070u);
+        QCOMPARE(registry.gaps(), 2u);
+        QVERIFY(warningsAbout(registry, 1).isEmpty());
+        QVERIFY(warningsAbout(registry, 2).isEmpty()); // 304 ms "running", but across a gap
+        const QStringList lost = warningsAbout(registry, 0);
+        QCOMPARE(lost, QStringList{QStringLiteral("the trace lost 5070 events in 2 gaps (the drain fell behind and "
+                                                  "a ring was full): polls, wakes and the timeline undercount there")});
+
+        // A PollEnd whose PollStart never arrived (the trace began mid-poll) is not a poll either.
+        registry.apply({{400 * ms, 3, 0, 0, 0, TraceKind::Wake}, {450 * ms, 3, 0, 0, 0, TraceKind::PollEnd}});
+        QCOMPARE(registry.task(3)->busy, Duration::zero());
+        QVERIFY(warningsAbout(registry, 3).isEmpty());
+    }
+
     void aLongPollSaysWhetherItComputedWaitedOrWasPreempted()
     {
         // Scripted accounts of three 40 ms polls, as the runtime reports them (PollCpu).

@@ -46,9 +46,35 @@ private slots:
         for (std::uint64_t i = 6; i < 9; ++i)
             ring.push(eventAt(std::int64_t(i), 0, i)); // wraps around the array
         out.clear();
-        QCOMPARE(ring.drainInto(out), std::size_t(3));
-        QCOMPARE(out.front().task, 6u);
+        QCOMPARE(ring.drainInto(out), std::size_t(4));
+        // The gap is marked where it was: two events lost, from the first one's time (4) to
+        // the time of the first event kept after them (6).
+        QCOMPARE(out.front().kind, TraceKind::Lost);
+        QCOMPARE(out.front().timeNs, 4);
+        QCOMPARE(out.front().object, 6u);
+        QCOMPARE(out.front().value, 2);
+        QCOMPARE(out.front().worker, 0);
+        QCOMPARE(out.at(1).task, 6u);
         QCOMPARE(out.back().task, 8u);
+        QCOMPARE(ring.dropped(), 2u); // the marker is not an event lost
+    }
+
+    void aGapIsMarkedEvenWhenTheRingHasRoomForOnlyOneEvent()
+    {
+        detail::TraceRing ring(4);
+        for (std::uint64_t i = 0; i < 5; ++i)
+            ring.push(eventAt(std::int64_t(i), 1, i)); // 4 dropped
+        std::vector<TraceEvent> out;
+        const detail::TraceRing::Pending pending = ring.pending();
+        ring.release(pending.begin + 1); // the consumer frees one slot only
+        ring.push(eventAt(5, 1, 5));     // no room for the marker and the event: lost too
+        ring.release(pending.end);
+        ring.push(eventAt(6, 1, 6));
+        QCOMPARE(ring.drainInto(out), std::size_t(2));
+        QCOMPARE(out.front().kind, TraceKind::Lost);
+        QCOMPARE(out.front().timeNs, 4);
+        QCOMPARE(out.front().value, 2);
+        QCOMPARE(out.back().task, 6u);
     }
 
     void fourConcurrentProducersLoseNothingUncounted()
@@ -67,23 +93,41 @@ private slots:
         }
         std::vector<std::uint64_t> next(producers, 0);
         std::uint64_t drained = 0;
+        std::uint64_t markedLost = 0;
         bool ordered = true;
-        // Drain while they produce: per producer, sequence numbers only grow.
-        while (running.load() > 0 || drained + recorder.eventsDropped() < producers * perProducer) {
-            for (const TraceEvent &event : recorder.drain()) {
-                ordered = ordered && event.task >= next[std::size_t(event.worker)];
-                next[std::size_t(event.worker)] = event.task + 1;
+        bool gapsMarked = true; // every jump in a producer's sequence has its Lost marker, of its size
+        std::vector<std::uint64_t> lostBefore(producers, 0);
+        const auto take = [&](const std::vector<TraceEvent> &events) {
+            for (const TraceEvent &event : events) {
+                const auto p = std::size_t(event.worker);
+                if (event.kind == TraceKind::Lost) {
+                    lostBefore[p] += std::uint64_t(event.value);
+                    markedLost += std::uint64_t(event.value);
+                    continue;
+                }
+                ordered = ordered && event.task >= next[p];
+                gapsMarked = gapsMarked && event.task == next[p] + lostBefore[p];
+                lostBefore[p] = 0;
+                next[p] = event.task + 1;
                 ++drained;
             }
+        };
+        // Drain while they produce: per producer, sequence numbers only grow.
+        while (running.load() > 0 || drained + recorder.eventsDropped() < producers * perProducer) {
+            take(recorder.drain());
             if (running.load() == 0 && drained + recorder.eventsDropped() >= producers * perProducer)
                 break;
         }
         for (auto &thread : threads)
             thread.join();
-        drained += recorder.drain().size();
+        take(recorder.drain());
         QVERIFY(ordered);
+        QVERIFY(gapsMarked);
         QCOMPARE(drained + recorder.eventsDropped(), producers * perProducer);
-        QCOMPARE(recorder.eventsRecorded(), drained);
+        // Drops after a producer's last event have no later push to mark them.
+        QVERIFY(markedLost <= recorder.eventsDropped());
+        QVERIFY(recorder.eventsDropped() == 0 || markedLost > 0);
+        QCOMPARE(recorder.eventsRecorded(), drained); // markers are not counted as events
     }
 
     void drainMergesTheRingsInTimeOrder()

@@ -170,6 +170,28 @@ private slots:
         QCOMPARE(timeline.latestNs(), 40'000);
     }
 
+    void aGapInTheTraceEndsTheOpenPollAndIsMarkedOnItsLane()
+    {
+        EngineController controller;
+        // Worker 1 polls task 1 from 10 µs; its ring then lost 500 events from 20 to 900 µs
+        // (the poll's end among them). Task 2's PollEnd after the gap has no start: no slice.
+        controller.applyEvents({traceEvent(10, TraceKind::PollStart, 1, 1), traceEvent(15, TraceKind::Park, 0, 0),
+                                traceEvent(20, TraceKind::Lost, 0, 1, 500, 900'000),
+                                traceEvent(950, TraceKind::PollEnd, 2, 1)},
+                               {});
+        const TimelineData &timeline = controller.timeline();
+        QCOMPARE(timeline.slices().size(), std::size_t(1));
+        QCOMPARE(timeline.slices().front().task, 1u);
+        QCOMPARE(timeline.slices().front().endNs, 20'000); // cut at the gap, not stretched to 950 µs
+        QCOMPARE(timeline.marks().size(), std::size_t(1));
+        const TimelineMark gap = timeline.marks().front();
+        QCOMPARE(gap.kind, TimelineMark::Kind::Lost);
+        QCOMPARE(gap.worker, 1);
+        QCOMPARE(gap.startNs, 20'000);
+        QCOMPARE(gap.endNs, 900'000);
+        QCOMPARE(timeline.openParks().at(0), 15'000); // another worker's park goes on
+    }
+
     void theSelectedTaskHasItsDetailAndHistograms()
     {
         EngineController controller;

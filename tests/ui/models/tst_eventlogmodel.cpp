@@ -41,6 +41,9 @@ private slots:
                                          objects),
                  QStringLiteral("task 12 `fetch(3)`'s long poll on worker 1: 4.1 ms on the CPU, 1 wait(s) in the "
                                 "kernel, 40 preemption(s)"));
+        QCOMPARE(EventLogModel::describe(at(2, TraceKind::Lost, 0, 1, 2'250'000, 1234), tasks, objects),
+                 QStringLiteral("worker 1's trace ring was full: 1234 event(s) lost over 0.250 ms (the views "
+                                "undercount there)"));
     }
 
     void newestFirstCappedAndFilteredByKind()
