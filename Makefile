@@ -13,8 +13,11 @@ build/%/build.ninja: CMakeLists.txt CMakePresets.json | deps
 build: deps build/dev/build.ninja
 	$(CMAKE_BUILD) dev
 
-run: build
-	./build/dev/app/taskscope $(ARGS)
+# The window from the optimised build: a workshop watches it, and a Debug build drains the
+# trace several times slower (more events lost, slower frames).
+run: deps build/release/build.ninja
+	$(CMAKE_BUILD) release
+	./build/release/app/taskscope $(ARGS)
 
 test: build
 	$(HEADLESS) ctest --preset dev
