@@ -223,7 +223,7 @@ Item {
             }
             Label {
                 x: diagram.funnelX
-                y: diagram.replyY + Theme.px(4)
+                y: diagram.replyY + Theme.px(15) // below the reply tokens (22 px, centred on the line)
                 width: diagram.actorX + diagram.actorWidth / 2 - diagram.funnelX
                 horizontalAlignment: Text.AlignHCenter
                 text: qsTr("oneshot replies")
