@@ -7,6 +7,7 @@
 #include <QString>
 
 #include <chrono>
+#include <memory>
 #include <vector>
 
 namespace taskscope::test {
@@ -33,6 +34,34 @@ inline RuntimeConfig realConfig(int workers = 1)
 inline long long elapsedMs(Runtime &runtime)
 {
     return std::chrono::duration_cast<std::chrono::milliseconds>(runtime.now().time_since_epoch()).count();
+}
+
+/// For the cooperative budget's tests, on one worker: spawns @p looper, which counts its steps
+/// in @p steps, and beside it a neighbour that reads the count when it first runs. Once the
+/// looper is done, gives that reading: how many steps the looper took before it let go.
+inline Task<int> stepsBeforeTheNeighbourRan(Task<void> looper, std::shared_ptr<int> steps)
+{
+    JoinHandle<void> running = spawn(std::move(looper));
+    JoinHandle<int> neighbour = spawn([](std::shared_ptr<int> count) -> Task<int> { co_return *count; }(steps));
+    co_await running.join();
+    co_return co_await neighbour.join();
+}
+
+/// Aborts @p target from a task queued behind it (so the abort lands while @p target yields),
+/// then joins it: true when it ended cancelled.
+inline Task<bool> abortFromBehind(JoinHandle<void> &target)
+{
+    JoinHandle<void> canceller = spawn([](JoinHandle<void> &victim) -> Task<void> {
+        victim.abort();
+        co_return;
+    }(target));
+    co_await canceller.join();
+    try {
+        co_await target.join();
+    } catch (const JoinError &error) {
+        co_return error.isCancelled();
+    }
+    co_return false;
 }
 
 /// Counts live instances: frames that were destroyed run the destructor.

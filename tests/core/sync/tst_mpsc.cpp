@@ -185,18 +185,16 @@ private slots:
                 (void)co_await tx.send(i);
             { auto dropped = std::move(tx); }
             auto taken = std::make_shared<int>(0);
-            JoinHandle<int> receiver = spawn([](mpsc::Receiver<int> values, std::shared_ptr<int> count) -> Task<int> {
-                int sum = 0;
-                while (auto value = co_await values.recv()) {
-                    sum += *value;
-                    ++*count;
-                }
-                co_return sum;
-            }(std::move(rx), taken));
-            JoinHandle<int> neighbour = spawn([](std::shared_ptr<int> count) -> Task<int> { co_return *count; }(taken));
-            const int sum = co_await receiver.join();
-            const int sawAt = co_await neighbour.join();
-            co_return std::pair(sawAt, sum);
+            auto sum = std::make_shared<int>(0);
+            const int sawAt = co_await stepsBeforeTheNeighbourRan(
+                [](mpsc::Receiver<int> values, std::shared_ptr<int> count, std::shared_ptr<int> total) -> Task<void> {
+                    while (auto value = co_await values.recv()) {
+                        *total += *value;
+                        ++*count;
+                    }
+                }(std::move(rx), taken, sum),
+                taken);
+            co_return std::pair(sawAt, *sum);
         }());
         QCOMPARE(total, 500500); // nothing lost or repeated across the yields
         // The neighbour ran after the first budget's worth, not after all 1000.
@@ -211,18 +209,18 @@ private slots:
         const auto [neighbourSawAt, received] = runtime.blockOn([]() -> Task<std::pair<int, int>> {
             auto [tx, rx] = mpsc::channel<int>(1000);
             auto sent = std::make_shared<int>(0);
-            JoinHandle<void> sender = spawn([](mpsc::Sender<int> out, std::shared_ptr<int> n) -> Task<void> {
-                for (int i = 1; i <= 1000; ++i) {
-                    (void)co_await out.send(i);
-                    ++*n;
-                }
-            }(std::move(tx), sent));
-            JoinHandle<int> neighbour = spawn([](std::shared_ptr<int> n) -> Task<int> { co_return *n; }(sent));
-            co_await sender.join();
+            const int sawAt = co_await stepsBeforeTheNeighbourRan(
+                [](mpsc::Sender<int> out, std::shared_ptr<int> n) -> Task<void> {
+                    for (int i = 1; i <= 1000; ++i) {
+                        (void)co_await out.send(i);
+                        ++*n;
+                    }
+                }(std::move(tx), sent),
+                sent);
             int sum = 0;
             while (auto value = co_await rx.recv())
                 sum += *value;
-            co_return std::pair(co_await neighbour.join(), sum);
+            co_return std::pair(sawAt, sum);
         }());
         QCOMPARE(received, 500500);
         QCOMPARE(neighbourSawAt, int(detail::TaskHeader::coopBudgetPerPoll));

@@ -113,21 +113,17 @@ private slots:
         // cooperative budget the loop would run 1000 times in one poll.
         Runtime runtime(virtualConfig(1));
         Notify notify;
-        const auto [neighbourSawAt, woken] = runtime.blockOn([](Notify &n) -> Task<std::pair<int, int>> {
-            auto count = std::make_shared<int>(0);
-            JoinHandle<void> looper = spawn([](Notify &m, std::shared_ptr<int> c) -> Task<void> {
+        auto woken = std::make_shared<int>(0);
+        const int neighbourSawAt = runtime.blockOn(stepsBeforeTheNeighbourRan(
+            [](Notify &m, std::shared_ptr<int> c) -> Task<void> {
                 for (int i = 0; i < 1000; ++i) {
                     m.notifyOne();
                     co_await m.notified();
                     ++*c;
                 }
-            }(n, count));
-            JoinHandle<int> neighbour = spawn([](std::shared_ptr<int> c) -> Task<int> { co_return *c; }(count));
-            co_await looper.join();
-            const int sawAt = co_await neighbour.join();
-            co_return std::pair(sawAt, *count);
-        }(notify));
-        QCOMPARE(woken, 1000);
+            }(notify, woken),
+            woken));
+        QCOMPARE(*woken, 1000);
         QCOMPARE(neighbourSawAt, int(detail::TaskHeader::coopBudgetPerPoll));
     }
 
@@ -137,8 +133,8 @@ private slots:
         // applies at the task's next await.
         Runtime runtime(virtualConfig(1));
         Notify notify;
-        const auto [cancelled, woken] = runtime.blockOn([](Notify &n) -> Task<std::pair<bool, int>> {
-            auto count = std::make_shared<int>(0);
+        auto woken = std::make_shared<int>(0);
+        const bool cancelled = runtime.blockOn([](Notify &n, std::shared_ptr<int> count) -> Task<bool> {
             JoinHandle<void> looper = spawn([](Notify &m, std::shared_ptr<int> c) -> Task<void> {
                 for (int i = 0; i <= int(detail::TaskHeader::coopBudgetPerPoll); ++i) {
                     m.notifyOne();
@@ -148,20 +144,10 @@ private slots:
                 co_await sleep(1ms); // the next await: the cancellation lands here
                 ++*c;
             }(n, count));
-            JoinHandle<void> canceller = spawn([](JoinHandle<void> &target) -> Task<void> {
-                target.abort();
-                co_return;
-            }(looper));
-            co_await canceller.join();
-            try {
-                co_await looper.join();
-            } catch (const JoinError &error) {
-                co_return std::pair(error.isCancelled(), *count);
-            }
-            co_return std::pair(false, *count);
-        }(notify));
+            co_return co_await abortFromBehind(looper);
+        }(notify, woken));
         QVERIFY(cancelled);
-        QCOMPARE(woken, int(detail::TaskHeader::coopBudgetPerPoll) + 1);
+        QCOMPARE(*woken, int(detail::TaskHeader::coopBudgetPerPoll) + 1);
     }
 };
 

@@ -89,22 +89,18 @@ private slots:
         // One worker; 1000 replies all sent before they are awaited. Without the cooperative
         // budget the loop would take them all in one poll and the neighbour would run last.
         Runtime runtime(virtualConfig(1));
-        const auto [neighbourSawAt, taken] = runtime.blockOn([]() -> Task<std::pair<int, int>> {
-            auto count = std::make_shared<int>(0);
-            JoinHandle<void> looper = spawn([](std::shared_ptr<int> n) -> Task<void> {
+        auto taken = std::make_shared<int>(0);
+        const int neighbourSawAt = runtime.blockOn(stepsBeforeTheNeighbourRan(
+            [](std::shared_ptr<int> n) -> Task<void> {
                 for (int i = 0; i < 1000; ++i) {
                     auto [tx, rx] = oneshot::channel<int>();
                     (void)tx.send(i);
                     if (co_await rx == std::optional<int>(i))
                         ++*n;
                 }
-            }(count));
-            JoinHandle<int> neighbour = spawn([](std::shared_ptr<int> n) -> Task<int> { co_return *n; }(count));
-            co_await looper.join();
-            const int sawAt = co_await neighbour.join();
-            co_return std::pair(sawAt, *count);
-        }());
-        QCOMPARE(taken, 1000);
+            }(taken),
+            taken));
+        QCOMPARE(*taken, 1000);
         QCOMPARE(neighbourSawAt, int(detail::TaskHeader::coopBudgetPerPoll));
     }
 
@@ -112,34 +108,25 @@ private slots:
     {
         Runtime runtime(virtualConfig(1));
         auto [lastTx, lastRx] = oneshot::channel<int>();
-        const bool cancelled = runtime.blockOn([](oneshot::Sender<int> &tx, oneshot::Receiver<int> &rx) -> Task<bool> {
-            auto count = std::make_shared<int>(0);
-            JoinHandle<void> looper
-                = spawn([](std::shared_ptr<int> n, oneshot::Sender<int> &last, oneshot::Receiver<int> &lastRx) -> Task<void> {
-                      for (int i = 0; i < int(detail::TaskHeader::coopBudgetPerPoll); ++i) {
-                          auto [t, r] = oneshot::channel<int>();
-                          (void)t.send(i);
-                          (void)co_await r;
-                          ++*n;
-                      }
-                      (void)last.send(99);
-                      (void)co_await lastRx; // the budget is spent: this one yields first
-                      ++*n;
-                  }(count, tx, rx));
-            // Runs while the looper yields.
-            JoinHandle<void> canceller = spawn([](JoinHandle<void> &target) -> Task<void> {
-                target.abort();
-                co_return;
-            }(looper));
-            co_await canceller.join();
-            try {
-                co_await looper.join();
-            } catch (const JoinError &error) {
-                co_return error.isCancelled() && *count == int(detail::TaskHeader::coopBudgetPerPoll);
-            }
-            co_return false;
-        }(lastTx, lastRx));
+        auto count = std::make_shared<int>(0);
+        const bool cancelled = runtime.blockOn(
+            [](oneshot::Sender<int> &tx, oneshot::Receiver<int> &rx, std::shared_ptr<int> steps) -> Task<bool> {
+                JoinHandle<void> looper = spawn(
+                    [](std::shared_ptr<int> n, oneshot::Sender<int> &last, oneshot::Receiver<int> &lastRx) -> Task<void> {
+                        for (int i = 0; i < int(detail::TaskHeader::coopBudgetPerPoll); ++i) {
+                            auto [t, r] = oneshot::channel<int>();
+                            (void)t.send(i);
+                            (void)co_await r;
+                            ++*n;
+                        }
+                        (void)last.send(99);
+                        (void)co_await lastRx; // the budget is spent: this one yields first
+                        ++*n;
+                    }(steps, tx, rx));
+                co_return co_await abortFromBehind(looper);
+            }(lastTx, lastRx, count));
         QVERIFY(cancelled);
+        QCOMPARE(*count, int(detail::TaskHeader::coopBudgetPerPoll));
         QCOMPARE(lastRx.tryRecv(), std::optional<int>(99)); // not taken by the cancelled await
     }
 };

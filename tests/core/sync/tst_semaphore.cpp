@@ -173,20 +173,16 @@ private slots:
         // and give back a permit 1000 times in one poll and the neighbour would run last.
         Runtime runtime(virtualConfig(1));
         Semaphore semaphore(1);
-        const auto [neighbourSawAt, taken] = runtime.blockOn([](Semaphore &s) -> Task<std::pair<int, int>> {
-            auto count = std::make_shared<int>(0);
-            JoinHandle<void> looper = spawn([](Semaphore &sem, std::shared_ptr<int> n) -> Task<void> {
+        auto taken = std::make_shared<int>(0);
+        const int neighbourSawAt = runtime.blockOn(stepsBeforeTheNeighbourRan(
+            [](Semaphore &sem, std::shared_ptr<int> n) -> Task<void> {
                 for (int i = 0; i < 1000; ++i) {
                     SemaphorePermit permit = co_await sem.acquire();
                     ++*n;
                 }
-            }(s, count));
-            JoinHandle<int> neighbour = spawn([](std::shared_ptr<int> n) -> Task<int> { co_return *n; }(count));
-            co_await looper.join();
-            const int sawAt = co_await neighbour.join();
-            co_return std::pair(sawAt, *count);
-        }(semaphore));
-        QCOMPARE(taken, 1000);
+            }(semaphore, taken),
+            taken));
+        QCOMPARE(*taken, 1000);
         QCOMPARE(neighbourSawAt, int(detail::TaskHeader::coopBudgetPerPoll));
         QCOMPARE(semaphore.availablePermits(), std::size_t(1)); // every permit came back
     }
@@ -195,28 +191,18 @@ private slots:
     {
         Runtime runtime(virtualConfig(1));
         Semaphore semaphore(2);
-        const bool cancelled = runtime.blockOn([](Semaphore &s) -> Task<bool> {
-            auto count = std::make_shared<int>(0);
+        auto count = std::make_shared<int>(0);
+        const bool cancelled = runtime.blockOn([](Semaphore &s, std::shared_ptr<int> steps) -> Task<bool> {
             JoinHandle<void> looper = spawn([](Semaphore &sem, std::shared_ptr<int> n) -> Task<void> {
                 for (;;) {
                     SemaphorePermit permit = co_await sem.acquire();
                     ++*n; // the 129th acquire yields holding its permit
                 }
-            }(s, count));
-            // Runs while the looper yields with its budget spent (after 128 acquires).
-            JoinHandle<void> canceller = spawn([](JoinHandle<void> &target) -> Task<void> {
-                target.abort();
-                co_return;
-            }(looper));
-            co_await canceller.join();
-            try {
-                co_await looper.join();
-            } catch (const JoinError &error) {
-                co_return error.isCancelled() && *count == int(detail::TaskHeader::coopBudgetPerPoll);
-            }
-            co_return false;
-        }(semaphore));
+            }(s, steps));
+            co_return co_await abortFromBehind(looper);
+        }(semaphore, count));
         QVERIFY(cancelled);
+        QCOMPARE(*count, int(detail::TaskHeader::coopBudgetPerPoll));
         QCOMPARE(semaphore.availablePermits(), std::size_t(2));
     }
 
