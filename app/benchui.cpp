@@ -108,7 +108,10 @@ public:
         QObject::connect(&m_stallTimer, &QTimer::timeout, [this] {
             const double gap = double(m_stallClock.nsecsElapsed()) / 1e6;
             m_stallClock.restart();
-            m_maxStallMs = std::max(m_maxStallMs, gap - 10.0);
+            if (gap - 10.0 > m_maxStallMs) {
+                m_maxStallMs = gap - 10.0;
+                m_maxStallAtS = double(m_sinceStart.nsecsElapsed()) / 1e9;
+            }
         });
     }
 
@@ -119,6 +122,8 @@ public:
         m_frames.clear();
         m_updates.clear();
         m_maxStallMs = 0;
+        m_maxStallAtS = 0;
+        m_sinceStart.start();
         QElapsedTimer frame;
         bool first = true;
         const auto connection = QObject::connect(m_window, &QQuickWindow::frameSwapped, m_window, [&] {
@@ -149,6 +154,7 @@ public:
             {QStringLiteral("update_p50_ms"), rounded(percentile(m_updates, 50))},
             {QStringLiteral("update_p95_ms"), rounded(percentile(m_updates, 95))},
             {QStringLiteral("max_gui_stall_ms"), rounded(std::max(0.0, m_maxStallMs))},
+            {QStringLiteral("max_gui_stall_at_s"), rounded(m_maxStallAtS)},
         };
     }
     [[nodiscard]] double p95() const { return percentile(m_frames, 95); }
@@ -160,6 +166,8 @@ private:
     QTimer m_stallTimer;
     QElapsedTimer m_stallClock;
     double m_maxStallMs = 0;
+    QElapsedTimer m_sinceStart;
+    double m_maxStallAtS = 0; ///< when the longest stall ended, from the start of measuring
 };
 
 /// A synthetic trace: 4 workers, each polling one of s_tasks tasks after another, 60% busy,

@@ -193,6 +193,43 @@ private slots:
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
 
+    /// The Code tab scrolls to the line where tasks wait, but only while it is shown: behind
+    /// another tab, positioning the listing built its delegates anyway, and at the start of
+    /// every run that held the GUI thread for 25–50 ms.
+    void theCodeTabFollowsTheAwaitedLineOnlyWhileShown()
+    {
+        QQmlApplicationEngine engine;
+        const QVariantMap parameters{{"clients", 4}, {"ops_per_client", 100000}, {"handle_us", 10}};
+        auto *window = qobject_cast<QQuickWindow *>(load(engine, {{"initialPatternId", "actor"}, {"initialParameters", parameters}}));
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        auto *controller = window->findChild<taskscope::EngineController *>();
+        auto *listing = window->findChild<taskscope::SourceListing *>();
+        auto *sourceView = window->findChild<QQuickItem *>(QStringLiteral("sourceView"));
+        QVERIFY(controller && listing && sourceView);
+        QVERIFY(!sourceView->isVisible());
+        controller->run();
+        QTRY_VERIFY(listing->firstAwaitingRow() >= 0);
+        controller->pause();
+        QTRY_COMPARE(controller->state(), taskscope::EngineController::State::Paused);
+        const int row = listing->firstAwaitingRow();
+        QVERIFY(row >= 0);
+        // The awaited line lies below the listing's first screen, so following it scrolls.
+        QVERIFY2(row > 40, qPrintable(QString::number(row)));
+        QCOMPARE(sourceView->property("contentY").toDouble(), sourceView->property("originY").toDouble());
+
+        window->findChild<QObject *>("bottomTabs")->setProperty("currentIndex", 4);
+        QTRY_VERIFY(sourceView->isVisible());
+        QQuickItem *line = nullptr;
+        QTRY_VERIFY(QMetaObject::invokeMethod(sourceView, "itemAtIndex", Q_RETURN_ARG(QQuickItem *, line), Q_ARG(int, row))
+                    && line && line->isVisible());
+        const QRectF shown = line->mapRectToItem(sourceView, QRectF(0, 0, line->width(), line->height()));
+        QVERIFY2(shown.top() >= 0 && shown.bottom() <= sourceView->height(),
+                 qPrintable(QStringLiteral("row %1 at %2–%3 of %4").arg(row).arg(shown.top()).arg(shown.bottom()).arg(sourceView->height())));
+        controller->reset();
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
     void loadingAPresetOfAnotherScenarioTurnsToItsPage()
     {
         QQmlApplicationEngine engine;

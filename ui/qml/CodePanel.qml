@@ -13,6 +13,14 @@ Pane {
     /// Scroll to the first line where a task waits whenever that line changes.
     property bool follow: true
 
+    /// Scrolls to the first line where a task waits, if the listing is on screen. Hidden (the
+    /// Code tab not chosen), it waits until it is shown: positioning a hidden ListView still
+    /// builds its delegates, and at a run's start that held the GUI thread for 25–50 ms.
+    function followAwaiting() {
+        if (root.follow && listing.firstAwaitingRow >= 0 && sourceView.visible && sourceView.height > 0)
+            sourceView.positionViewAtIndex(listing.firstAwaitingRow, ListView.Center)
+    }
+
     padding: 0
     // The frame around it (or the window) already paints this colour; under llvmpipe every
     // pixel shaded twice counts.
@@ -26,10 +34,7 @@ Pane {
         // A new page opens on its C++, or on the Tokio version when no scenario runs it yet.
         onScenarioIdChanged: tabs.currentIndex = listing.rowCount() > 0 ? 0 : 1
         Component.onCompleted: tabs.currentIndex = listing.rowCount() > 0 ? 0 : 1
-        onFirstAwaitingRowChanged: {
-            if (root.follow && listing.firstAwaitingRow >= 0)
-                sourceView.positionViewAtIndex(listing.firstAwaitingRow, ListView.Center)
-        }
+        onFirstAwaitingRowChanged: root.followAwaiting()
     }
     ResourceText {
         id: tokio
@@ -84,7 +89,11 @@ Pane {
                 cacheBuffer: 0
                 boundsBehavior: Flickable.StopAtBounds
                 ScrollBar.vertical: ScrollBar {}
+                objectName: "sourceView"
                 Accessible.name: qsTr("C++ source")
+                // Shown, the tab gets its size after it turns visible: follow on either.
+                onVisibleChanged: root.followAwaiting()
+                onHeightChanged: root.followAwaiting()
 
                 section.property: "fileName"
                 section.delegate: Rectangle {
