@@ -528,7 +528,10 @@ Item {
                                 objectName: "storeCell"
                                 width: storeGrid.cell
                                 height: storeGrid.cell
-                                radius: 2
+                                // Square: a rounded cell is 64 vertices of antialiased rings (8
+                                // square), and at 8 clients the grid's 128 cells were 40% of the
+                                // window's triangles, which llvmpipe sets up one by one.
+                                radius: 0
                                 color: keyCell.held ? Theme.good : "transparent"
                                 border.color: keyCell.held ? Theme.good : Theme.outline
                                 border.width: 1
