@@ -158,6 +158,8 @@ void TaskRegistry::apply(const std::vector<TraceEvent> &events,
             const bool known = m_tasks.contains(event.task);
             TaskInfo &info = touch(event.task, at);
             info.parent = event.object;
+            if (const auto site = spawnSiteOf(event)) // an unnamed task: no description comes
+                info.spawnedAt = locationName(site->file_name(), site->line());
             if (!known) {
                 info.state = TaskState::Scheduled;
                 m_wokenAt[event.task] = at;

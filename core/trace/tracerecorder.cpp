@@ -183,6 +183,10 @@ std::uint64_t TraceRecorder::eventsDropped() const noexcept
 void TraceRecorder::describeTask(std::uint64_t task, const QString &name, std::source_location spawnedAt,
                                  std::uint64_t parent)
 {
+    // An unnamed task's Spawn event carries its site and parent (spawnSiteOf): nothing to keep,
+    // and no lock on the spawning thread.
+    if (name.isEmpty())
+        return;
     // On the spawning thread, per spawn: no formatting, no hashing.
     detail::LockGuard lock(m_tasksMutex);
     m_tasks.push_back({task, name, spawnedAt, parent});

@@ -52,7 +52,9 @@ public:
         std::uint64_t parent = 0;
     };
     using TaskDescriptions = std::vector<TaskDescription>;
-    /// Takes the descriptions of tasks spawned since the last call, in the order described.
+    /// Takes the descriptions of named tasks spawned since the last call, in the order
+    /// described. An unnamed task is not described here: its Spawn event carries where it was
+    /// spawned (spawnSiteOf) and its parent.
     /// A list, not a table by id: every reader files them into a table of its own, and
     /// building one here too cost the drain a hash insert per task.
     [[nodiscard]] TaskDescriptions takeTaskDescriptions();

@@ -9,6 +9,7 @@
 #include "runtime/yieldnow.h"
 #include "time/sleep.h"
 #include "trace/span.h"
+#include "trace/taskregistry.h"
 #include "trace/tracecounter.h"
 #include "trace/tracerecorder.h"
 #include "trace/tracering.h"
@@ -272,6 +273,58 @@ private slots:
         QCOMPARE(descriptions.size(), 1);
         QCOMPARE(descriptions.begin()->name, QStringLiteral("blockOn"));
         QVERIFY(descriptions.begin()->spawnedAt.contains(QStringLiteral("tst_tracerecorder.cpp:")));
+    }
+
+    /// An unnamed task is not described (describing takes a lock on the spawning thread): its
+    /// Spawn event says where it was spawned, and the registry reads the site from there.
+    void anUnnamedTasksSpawnEventCarriesItsSiteInsteadOfADescription()
+    {
+        Runtime runtime(virtualConfig());
+        TraceRecorder recorder(1);
+        runtime.setTraceSink(&recorder);
+        std::uint64_t unnamedId = 0, namedId = 0;
+        std::uint_least32_t unnamedLine = 0;
+        runtime.blockOn([](std::uint64_t &unnamed, std::uint64_t &named, std::uint_least32_t &line) -> Task<void> {
+            const auto nothing = []() -> Task<void> { co_return; };
+            line = __LINE__; JoinHandle<void> first = spawn(nothing()); // on one line: the site is this line
+            JoinHandle<void> second = spawn(nothing(), QStringLiteral("named child"));
+            unnamed = first.id();
+            named = second.id();
+            co_await first;
+            co_await second;
+        }(unnamedId, namedId, unnamedLine));
+        runtime.setTraceSink(nullptr);
+        const std::vector<TraceEvent> events = recorder.drain();
+        const auto spawnOf = [&](std::uint64_t task) {
+            return std::find_if(events.begin(), events.end(),
+                                [task](const TraceEvent &e) { return e.kind == TraceKind::Spawn && e.task == task; });
+        };
+        QVERIFY(spawnOf(unnamedId) != events.end() && spawnOf(namedId) != events.end());
+        const std::optional<std::source_location> site = spawnSiteOf(*spawnOf(unnamedId));
+        QVERIFY(site);
+        QVERIFY(QByteArray(site->file_name()).endsWith("tst_tracerecorder.cpp"));
+        QCOMPARE(site->line(), unnamedLine);
+        QVERIFY(!spawnSiteOf(*spawnOf(namedId))); // its site comes with its name
+        QCOMPARE(spawnOf(unnamedId)->object, spawnOf(namedId)->object); // both name the parent
+
+        const TraceRecorder::TaskDescriptions descriptions = recorder.takeTaskDescriptions();
+        QStringList described;
+        for (const TraceRecorder::TaskDescription &description : descriptions)
+            described << description.name;
+        QCOMPARE(described, QStringList({QStringLiteral("blockOn"), QStringLiteral("named child")}));
+
+        TaskRegistry registry;
+        registry.apply(events, descriptions);
+        const TaskInfo *unnamed = registry.task(unnamedId);
+        const TaskInfo *named = registry.task(namedId);
+        QVERIFY(unnamed && named);
+        QVERIFY(unnamed->name.isEmpty());
+        QVERIFY2(unnamed->spawnedAt.endsWith(QStringLiteral("tst_tracerecorder.cpp:%1").arg(unnamedLine)),
+                 qPrintable(unnamed->spawnedAt));
+        QCOMPARE(unnamed->parent, named->parent);
+        QCOMPARE(named->name, QStringLiteral("named child"));
+        QVERIFY2(named->spawnedAt.endsWith(QStringLiteral("tst_tracerecorder.cpp:%1").arg(unnamedLine + 1)),
+                 qPrintable(named->spawnedAt));
     }
 
     void aPollsEndItsCompletionAndTheWakeItCausesShareOneReadingAndNameTheWaker()
