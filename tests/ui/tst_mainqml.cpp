@@ -3,6 +3,7 @@
 #include <QFile>
 #include <QGuiApplication>
 #include <algorithm>
+#include <QPointer>
 #include <QQmlApplicationEngine>
 #include <QQuickWindow>
 #include <QSettings>
@@ -226,6 +227,21 @@ private slots:
         const QRectF shown = line->mapRectToItem(sourceView, QRectF(0, 0, line->width(), line->height()));
         QVERIFY2(shown.top() >= 0 && shown.bottom() <= sourceView->height(),
                  qPrintable(QStringLiteral("row %1 at %2–%3 of %4").arg(row).arg(shown.top()).arg(shown.bottom()).arg(sourceView->height())));
+
+        // Scrolled away with Follow off, ticking Follow brings the line back.
+        QObject *panel = sourceView;
+        while (panel && !QByteArray(panel->metaObject()->className()).startsWith("CodePanel"))
+            panel = panel->parent();
+        QVERIFY(panel);
+        QVERIFY(panel->setProperty("follow", false));
+        const QPointer<QQuickItem> away = line; // the view may release it once scrolled off
+        QMetaObject::invokeMethod(sourceView, "positionViewAtBeginning");
+        QTRY_VERIFY(!away || !away->isVisible()
+                    || away->mapRectToItem(sourceView, QRectF(0, 0, away->width(), away->height())).top() >= sourceView->height());
+        QVERIFY(panel->setProperty("follow", true));
+        QTRY_VERIFY(QMetaObject::invokeMethod(sourceView, "itemAtIndex", Q_RETURN_ARG(QQuickItem *, line), Q_ARG(int, row))
+                    && line && line->isVisible()
+                    && line->mapRectToItem(sourceView, QRectF(0, 0, line->width(), line->height())).bottom() <= sourceView->height());
         controller->reset();
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }

@@ -21,6 +21,8 @@ Pane {
             sourceView.positionViewAtIndex(listing.firstAwaitingRow, ListView.Center)
     }
 
+    // Ticking Follow again goes to the awaited line at once.
+    onFollowChanged: root.followAwaiting()
     padding: 0
     // The frame around it (or the window) already paints this colour; under llvmpipe every
     // pixel shaded twice counts.
