@@ -208,7 +208,7 @@ public:
     {
         std::vector<TraceEvent> events;
         for (std::uint64_t task = 1; task <= s_tasks; ++task) {
-            descriptions->push_back({task, QStringLiteral("synthetic-%1").arg(task), QStringLiteral("benchui.cpp:1"), 0});
+            descriptions->push_back({task, QStringLiteral("synthetic-%1").arg(task)});
             events.push_back({0, task, 0, 0, -1, TraceKind::Spawn});
         }
         return events;

@@ -404,9 +404,7 @@ void Scheduler::submit(TaskHeader *task)
     const TaskHeader *parent = TaskHeader::current();
     if (TraceSink *sink = m_trace.load(std::memory_order_acquire))
         sink->describeTask(task->id(), task->name(), task->spawnedAt(), parent ? parent->id() : 0);
-    // An unnamed task's event carries its spawn site: the recorder needs no description of it.
-    trace(TraceKind::Spawn, task->id(), parent ? parent->id() : 0,
-          task->name().isEmpty() ? spawnSiteValue(task->spawnedAt()) : 0);
+    trace(TraceKind::Spawn, task->id(), parent ? parent->id() : 0, spawnSiteValue(task->spawnedAt()));
     task->m_runState.store(TaskHeader::Scheduled, std::memory_order_relaxed);
     enqueue(task);
 }

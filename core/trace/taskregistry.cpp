@@ -117,8 +117,6 @@ TaskInfo &TaskRegistry::touch(TaskId id, Instant at)
         info.lastChange = at;
         if (auto description = m_pendingDescriptions.find(id); description != m_pendingDescriptions.end()) {
             info.name = description->name;
-            info.spawnedAt = description->spawnedAt;
-            info.parent = description->parent;
             m_pendingDescriptions.erase(description);
         }
     }
@@ -158,7 +156,7 @@ void TaskRegistry::apply(const std::vector<TraceEvent> &events,
             const bool known = m_tasks.contains(event.task);
             TaskInfo &info = touch(event.task, at);
             info.parent = event.object;
-            if (const auto site = spawnSiteOf(event)) // an unnamed task: no description comes
+            if (const auto site = spawnSiteOf(event))
                 info.spawnedAt = locationName(site->file_name(), site->line());
             if (!known) {
                 info.state = TaskState::Scheduled;

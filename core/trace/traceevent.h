@@ -18,8 +18,8 @@ namespace taskscope {
 /// What happened.
 enum class TraceKind : std::uint8_t {
     Spawn,     ///< task = the new task, object = parent task (0 from outside); value = where it
-               ///< was spawned if it has no name (spawnSiteValue), else 0 (a named task's site
-               ///< comes with its name, through TraceSink::describeTask)
+               ///< was spawned (spawnSiteValue; read with spawnSiteOf). Its name, if it has one,
+               ///< comes through TraceSink::describeTask
     PollStart, ///< task starts a poll on worker
     PollEnd,   ///< value = line << 1 | completed; object = the awaited file name (a static const char *)
     Complete,  ///< value = outcome (1 ok, 2 cancelled, 3 panicked)
@@ -96,8 +96,9 @@ struct TraceEvent
 
 // A Spawn event's spawn site. A std::source_location is a pointer to static data (file, line,
 // function), so its bits fit the value field, and copied back they name the same site for as
-// long as the program runs. An unnamed task needs nothing else described, and the spawn path
-// skips describeTask's lock: it was a third of what recording added per task in spawn_join.
+// long as the program runs. With the site and the parent in the event, only a name is left to
+// describe, and an unnamed task skips describeTask's lock: that lock was a third of what
+// recording added per task in spawn_join.
 static_assert(sizeof(std::source_location) == sizeof(std::int64_t) && std::is_trivially_copyable_v<std::source_location>,
               "a spawn site must fit a TraceEvent's value");
 
@@ -106,7 +107,7 @@ inline std::int64_t spawnSiteValue(std::source_location site) noexcept
 {
     return std::bit_cast<std::int64_t>(site);
 }
-/// Where a Spawn event says its task was spawned, if it says (a named task's event does not).
+/// Where a Spawn event says its task was spawned (nothing for an event built without a site).
 inline std::optional<std::source_location> spawnSiteOf(const TraceEvent &event) noexcept
 {
     if (event.kind != TraceKind::Spawn || event.value == 0)

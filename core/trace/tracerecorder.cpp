@@ -183,44 +183,20 @@ std::uint64_t TraceRecorder::eventsDropped() const noexcept
 void TraceRecorder::describeTask(std::uint64_t task, const QString &name, std::source_location spawnedAt,
                                  std::uint64_t parent)
 {
-    // An unnamed task's Spawn event carries its site and parent (spawnSiteOf): nothing to keep,
-    // and no lock on the spawning thread.
+    (void)spawnedAt, (void)parent; // the Spawn event carries both (spawnSiteOf)
+    // Only a name is left to keep: an unnamed task takes no lock on the spawning thread.
     if (name.isEmpty())
         return;
-    // On the spawning thread, per spawn: no formatting, no hashing.
     detail::LockGuard lock(m_tasksMutex);
-    m_tasks.push_back({task, name, spawnedAt, parent});
+    m_tasks.push_back({task, name}); // implicitly shared: no copy of the characters
 }
 
 TraceRecorder::TaskDescriptions TraceRecorder::takeTaskDescriptions()
 {
-    std::vector<RawDescription> &raw = m_tasksTaken;
-    raw.clear();
-    {
-        detail::LockGuard lock(m_tasksMutex);
-        raw.swap(m_tasks);
-    }
-    TaskDescriptions descriptions;
-    descriptions.reserve(raw.size());
-    // A program has few spawn sites: format each once, then share the string. Spawns come in
-    // runs from one site, so the last site is checked before the table.
-    std::pair<const void *, std::uint_least32_t> lastSite{nullptr, 0};
-    QString lastText;
-    for (const RawDescription &each : raw) {
-        const auto site = std::pair(static_cast<const void *>(each.spawnedAt.file_name()), each.spawnedAt.line());
-        if (site != lastSite) { // a file name is never null, so the first always looks
-            auto text = m_siteTexts.constFind(site);
-            if (text == m_siteTexts.cend()) {
-                text = m_siteTexts.insert(
-                    site, QStringLiteral("%1:%2").arg(QString::fromUtf8(each.spawnedAt.file_name())).arg(each.spawnedAt.line()));
-            }
-            lastSite = site;
-            lastText = *text;
-        }
-        descriptions.push_back({each.task, each.name, lastText, each.parent});
-    }
-    raw.clear(); // keeps its allocation for the next swap
-    return descriptions;
+    TaskDescriptions taken;
+    detail::LockGuard lock(m_tasksMutex);
+    taken.swap(m_tasks);
+    return taken;
 }
 
 void TraceRecorder::nameObject(std::uint64_t object, const QString &name)

@@ -43,18 +43,15 @@ public:
     void describeTask(std::uint64_t task, const QString &name, std::source_location spawnedAt,
                       std::uint64_t parent) override;
 
-    /// What describeTask told about one task.
+    /// A named task's name. (Where it was spawned and by whom, its Spawn event says: spawnSiteOf.)
     struct TaskDescription
     {
         std::uint64_t task = 0;
         QString name;
-        QString spawnedAt; ///< "file:line"
-        std::uint64_t parent = 0;
     };
     using TaskDescriptions = std::vector<TaskDescription>;
-    /// Takes the descriptions of named tasks spawned since the last call, in the order
-    /// described. An unnamed task is not described here: its Spawn event carries where it was
-    /// spawned (spawnSiteOf) and its parent.
+    /// Takes the names of the named tasks spawned since the last call, in the order described
+    /// (an unnamed task has nothing to describe).
     /// A list, not a table by id: every reader files them into a table of its own, and
     /// building one here too cost the drain a hash insert per task.
     [[nodiscard]] TaskDescriptions takeTaskDescriptions();
@@ -98,21 +95,10 @@ private:
     std::vector<std::size_t> m_runEnds;
     std::vector<TraceEvent> m_sharedSorted;
     std::vector<TraceEvent> m_mergeScratch;
-    /// What describeTask stores: cheap to copy on the spawning thread, formatted when taken.
-    struct RawDescription
-    {
-        std::uint64_t task;
-        QString name; // implicitly shared: no copy of the characters
-        std::source_location spawnedAt;
-        std::uint64_t parent;
-    };
-
     mutable detail::Mutex m_namesMutex;
     QHash<std::uint64_t, QString> m_names; // given to nameObject
     detail::Mutex m_tasksMutex;
-    std::vector<RawDescription> m_tasks;      // under m_tasksMutex
-    std::vector<RawDescription> m_tasksTaken; // the taker's; swapped with m_tasks to keep both allocations
-    QHash<std::pair<const void *, std::uint_least32_t>, QString> m_siteTexts; // the taker's: "file:line" per spawn site
+    TaskDescriptions m_tasks; // under m_tasksMutex
 };
 
 } // namespace taskscope

@@ -25,7 +25,7 @@ public:
     /// Names an object id now (a short-lived one, like a span, that may be gone by the drain).
     virtual void nameObject(std::uint64_t object, const QString &name) { (void)object, (void)name; }
     /// A task was spawned: its name, where, and by which task (0 from outside). Called once
-    /// per task, before its Spawn event (which also carries the site of an unnamed task).
+    /// per task, before its Spawn event (which carries the site and the parent too).
     virtual void describeTask(std::uint64_t task, const QString &name, std::source_location spawnedAt,
                               std::uint64_t parent)
     {

@@ -272,12 +272,15 @@ private slots:
         const auto descriptions = recorder.takeTaskDescriptions();
         QCOMPARE(descriptions.size(), 1);
         QCOMPARE(descriptions.begin()->name, QStringLiteral("blockOn"));
-        QVERIFY(descriptions.begin()->spawnedAt.contains(QStringLiteral("tst_tracerecorder.cpp:")));
+        const auto spawn = std::find_if(events.begin(), events.end(), [](const TraceEvent &e) { return e.kind == TraceKind::Spawn; });
+        const auto rootSite = spawnSiteOf(*spawn);
+        QVERIFY(rootSite && QByteArray(rootSite->file_name()).endsWith("tst_tracerecorder.cpp"));
     }
 
-    /// An unnamed task is not described (describing takes a lock on the spawning thread): its
-    /// Spawn event says where it was spawned, and the registry reads the site from there.
-    void anUnnamedTasksSpawnEventCarriesItsSiteInsteadOfADescription()
+    /// A Spawn event says where and by whom its task was spawned, so only a name is left to
+    /// describe: an unnamed task is not described at all (describing takes a lock on the
+    /// spawning thread), and the registry reads every task's site from the event.
+    void aSpawnEventCarriesItsSiteAndOnlyANamedTaskIsDescribed()
     {
         Runtime runtime(virtualConfig());
         TraceRecorder recorder(1);
@@ -304,8 +307,11 @@ private slots:
         QVERIFY(site);
         QVERIFY(QByteArray(site->file_name()).endsWith("tst_tracerecorder.cpp"));
         QCOMPARE(site->line(), unnamedLine);
-        QVERIFY(!spawnSiteOf(*spawnOf(namedId))); // its site comes with its name
+        const std::optional<std::source_location> namedSite = spawnSiteOf(*spawnOf(namedId));
+        QVERIFY(namedSite);
+        QCOMPARE(namedSite->line(), unnamedLine + 1);
         QCOMPARE(spawnOf(unnamedId)->object, spawnOf(namedId)->object); // both name the parent
+        QVERIFY(spawnOf(unnamedId)->object != 0);
 
         const TraceRecorder::TaskDescriptions descriptions = recorder.takeTaskDescriptions();
         QStringList described;

@@ -202,7 +202,7 @@ private slots:
             events.push_back(traceEvent(100 * i + 2, TraceKind::PollStart, 4));
             events.push_back(traceEvent(100 * i + 7, TraceKind::PollEnd, 4));
         }
-        controller.applyEvents(events, {{4, QStringLiteral("fetch(3)"), QStringLiteral("x.cpp:1"), 0}});
+        controller.applyEvents(events, {{4, QStringLiteral("fetch(3)")}});
         QVERIFY(controller.taskDetail().isEmpty());
 
         controller.setSelectedTask(4);

@@ -50,7 +50,7 @@ private slots:
 
         registry.apply({traceEvent(0, TraceKind::Spawn, 1), traceEvent(0, TraceKind::Spawn, 2),
                         traceEvent(0, TraceKind::Spawn, 3)},
-                       {{1, QStringLiteral("task-0"), QStringLiteral("/src/a.cpp:1"), 0}});
+                       {{1, QStringLiteral("task-0")}});
         model.refresh();
         QCOMPARE(model.rowCount(), 3);
         QCOMPARE(inserted.count(), 1);

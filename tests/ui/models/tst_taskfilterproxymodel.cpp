@@ -54,9 +54,9 @@ private slots:
         m_registry = TaskRegistry();
         m_registry.apply({traceEvent(0, TraceKind::Spawn, 1), traceEvent(0, TraceKind::Spawn, 2),
                           traceEvent(0, TraceKind::Spawn, 3)},
-                         {{1, QStringLiteral("fetch(1)"), QStringLiteral("a.cpp:1"), 0},
-                          {2, QStringLiteral("parse"), QStringLiteral("a.cpp:2"), 0},
-                          {3, QStringLiteral("fetch(3)"), QStringLiteral("a.cpp:3"), 0}});
+                         {{1, QStringLiteral("fetch(1)")},
+                          {2, QStringLiteral("parse")},
+                          {3, QStringLiteral("fetch(3)")}});
         m_registry.apply(polls(1, 2, 1));
         m_registry.apply(polls(2, 10, 10));
         m_registry.apply(polls(3, 8, 40));
