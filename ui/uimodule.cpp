@@ -1,5 +1,6 @@
 #include "uimodule.h"
 
+#include "items/tokenimageprovider.h"
 #include "runtime/runtimeconfig.h"
 
 #include <QCoroQml>
@@ -54,6 +55,7 @@ void setUpQmlEngine(QQmlEngine &engine)
     // qt_add_qml_module puts the module's qmldir at qrc:/Taskscope/qmldir.
     engine.addImportPath(QStringLiteral("qrc:/"));
     QCoro::Qml::registerTypes();
+    engine.addImageProvider(QStringLiteral("token"), new TokenImageProvider); // the engine owns it
     configureRendering();
 }
 

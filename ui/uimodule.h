@@ -7,7 +7,8 @@ namespace taskscope {
 /// The QML file every window starts from (Qt 6.4 has no loadFromModule).
 inline constexpr const char *mainQmlUrl = "qrc:/Taskscope/Main.qml";
 
-/// Prepares @p engine to load the Taskscope module: import paths and QCoro's QML types; and
+/// Prepares @p engine to load the Taskscope module: import paths, QCoro's QML types and the
+/// `image://token/` provider (TokenImageProvider); and
 /// how every window created after it renders (native glyphs, no depth buffer).
 /// The app and the tests both call it, which also keeps the module library linked.
 void setUpQmlEngine(QQmlEngine &engine);

@@ -72,7 +72,8 @@ private slots:
         QVERIFY(getsItem);
         bool sawMessages = false;
         bool sawWaiting = false;
-        for (int step = 0; step < 200 && !(sawMessages && sawWaiting); ++step) {
+        bool sawToken = false;
+        for (int step = 0; step < 200 && !(sawMessages && sawWaiting && sawToken); ++step) {
             controller()->step();
             QTest::qWait(2);
             controller()->drain();
@@ -90,9 +91,19 @@ private slots:
             } else if (waiting <= 0) {
                 QVERIFY(!waitingLabel); // hidden
             }
+            // A message in flight is an image of its pill and word (image://token/), loaded.
+            for (QQuickItem *token : itemsNamed(page(), QStringLiteral("messageToken"))) {
+                if (!token->isVisible())
+                    continue;
+                sawToken = true;
+                QVERIFY2(token->property("source").toUrl().toString().startsWith(QStringLiteral("image://token/")),
+                         qPrintable(token->property("source").toUrl().toString()));
+                QCOMPARE(token->property("status").toInt(), 1); // Image.Ready
+            }
         }
         QVERIFY(sawMessages);
         QVERIFY(sawWaiting);
+        QVERIFY(sawToken);
         QVERIFY(counter("kv gets") > 0);
         QCOMPARE(shown("getsCount"), counter("kv gets"));
         QCOMPARE(shown("setsCount"), counter("kv sets"));
@@ -131,7 +142,19 @@ private slots:
         QTRY_VERIFY(page() != nullptr);
         QVERIFY(runToTheEnd());
         const QVariantMap metrics = controller()->metrics();
-        QVERIFY(itemsNamed(page(), QStringLiteral("clientCard")).size() < 40);
+        // The cards, and each card's name on it (drawn after all the cards, one text batch).
+        const QList<QQuickItem *> cards = itemsNamed(page(), QStringLiteral("clientCard"));
+        const QList<QQuickItem *> names = itemsNamed(page(), QStringLiteral("clientCardName"));
+        QVERIFY(cards.size() > 1 && cards.size() < 40);
+        QCOMPARE(names.size(), cards.size());
+        for (int index = 0; index < cards.size(); ++index) {
+            const QRectF card = cards[index]->mapRectToScene(cards[index]->boundingRect());
+            const QRectF name = names[index]->mapRectToScene(names[index]->boundingRect());
+            QVERIFY2(card.contains(name.center()), qPrintable(QStringLiteral("card %1").arg(index)));
+            const QString text = names[index]->property("text").toString();
+            QCOMPARE(text, index + 1 < cards.size() ? QStringLiteral("client %1").arg(index)
+                                                    : QStringLiteral("+%1 more").arg(40 - index));
+        }
         QCOMPARE(itemsNamed(page(), QStringLiteral("storeCell")).size(), 12 * 16); // the first 12 clients
         QCOMPARE(shown("storeSize"), metrics.value("store_size").toLongLong());
         QCOMPARE(shown("setsCount"), metrics.value("sets").toLongLong());

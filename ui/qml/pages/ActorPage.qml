@@ -54,6 +54,14 @@ Item {
         return root.values[name] ?? fallback
     }
 
+    /// The `image://token/` URL of a message token (see tokenimageprovider.h): a pill of
+    /// @p fill with a 2 px @p border and @p text in @p ink.
+    function tokenSource(width: real, height: real, fill: color, border: color, ink: color, text: string): string {
+        const hex = shade => shade.toString().substring(1) // "#aarrggbb" without its '#'
+        return "image://token/" + [width + "x" + height, 2, Theme.px(12), hex(fill), hex(border), hex(ink),
+                                   encodeURIComponent(text)].join("/")
+    }
+
     /// Sends a few of the messages traced since the last frame flying; counts the rest.
     /// Newest first, and only as far as the picture needs: at full rate a frame brings far more
     /// messages than it can show (this ran every drain and once cost a millisecond of it).
@@ -118,6 +126,7 @@ Item {
             readonly property real cardWidth: Theme.px(100)
             readonly property real cardHeight: Theme.px(30)
             readonly property real cardPitch: Math.min(Theme.px(44), diagram.cardsArea / Math.max(1, diagram.cards))
+            readonly property real cardFrameHeight: Math.min(diagram.cardHeight, diagram.cardPitch - Theme.px(4))
             readonly property real cardsTop: Theme.px(26) + (diagram.cardsArea - diagram.cards * diagram.cardPitch) / 2
             readonly property real actorWidth: Theme.px(108)
             readonly property real actorHeight: Theme.px(96)
@@ -157,36 +166,50 @@ Item {
             Layout.fillHeight: true
             Layout.minimumWidth: Theme.px(420)
 
-            // The clients.
+            // The clients: every card's frame, then every card's name. A name laid over its own
+            // frame ends the scene graph's text batch, so card by card each name was a draw call
+            // of its own; frames first, the names are one (and the frames another).
             Repeater {
                 model: diagram.cards
 
                 Rectangle {
-                    id: card
+                    id: cardFrame
 
                     required property int index
-                    readonly property bool others: card.index === diagram.cards - 1 && root.clients > diagram.cards
 
                     objectName: "clientCard"
                     x: 0
-                    y: diagram.cardY(card.index) - height / 2
+                    y: diagram.cardY(cardFrame.index) - height / 2
                     width: diagram.cardWidth
-                    height: Math.min(diagram.cardHeight, diagram.cardPitch - Theme.px(4))
+                    height: diagram.cardFrameHeight
                     radius: 6
                     color: Theme.laneBackground
                     border.color: Theme.outline
                     border.width: 2
+                }
+            }
+            Repeater {
+                model: diagram.cards
 
-                    Label {
-                        anchors.centerIn: parent
-                        width: parent.width - Theme.px(8)
-                        horizontalAlignment: Text.AlignHCenter
-                        text: card.others ? qsTr("+%n more", "", root.clients - card.index) : qsTr("client %1").arg(card.index)
-                        font.pixelSize: Theme.px(15)
-                        font.bold: true
-                        fontSizeMode: Text.HorizontalFit
-                        minimumPixelSize: Theme.px(10)
-                    }
+                Label {
+                    id: cardName
+
+                    required property int index
+                    /// The last card stands for the clients past it when they don't all fit.
+                    readonly property bool others: cardName.index === diagram.cards - 1 && root.clients > diagram.cards
+
+                    objectName: "clientCardName"
+                    x: Theme.px(4)
+                    y: diagram.cardY(cardName.index) - height / 2
+                    width: diagram.cardWidth - Theme.px(8)
+                    height: diagram.cardFrameHeight
+                    horizontalAlignment: Text.AlignHCenter
+                    verticalAlignment: Text.AlignVCenter
+                    text: cardName.others ? qsTr("+%n more", "", root.clients - cardName.index) : qsTr("client %1").arg(cardName.index)
+                    font.pixelSize: Theme.px(15)
+                    font.bold: true
+                    fontSizeMode: Text.HorizontalFit
+                    minimumPixelSize: Theme.px(10)
                 }
             }
             Label {
@@ -350,7 +373,9 @@ Item {
 
                 model: 12
 
-                Rectangle {
+                // An image of its pill and word, not a Rectangle under a Label: images share the
+                // texture atlas, so every token in flight is one draw call (TokenImageProvider).
+                Image {
                     id: token
 
                     required property int index
@@ -377,13 +402,18 @@ Item {
                         return from + (to - from) * share
                     }
 
+                    objectName: "messageToken"
                     visible: token.busy
                     width: Theme.px(44)
                     height: Theme.px(22)
-                    radius: height / 2
-                    color: token.reply ? Theme.background : root.kindColors[token.kind]
-                    border.color: root.kindColors[token.kind]
-                    border.width: 2
+                    // A request is its kind's colour with its name in white; a reply is hollow, an
+                    // arrow in its kind's colour.
+                    source: root.tokenSource(token.width, token.height,
+                                             token.reply ? Theme.background : root.kindColors[token.kind],
+                                             root.kindColors[token.kind],
+                                             token.reply ? root.kindColors[token.kind] : "#ffffff",
+                                             token.reply ? "↩" : root.kindNames[token.kind])
+                    sourceSize: Qt.size(token.width * Screen.devicePixelRatio, token.height * Screen.devicePixelRatio)
                     x: (token.reply
                         ? (token.progress < token.turn
                            ? token.along(diagram.actorX + diagram.actorWidth / 2, diagram.funnelX, token.progress / token.turn)
@@ -403,13 +433,6 @@ Item {
                         duration: 550
                         easing.type: Easing.InOutQuad
                         onFinished: token.busy = false
-                    }
-                    Label {
-                        anchors.centerIn: parent
-                        text: token.reply ? "↩" : root.kindNames[token.kind]
-                        color: token.reply ? root.kindColors[token.kind] : "#ffffff"
-                        font.pixelSize: Theme.px(12)
-                        font.bold: true
                     }
                 }
             }
