@@ -7,7 +7,10 @@
 //    EngineController::lastDrainMs() per frame, the incoming rate from the polls drained. The
 //    handling time paces the actor at about the goal's 50k polls per second: without it the
 //    actor ran at 160k polls/s, the rings dropped millions of events and the run was over
-//    within 2 s, so the frames measured were mostly of a finished run.
+//    within 2 s, so the frames measured were mostly of a finished run. Beside the times, the
+//    CPU each frame took on the GUI thread, the render thread and (OpenGL) llvmpipe's
+//    rasterizer, and what the workers ran meanwhile: on a shared machine the times swing with
+//    the other tenants, the work much less, so a change to the window shows there first.
 // 2. "ramp": a synthetic trace of 50k polls per second on 4 workers feeds, one after the other,
 //    the scene-graph TimelineItem (through EngineController::applyEvents: registry, table, event
 //    log and timeline, as a run does) and the peer, a Repeater of Rectangles (RepeaterTimeline.qml)
@@ -31,6 +34,8 @@
 #endif
 
 #include <QAbstractListModel>
+#include <QDir>
+#include <QFile>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QGuiApplication>
@@ -46,6 +51,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <vector>
 
 using namespace taskscope;
@@ -71,6 +77,52 @@ double percentile(std::vector<double> values, double p)
 double rounded(double value)
 {
     return std::round(value * 1000.0) / 1000.0;
+}
+
+/// CPU time each of this process's threads has run so far, in ms, summed by thread name (the
+/// kernel's per-thread schedstat; Linux only, empty elsewhere). The frame time says how long a
+/// frame took on a shared machine; this says how much work it was, which the other tenants of
+/// the machine change far less.
+std::map<QString, double> threadCpuMs()
+{
+    std::map<QString, double> byName;
+    const QDir tasks(QStringLiteral("/proc/self/task"));
+    for (const QString &thread : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile comm(tasks.filePath(thread + QStringLiteral("/comm")));
+        QFile schedstat(tasks.filePath(thread + QStringLiteral("/schedstat")));
+        if (!comm.open(QIODevice::ReadOnly) || !schedstat.open(QIODevice::ReadOnly))
+            continue; // the thread ended in between
+        const QString name = QString::fromLatin1(comm.readAll()).trimmed();
+        byName[name] += QString::fromLatin1(schedstat.readAll()).section(QLatin1Char(' '), 0, 0).toDouble() / 1e6;
+    }
+    return byName;
+}
+
+/// The CPU per frame between two threadCpuMs() readings, in the groups a frame's cost falls in:
+/// the GUI thread, Qt Quick's render thread, Mesa's llvmpipe rasterizer threads (none under the
+/// software backend) and the runtime's workers (the load, not the window).
+QJsonObject cpuPerFrame(const std::map<QString, double> &before, const std::map<QString, double> &after, int frames)
+{
+    double gui = 0, render = 0, rasterizer = 0, workers = 0;
+    for (const auto &[name, ms] : after) {
+        const auto earlier = before.find(name);
+        const double spent = ms - (earlier == before.end() ? 0.0 : earlier->second);
+        if (name == QLatin1String("QSGRenderThread"))
+            render += spent;
+        else if (name.startsWith(QLatin1String("llvmpipe")))
+            rasterizer += spent;
+        else if (name.startsWith(QLatin1String("ts-worker")))
+            workers += spent;
+        else if (name == QLatin1String("taskscope"))
+            gui += spent;
+    }
+    const double perFrame = 1.0 / std::max(1, frames);
+    return QJsonObject{
+        {QStringLiteral("gui_cpu_ms_per_frame"), rounded(gui * perFrame)},
+        {QStringLiteral("render_cpu_ms_per_frame"), rounded(render * perFrame)},
+        {QStringLiteral("rasterizer_cpu_ms_per_frame"), rounded(rasterizer * perFrame)},
+        {QStringLiteral("workers_cpu_ms_per_frame"), rounded(workers * perFrame)},
+    };
 }
 
 /// Runs the event loop for @p seconds (without spinning: the workers need the cores).
@@ -303,6 +355,7 @@ void benchScenario(double seconds)
     wait(0.3);
     controller->run();
     FrameMeter meter(window);
+    const std::map<QString, double> cpuBefore = threadCpuMs();
     std::uint64_t pollsBefore = 0;
     bool firstFrame = true;
     meter.measure(seconds, [&] {
@@ -317,6 +370,9 @@ void benchScenario(double seconds)
     const bool stillRunning = controller->state() == EngineController::State::Running;
     const auto dropped = qint64(controller->eventsDropped());
     QJsonObject line = meter.figures();
+    const QJsonObject cpu = cpuPerFrame(cpuBefore, threadCpuMs(), line.value(QStringLiteral("frames")).toInt());
+    for (auto figure = cpu.begin(); figure != cpu.end(); ++figure)
+        line.insert(figure.key(), figure.value());
     line.insert(QStringLiteral("phase"), QStringLiteral("scenario"));
     line.insert(QStringLiteral("scenario"), QStringLiteral("actor clients=8 handle_us=10"));
     line.insert(QStringLiteral("backend"), backendName(window));
