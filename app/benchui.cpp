@@ -92,7 +92,10 @@ std::map<QString, double> threadCpuMs()
         QFile schedstat(tasks.filePath(thread + QStringLiteral("/schedstat")));
         if (!comm.open(QIODevice::ReadOnly) || !schedstat.open(QIODevice::ReadOnly))
             continue; // the thread ended in between
-        const QString name = QString::fromLatin1(comm.readAll()).trimmed();
+        // The main thread is the GUI thread, whatever the binary is called.
+        const QString name = thread.toLongLong() == QCoreApplication::applicationPid()
+            ? QStringLiteral("gui")
+            : QString::fromLatin1(comm.readAll()).trimmed();
         byName[name] += QString::fromLatin1(schedstat.readAll()).section(QLatin1Char(' '), 0, 0).toDouble() / 1e6;
     }
     return byName;
@@ -113,7 +116,7 @@ QJsonObject cpuPerFrame(const std::map<QString, double> &before, const std::map<
             rasterizer += spent;
         else if (name.startsWith(QLatin1String("ts-worker")))
             workers += spent;
-        else if (name == QLatin1String("taskscope"))
+        else if (name == QLatin1String("gui"))
             gui += spent;
     }
     const double perFrame = 1.0 / std::max(1, frames);
