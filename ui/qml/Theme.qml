@@ -37,6 +37,17 @@ QtObject {
         return Qt.tint(root.background, Qt.rgba(color.r, color.g, color.b, amount))
     }
 
+    /// The `image://token/` URL of a message token (see tokenimageprovider.h): a pill of
+    /// @p fill, @p width x @p height logical pixels, with a 2 px @p border and @p text in bold
+    /// @p fontPixels, in @p ink. The pattern pages' flying tokens are images of it, so every
+    /// token in flight is one draw call.
+    function tokenImage(width: real, height: real, fill: color, border: color, ink: color, text: string,
+                        fontPixels: int): string {
+        const hex = shade => shade.toString().substring(1) // "#aarrggbb" without its '#'
+        return "image://token/" + [width + "x" + height, 2, fontPixels, hex(fill), hex(border), hex(ink),
+                                   encodeURIComponent(text)].join("/")
+    }
+
     /// A pixel size scaled by the font scale.
     function px(size: real): int {
         return Math.round(size * root.fontScale)

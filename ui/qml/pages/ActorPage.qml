@@ -54,14 +54,6 @@ Item {
         return root.values[name] ?? fallback
     }
 
-    /// The `image://token/` URL of a message token (see tokenimageprovider.h): a pill of
-    /// @p fill with a 2 px @p border and @p text in @p ink.
-    function tokenSource(width: real, height: real, fill: color, border: color, ink: color, text: string): string {
-        const hex = shade => shade.toString().substring(1) // "#aarrggbb" without its '#'
-        return "image://token/" + [width + "x" + height, 2, Theme.px(12), hex(fill), hex(border), hex(ink),
-                                   encodeURIComponent(text)].join("/")
-    }
-
     /// Sends a few of the messages traced since the last frame flying; counts the rest.
     /// Newest first, and only as far as the picture needs: at full rate a frame brings far more
     /// messages than it can show (this ran every drain and once cost a millisecond of it).
@@ -409,11 +401,11 @@ Item {
                     height: Theme.px(22)
                     // A request is its kind's colour with its name in white; a reply is hollow, an
                     // arrow in its kind's colour.
-                    source: root.tokenSource(token.width, token.height,
+                    source: Theme.tokenImage(token.width, token.height,
                                              token.reply ? Theme.background : root.kindColors[token.kind],
                                              root.kindColors[token.kind],
                                              token.reply ? root.kindColors[token.kind] : "#ffffff",
-                                             token.reply ? "↩" : root.kindNames[token.kind])
+                                             token.reply ? "↩" : root.kindNames[token.kind], Theme.px(12))
                     sourceSize: Qt.size(token.width * Screen.devicePixelRatio, token.height * Screen.devicePixelRatio)
                     x: (token.reply
                         ? (token.progress < token.turn
