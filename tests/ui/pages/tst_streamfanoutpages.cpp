@@ -107,6 +107,13 @@ private slots:
         const QList<QQuickItem *> tokens = itemsNamed(page(), QStringLiteral("flyingToken"));
         QCOMPARE(tokens.size(), 24);
         QVERIFY(std::any_of(tokens.begin(), tokens.end(), [](QQuickItem *token) { return !token->property("label").toString().isEmpty(); }));
+        // A token that flew is an image of its pill and value (image://token/), loaded.
+        for (QQuickItem *token : tokens) {
+            if (token->property("label").toString().isEmpty())
+                continue;
+            QVERIFY(token->property("source").toUrl().toString().startsWith(QStringLiteral("image://token/")));
+            QCOMPARE(token->property("status").toInt(), 1); // Image.Ready
+        }
         QTRY_VERIFY(std::all_of(tokens.begin(), tokens.end(), [](QQuickItem *token) { return token->opacity() == 0.0; }));
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
