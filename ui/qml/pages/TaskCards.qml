@@ -177,7 +177,10 @@ Item {
             // The selected task (click a card, or a poll on the timeline) is outlined.
             border.color: card.selected ? Theme.highlight : card.stateColor
             border.width: card.selected ? 3 : 2
-            clip: true
+            // No clip: the labels elide or shrink to the card's width and the strip is inside
+            // it. A clip made every card a scene-graph batch root of its own, so each card's
+            // frame, strip and two labels were four draw calls that could merge with no other
+            // card's (a hundred at 24 cards, each costly on a CPU rasterizer).
 
             TapHandler {
                 onTapped: root.controller.selectedTask = card.taskId
