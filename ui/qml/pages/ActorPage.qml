@@ -440,9 +440,11 @@ Item {
                                                 + Theme.px(26) + 5 * storeColumn.spacing
 
             // Never taller than the page (the Pattern tab is short on a small screen): the grid
-            // shrinks instead, and the extras below it go first.
+            // shrinks instead, and the extras below it go first. Clipped only when even that
+            // leaves too much: a clip makes the column a batch root of its own, whose text can
+            // share no draw call with the diagram's (3 more a frame).
             Layout.maximumHeight: root.height - Theme.px(24)
-            clip: true
+            clip: storeColumn.implicitHeight > storeColumn.height
             Layout.preferredWidth: Theme.px(300)
             Layout.maximumWidth: Theme.px(300)
             Layout.fillHeight: true
