@@ -8,11 +8,11 @@
 //    handling time paces the actor at the goal's 50k polls per second or a little more:
 //    without it the actor ran at 160k polls/s, the rings dropped millions of events and the
 //    run was over within 2 s, so the frames measured were mostly of a finished run. (10 µs
-//    gave 44-60k once the workers ran at nice 19 and yielded to the window; 8 µs gives
-//    55-77k.) Beside the times, the
-//    CPU each frame took on the GUI thread, the render thread and (OpenGL) llvmpipe's
-//    rasterizer, and what the workers ran meanwhile: on a shared machine the times swing with
-//    the other tenants, the work much less, so a change to the window shows there first.
+//    gave 44-60k once the workers ran at nice 19 and yielded to the window; 8 µs gave 52-79k.)
+//    Beside the times, the CPU each frame took on the GUI thread, the render thread and
+//    (OpenGL) llvmpipe's rasterizer, and what the workers ran meanwhile: on a shared machine
+//    the times swing with the other tenants, the work much less, so a change to the window
+//    shows there first.
 // 2. "ramp": a synthetic trace of 50k polls per second on 4 workers feeds, one after the other,
 //    the scene-graph TimelineItem (through EngineController::applyEvents: registry, table, event
 //    log and timeline, as a run does) and the peer, a Repeater of Rectangles (RepeaterTimeline.qml)

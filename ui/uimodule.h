@@ -1,6 +1,11 @@
 #pragma once
 
+#include <QLoggingCategory>
+
 class QQmlEngine;
+
+/// The UI area's logging category ("taskscope.ui"), defined in enginecontroller.cpp.
+Q_DECLARE_LOGGING_CATEGORY(lcUi)
 
 namespace taskscope {
 

@@ -1,6 +1,7 @@
 #include "engine/enginecontroller.h"
 
 #include "scenarios/preset.h"
+#include "uimodule.h"
 
 #include <QDateTime>
 #include <QDirIterator>

@@ -1,11 +1,11 @@
 #include "tokenimageprovider.h"
 
+#include "uimodule.h"
+
 #include <QColor>
 #include <QFont>
 #include <QGuiApplication>
-#include <QLoggingCategory>
 #include <QPainter>
-#include <QPainterPath>
 #include <QUrl>
 
 #include <algorithm>
@@ -14,8 +14,6 @@
 namespace taskscope {
 
 namespace {
-
-Q_LOGGING_CATEGORY(lcTokens, "taskscope.ui")
 
 /// What an id says (see the class comment for its form).
 struct TokenSpec
@@ -65,20 +63,19 @@ QImage TokenImageProvider::requestImage(const QString &id, QSize *size, const QS
 {
     const std::optional<TokenSpec> spec = parse(id);
     if (!spec) {
-        qCWarning(lcTokens) << "image://token/: not a token:" << id;
+        qCWarning(lcUi) << "image://token/: not a token:" << id;
         return {};
     }
     const QSize pixels = requestedSize.width() > 0 && requestedSize.height() > 0
         ? requestedSize.boundedTo(QSize(4000, 4000))
         : spec->size.toSize();
     // Draw in logical pixels, scaled to the device pixels asked for.
-    const double scale = double(pixels.height()) / spec->size.height();
     QImage image(pixels, QImage::Format_ARGB32_Premultiplied);
     image.fill(Qt::transparent);
     QPainter painter(&image);
     painter.setRenderHint(QPainter::Antialiasing);
     painter.setRenderHint(QPainter::TextAntialiasing);
-    painter.scale(double(pixels.width()) / spec->size.width(), scale);
+    painter.scale(double(pixels.width()) / spec->size.width(), double(pixels.height()) / spec->size.height());
     const double inset = spec->borderWidth / 2;
     const QRectF pill = QRectF(QPointF(0, 0), spec->size).adjusted(inset, inset, -inset, -inset);
     const double radius = pill.height() / 2;

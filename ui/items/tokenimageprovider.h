@@ -12,7 +12,7 @@ namespace taskscope {
 /// overlap, the renderer must draw them pill, text, pill, text, and a text over its own pill
 /// starts a new batch: at 8 clients the actor page's tokens were 17 of the window's 93 draw
 /// calls, and on a CPU rasterizer (llvmpipe) each draw call costs its own setup on the render
-/// thread and on the rasterizer. Images of one size share the texture atlas, so all the tokens
+/// thread and on the rasterizer. Small images share the texture atlas, so all the tokens
 /// in flight merge into one draw call however they overlap: in the busiest scenario under
 /// llvmpipe that took the render thread from 3.60 to 3.03 ms of CPU a frame and the rasterizer
 /// from 5.83 to 5.47 (taskscope --bench-ui, interleaved, 5 runs each).
