@@ -454,6 +454,7 @@ void EngineController::refreshSlowViews()
         m_warnings = warnings;
         emit slowViewsUpdated();
     }
+    emit readoutsDue();
 }
 
 void EngineController::setSelectedTask(qint64 task)

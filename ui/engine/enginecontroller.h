@@ -9,7 +9,8 @@
 /// awaiting lines, the task detail — follow at most every slowViewIntervalMs while a run goes
 /// (slowViewsUpdated()): text that changes sixty times a second cannot be read, and rebinding
 /// it each frame cost the busiest scenario most of its frame time (mostly in the QML garbage
-/// collector). When the run is paused, stepped or over, they follow every drain.
+/// collector). When the run is paused, stepped or over, they follow every drain. The counts and
+/// the clock the pages print keep that pace too (readoutsDue(), Readout.qml).
 
 #include "engine/patternstate.h"
 #include "engine/timelinedata.h"
@@ -194,6 +195,9 @@ signals:
     void frameUpdated();
     /// The table, the log, the warnings and the awaiting lines have changed.
     void slowViewsUpdated();
+    /// Time for the numbers a page prints (counts, the clock) to show their latest values: at
+    /// the slow views' pace, whether or not anything changed (Readout.qml follows it).
+    void readoutsDue();
     /// A preset was applied; @p scenarioId may differ from the page's (the sidebar follows).
     void presetApplied(const QString &scenarioId);
 

@@ -10,13 +10,15 @@ ComboBox {
     background: Rectangle {
         implicitWidth: 120
         implicitHeight: control.Material.buttonHeight
-        radius: 2
+        // Square: a 2 px rounding is antialiased, some 110 more triangles a control, which a CPU
+        // rasterizer (llvmpipe) sets up one by one on every frame.
+        radius: 0
         color: control.Material.dialogColor
         border.width: 1
         border.color: control.Material.dividerColor
 
         Ripple {
-            clipRadius: 2
+            clipRadius: 0
             width: parent.width
             height: parent.height
             pressed: control.pressed

@@ -51,6 +51,14 @@ ToolBar {
         }
     }
 
+    // The run's clock as printed: at reading pace while a run goes (Readout.qml).
+    Readout {
+        id: clock
+
+        controller: root.controller
+        live: root.controller.elapsedMs
+    }
+
     Flow {
         id: bar
 
@@ -97,7 +105,7 @@ ToolBar {
             height: runButton.height
             leftPadding: 8
             verticalAlignment: Text.AlignVCenter
-            text: qsTr("%1 · %2 s").arg(root.stateName(root.controller.state)).arg((root.controller.elapsedMs / 1000).toFixed(2))
+            text: qsTr("%1 · %2 s").arg(root.stateName(root.controller.state)).arg((clock.value / 1000).toFixed(2))
             font.family: "monospace"
             // Wide enough for "finished · 123.45 s", so the controls after it do not jump (nor,
             // in a compact bar, wrap to a second row as the seconds grow).

@@ -28,6 +28,9 @@ QtObject {
     readonly property color idle: root.dark ? "#78909c" : "#90a4ae"
     /// An empty slot's outline and a diagram's resting lines.
     readonly property color outline: root.dark ? Qt.rgba(1, 1, 1, 0.35) : Qt.rgba(0, 0, 0, 0.35)
+    /// The outline as it looks on the background, but opaque: for a shape that changes between
+    /// outlined and filled every frame (see ActorPage.qml's mailbox slots).
+    readonly property color solidOutline: root.over(root.text, 0.35)
     readonly property color text: root.dark ? "#ffffff" : "#000000"
     /// The window's background, for blending opaque fills.
     readonly property color background: root.dark ? "#303030" : "#fafafa"

@@ -32,6 +32,14 @@ ColumnLayout {
         }
     }
 
+    // The count under the lanes, at reading pace while a run goes (Readout.qml).
+    Readout {
+        id: slicesShown
+
+        controller: root.controller
+        live: timeline.sliceCount
+    }
+
     RowLayout {
         Layout.fillWidth: true
         Layout.preferredHeight: Math.max(1, root.controller.workerNames.length) * (timeline.laneHeight + TimelineItem.laneGap) + 4
@@ -99,7 +107,7 @@ ColumnLayout {
         text: qsTr("last %1 s%2 · %3 polls in view · wheel zoom · drag pan%4 · click a poll: its task · ▮ steal · ─ parked%5")
             .arg(timeline.windowSeconds.toPrecision(2))
             .arg(timeline.panSeconds > 0 ? qsTr(", %1 s back").arg(timeline.panSeconds.toFixed(2)) : "")
-            .arg(timeline.sliceCount)
+            .arg(slicesShown.value)
             .arg(timeline.panSeconds > 0 ? qsTr(" (double-click: live)") : "")
             .arg(timeline.gapCount > 0 ? qsTr(" · ▁ events lost (%1)").arg(timeline.gapCount) : "")
         opacity: 0.65

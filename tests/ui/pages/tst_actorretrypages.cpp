@@ -91,11 +91,18 @@ private slots:
             } else if (waiting <= 0) {
                 QVERIFY(!waitingLabel); // hidden
             }
-            // A message in flight is an image of its pill and word (image://token/), loaded.
-            for (QQuickItem *token : itemsNamed(page(), QStringLiteral("messageToken"))) {
-                if (!token->isVisible())
+            // A message in flight is an image of its pill and word (image://token/), loaded, at
+            // full size; an idle token is shrunk to nothing, not hidden (hiding takes its node
+            // out of the scene graph, which then rebuilds the frame).
+            const QList<QQuickItem *> tokens = itemsNamed(page(), QStringLiteral("messageToken"));
+            QCOMPARE(tokens.size(), 12);
+            for (QQuickItem *token : tokens) {
+                if (!token->property("busy").toBool()) {
+                    QCOMPARE(token->scale(), 0.0);
                     continue;
+                }
                 sawToken = true;
+                QCOMPARE(token->scale(), 1.0);
                 QVERIFY2(token->property("source").toUrl().toString().startsWith(QStringLiteral("image://token/")),
                          qPrintable(token->property("source").toUrl().toString()));
                 QCOMPARE(token->property("status").toInt(), 1); // Image.Ready

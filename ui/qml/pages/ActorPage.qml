@@ -49,6 +49,33 @@ Item {
     property int messagesLastFrame: 0
     property int animatedLastFrame: 0
 
+    // What the page prints follows at reading pace while a run goes (Readout.qml); the slots,
+    // the dots and the tokens show every frame.
+    Readout {
+        id: mailboxShown
+
+        controller: root.controller
+        live: root.mailboxLength
+    }
+    Readout {
+        id: waitingShown
+
+        controller: root.controller
+        live: root.sendersWaiting
+    }
+    Readout {
+        id: writesShown
+
+        controller: root.controller
+        live: root.recentWrites.map(write => root.kindNames[write.kind] + " " + write.key).join(", ")
+    }
+    Readout {
+        id: samplingShown
+
+        controller: root.controller
+        live: root.messagesLastFrame > root.animatedLastFrame
+    }
+
     /// The latest value of a traced counter (re-read once per drained frame).
     function counter(name: string, fallback: real): real {
         return root.values[name] ?? fallback
@@ -174,7 +201,9 @@ Item {
                     y: diagram.cardY(cardFrame.index) - height / 2
                     width: diagram.cardWidth
                     height: diagram.cardFrameHeight
-                    radius: 6
+                    // Square, as the slots and the actor: under a CPU rasterizer a rounded,
+                    // antialiased frame is some 140 triangles, a square one 8.
+                    radius: 0
                     color: Theme.laneBackground
                     border.color: Theme.outline
                     border.width: 2
@@ -252,10 +281,10 @@ Item {
                 // Over the mailbox; a narrow one has it stick out to the left, away from the actor.
                 x: Math.min(diagram.mailboxX, diagram.mailboxX + diagram.mailboxWidth - width)
                 y: diagram.midY - Theme.px(20) - height - Theme.px(2)
-                text: qsTr("Mailbox  %1 / %2").arg(root.mailboxLength).arg(root.capacity)
+                text: qsTr("Mailbox  %1 / %2").arg(mailboxShown.value).arg(root.capacity)
                 font.pixelSize: Theme.px(17)
                 font.bold: true
-                color: root.mailboxLength >= root.capacity ? Theme.caution : Theme.text
+                color: mailboxShown.value >= root.capacity ? Theme.caution : Theme.text
             }
             Repeater {
                 model: diagram.boxes
@@ -272,13 +301,16 @@ Item {
                     y: diagram.midY - height / 2
                     width: diagram.slotWidth
                     height: Theme.px(40)
-                    radius: 3
+                    radius: 0
                     // One colour: at full rate the mailbox flips between full and not full every
                     // frame, and a colour for "full" would flicker; the caption turns amber instead.
-                    color: box.taken ? Theme.active : "transparent"
-                    // A taken slot's border would be its fill: none, three fewer strips to draw.
-                    border.color: Theme.outline
-                    border.width: box.taken ? 0 : 2
+                    // Taken and empty draw the same shape, only in other colours: the slots change
+                    // every frame, and a node that changes its vertex count (a border that comes
+                    // and goes, a fill that turns transparent) makes the scene graph rebatch the
+                    // whole frame; a colour is only new vertex data.
+                    color: box.taken ? Theme.active : Theme.background
+                    border.color: box.taken ? Theme.active : Theme.solidOutline
+                    border.width: 2
                     // No colour animation: at full rate the level changes every frame, and a fade
                     // that never finishes leaves every slot a muddy in-between.
                 }
@@ -291,19 +323,19 @@ Item {
                 x: diagram.funnelX
                 y: diagram.midY + Theme.px(28)
                 spacing: Theme.px(8)
-                visible: root.sendersWaiting > 0
+                visible: waitingShown.value > 0
 
                 Label {
                     id: waitingLabel
 
                     objectName: "sendersWaitingLabel"
-                    text: root.sendersWaiting === 1 ? qsTr("1 sender waiting") : qsTr("%1 senders waiting").arg(root.sendersWaiting)
+                    text: waitingShown.value === 1 ? qsTr("1 sender waiting") : qsTr("%1 senders waiting").arg(waitingShown.value)
                     color: Theme.caution
                     font.pixelSize: Theme.px(15)
                     font.bold: true
                 }
                 Repeater {
-                    model: Math.min(root.sendersWaiting,
+                    model: Math.min(waitingShown.value,
                                     Math.max(0, Math.floor((diagram.actorX - Theme.px(16) - diagram.funnelX - waitingLabel.implicitWidth) / Theme.px(20))))
 
                     Rectangle {
@@ -326,8 +358,10 @@ Item {
                 y: diagram.midY - diagram.actorHeight / 2
                 width: diagram.actorWidth
                 height: diagram.actorHeight
-                radius: 10
-                color: actorBox.working ? Theme.over(Theme.active, 0.35) : Theme.laneBackground
+                radius: 0
+                // Both opaque: it turns on and off every frame, and a square (unblended) node
+                // that turned translucent would make the scene graph rebuild the frame.
+                color: actorBox.working ? Theme.over(Theme.active, 0.35) : Theme.over(Theme.text, 0.05)
                 border.color: Theme.active
                 border.width: actorBox.working ? 4 : 2
                 // Not animated, as the slots: it may change every frame.
@@ -396,7 +430,10 @@ Item {
                     }
 
                     objectName: "messageToken"
-                    visible: token.busy
+                    // Shrunk away, not hidden, when idle: hiding and showing a token takes its
+                    // node out of the scene graph and puts it back, and either makes the renderer
+                    // rebuild the whole frame; a scale is only a new transform.
+                    scale: token.busy ? 1 : 0
                     width: Theme.px(44)
                     height: Theme.px(22)
                     // A request is its kind's colour with its name in white; a reply is hollow, an
@@ -470,6 +507,7 @@ Item {
                     BigNumber {
                         required property var modelData
 
+                        controller: root.controller
                         Layout.fillWidth: true
                         Layout.preferredWidth: 1
                         objectName: modelData.name
@@ -492,6 +530,7 @@ Item {
             BigNumber {
                 id: storeNumber
 
+                controller: root.controller
                 Layout.fillWidth: true
                 objectName: "storeSize"
                 caption: qsTr("Store")
@@ -550,11 +589,13 @@ Item {
                                 // square), and at 8 clients the grid's 128 cells were 40% of the
                                 // window's triangles, which llvmpipe sets up one by one.
                                 radius: 0
-                                color: keyCell.held ? Theme.good : "transparent"
-                                // A held cell's border would be its fill: none (fewer thin strips,
-                                // which a CPU rasterizer shades a block at a time).
-                                border.color: Theme.outline
-                                border.width: keyCell.held ? 0 : 1
+                                // Held and free are the same borderless square in two opaque
+                                // colours: cells change every frame, and one that turned
+                                // transparent or grew a border would switch its node to blending
+                                // or to a new vertex count, either of which makes the scene graph
+                                // rebuild the frame. (A border would also be 6 more triangles a
+                                // cell.)
+                                color: keyCell.held ? Theme.good : Theme.over(Theme.text, 0.15)
                             }
                         }
                     }
@@ -577,8 +618,8 @@ Item {
             }
             Label {
                 Layout.fillWidth: true
-                visible: root.recentWrites.length > 0 && storeColumn.height > Theme.px(420)
-                text: qsTr("Latest writes: ") + root.recentWrites.map(write => root.kindNames[write.kind] + " " + write.key).join(", ")
+                visible: writesShown.value.length > 0 && storeColumn.height > Theme.px(420)
+                text: qsTr("Latest writes: ") + writesShown.value
                 font.pixelSize: Theme.px(14)
                 wrapMode: Text.Wrap
                 maximumLineCount: 2
@@ -591,7 +632,7 @@ Item {
                 Layout.fillWidth: true
                 // Says why fewer tokens fly than the counts grow by.
                 visible: storeColumn.height > Theme.px(480)
-                opacity: root.messagesLastFrame > root.animatedLastFrame ? 0.7 : 0
+                opacity: samplingShown.value ? 0.7 : 0
                 text: qsTr("Too many messages to draw each one: a sample flies, the counts have them all.")
                 font.pixelSize: Theme.px(13)
                 wrapMode: Text.Wrap

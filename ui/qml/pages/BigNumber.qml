@@ -4,11 +4,15 @@ import QtQuick.Layouts
 import Taskscope
 
 /// A caption over a large number, for the pattern pages: readable from the back of a room.
+/// `value` is live; the number shown follows it at the controller's reading pace while a run
+/// goes (Readout.qml).
 ColumnLayout {
     id: root
 
     required property string caption
     property var value: 0
+    /// The controller whose run paces the number shown; none: it follows `value` at once.
+    property EngineController controller: null
     /// Extra words after the number ("/ 10", "ms").
     property string suffix: ""
     property color color: Theme.text
@@ -16,6 +20,13 @@ ColumnLayout {
     property real size: 34
 
     spacing: 0
+
+    Readout {
+        id: shown
+
+        controller: root.controller
+        live: root.value
+    }
 
     Label {
         Layout.fillWidth: true
@@ -26,7 +37,7 @@ ColumnLayout {
     }
     Label {
         Layout.fillWidth: true
-        text: String(root.value) + (root.suffix.length > 0 ? " " + root.suffix : "")
+        text: String(shown.value) + (root.suffix.length > 0 ? " " + root.suffix : "")
         color: root.color
         font.pixelSize: Theme.px(root.size)
         font.bold: true

@@ -497,6 +497,7 @@ Item {
                 rowSpacing: Theme.px(4)
 
                 BigNumber {
+                    controller: root.controller
                     Layout.fillWidth: true
                     objectName: "taskCount"
                     caption: qsTr("Tasks")
@@ -504,6 +505,7 @@ Item {
                     size: 30
                 }
                 BigNumber {
+                    controller: root.controller
                     Layout.fillWidth: true
                     objectName: "cancelledCount"
                     caption: qsTr("Cancelled")
@@ -512,6 +514,7 @@ Item {
                     size: 30
                 }
                 BigNumber {
+                    controller: root.controller
                     Layout.fillWidth: true
                     objectName: "completedCount"
                     caption: qsTr("Finished")
@@ -520,6 +523,7 @@ Item {
                     size: 30
                 }
                 BigNumber {
+                    controller: root.controller
                     Layout.fillWidth: true
                     objectName: "cancelLatency"
                     caption: qsTr("Latency")

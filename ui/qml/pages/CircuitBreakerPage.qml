@@ -478,6 +478,7 @@ Item {
             spacing: Theme.px(4)
 
             BigNumber {
+                controller: root.controller
                 Layout.fillWidth: true
                 objectName: "succeededCount"
                 caption: qsTr("Succeeded")
@@ -486,6 +487,7 @@ Item {
                 size: 28
             }
             BigNumber {
+                controller: root.controller
                 Layout.fillWidth: true
                 objectName: "failedCount"
                 caption: qsTr("Failed")
@@ -494,6 +496,7 @@ Item {
                 size: 28
             }
             BigNumber {
+                controller: root.controller
                 Layout.fillWidth: true
                 objectName: "rejectedCount"
                 caption: qsTr("Rejected")

@@ -252,6 +252,7 @@ Item {
             spacing: Theme.px(8)
 
             BigNumber {
+                controller: root.controller
                 Layout.fillWidth: true
                 objectName: "createdCount"
                 caption: qsTr("Connections opened")
@@ -269,6 +270,7 @@ Item {
                 wrapMode: Text.Wrap
             }
             BigNumber {
+                controller: root.controller
                 Layout.fillWidth: true
                 caption: qsTr("In use")
                 value: root.inUse

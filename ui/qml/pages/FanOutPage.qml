@@ -159,6 +159,7 @@ Item {
             spacing: Theme.px(20)
 
             BigNumber {
+                controller: root.controller
                 Layout.fillWidth: true
                 objectName: "inFlightCount"
                 caption: root.concurrency > 0 ? qsTr("In flight (limit %1)").arg(root.concurrency) : qsTr("In flight")
@@ -167,6 +168,7 @@ Item {
                 color: Theme.active
             }
             BigNumber {
+                controller: root.controller
                 Layout.fillWidth: true
                 objectName: "doneCount"
                 caption: qsTr("Answered")
@@ -175,12 +177,14 @@ Item {
                 color: Theme.good
             }
             BigNumber {
+                controller: root.controller
                 Layout.fillWidth: true
                 objectName: "totalTime"
                 caption: root.finished ? qsTr("Total time") : qsTr("Time so far")
                 value: root.duration(root.totalMs)
             }
             BigNumber {
+                controller: root.controller
                 Layout.fillWidth: true
                 objectName: "slowestTime"
                 caption: qsTr("Slowest")
@@ -188,6 +192,7 @@ Item {
                 color: Theme.caution
             }
             BigNumber {
+                controller: root.controller
                 Layout.fillWidth: true
                 objectName: "sumTime"
                 caption: qsTr("In sequence")

@@ -235,6 +235,7 @@ Item {
 
                 BigNumber {
                     objectName: "inSetCount"
+                    controller: root.controller
                     Layout.fillWidth: true
                     Layout.preferredWidth: 1
                     caption: qsTr("In the set")
@@ -243,6 +244,7 @@ Item {
                 }
                 BigNumber {
                     objectName: "abortedCount"
+                    controller: root.controller
                     Layout.fillWidth: true
                     Layout.preferredWidth: 1
                     caption: qsTr("Aborted (abortAll)")

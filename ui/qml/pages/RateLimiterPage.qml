@@ -104,6 +104,7 @@ Item {
             spacing: Theme.px(6)
 
             BigNumber {
+                controller: root.controller
                 Layout.fillWidth: true
                 objectName: "admittedCount"
                 caption: qsTr("Admitted")
@@ -111,6 +112,7 @@ Item {
                 color: Theme.good
             }
             BigNumber {
+                controller: root.controller
                 Layout.fillWidth: true
                 objectName: "rejectedCount"
                 caption: qsTr("Rejected")
@@ -118,6 +120,7 @@ Item {
                 color: Theme.idle
             }
             BigNumber {
+                controller: root.controller
                 Layout.fillWidth: true
                 objectName: "overAdmittedCount"
                 caption: qsTr("Over-admitted")

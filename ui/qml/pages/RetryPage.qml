@@ -467,6 +467,7 @@ Item {
                 minimumPixelSize: Theme.px(11)
             }
             BigNumber {
+                controller: root.controller
                 Layout.fillWidth: true
                 objectName: "successesCount"
                 caption: qsTr("Succeeded")
@@ -475,6 +476,7 @@ Item {
                 size: 28
             }
             BigNumber {
+                controller: root.controller
                 Layout.fillWidth: true
                 objectName: "gaveUpCount"
                 caption: qsTr("Gave up")
@@ -483,6 +485,7 @@ Item {
                 size: 28
             }
             BigNumber {
+                controller: root.controller
                 Layout.fillWidth: true
                 objectName: "attemptsCount"
                 caption: qsTr("Attempts")
@@ -490,6 +493,7 @@ Item {
                 size: 28
             }
             BigNumber {
+                controller: root.controller
                 Layout.fillWidth: true
                 objectName: "backingOffCount"
                 caption: qsTr("Waiting to retry")

@@ -116,6 +116,7 @@ Item {
                             spacing: Theme.px(10)
 
                             BigNumber {
+                                controller: root.controller
                                 Layout.fillWidth: true
                                 Layout.preferredWidth: 1
                                 objectName: "p50Value"
@@ -125,6 +126,7 @@ Item {
                                 size: 24
                             }
                             BigNumber {
+                                controller: root.controller
                                 Layout.fillWidth: true
                                 Layout.preferredWidth: 1
                                 caption: qsTr("p95")
@@ -133,6 +135,7 @@ Item {
                                 size: 24
                             }
                             BigNumber {
+                                controller: root.controller
                                 Layout.fillWidth: true
                                 Layout.preferredWidth: 1
                                 caption: qsTr("max")
