@@ -256,11 +256,16 @@ private slots:
         QCOMPARE(data.slices().size(), std::size_t(1));
         QCOMPARE(data.slices().front().endNs, 300);
         QCOMPARE(data.latestNs(), 300);
+        // Filling it never moves the list to new memory (a drain that did stalled a frame), and
+        // past its capacity the oldest slices go.
+        const TimelineSlice *storage = data.slices().data();
         for (std::size_t i = 0; i < TimelineData::capacity + 10; ++i) {
             data.pollStarted(1, 6, std::int64_t(400 + i));
             data.pollEnded(1, std::int64_t(400 + i));
         }
+        QCOMPARE(data.slices().data(), storage);
         QVERIFY(data.slices().size() <= TimelineData::capacity);
+        QCOMPARE(data.slices().back().endNs, std::int64_t(400 + TimelineData::capacity + 9));
         data.parked(0, 10);
         QCOMPARE(data.openParks().at(0), 10);
         data.unparked(0, 50);
