@@ -40,7 +40,7 @@ EngineController::EngineController(QObject *parent)
 {
     m_taskModel.setRegistry(&m_registry);
     m_taskCards.setRegistry(&m_registry);
-    m_frameTimer.setInterval(16); // display rate
+    m_frameTimer.setInterval(drainIntervalMs); // display rate
     connect(&m_frameTimer, &QTimer::timeout, this, &EngineController::drain);
     showPlannedLanes(); // before a run, the lanes the next run will have
 }
@@ -378,8 +378,37 @@ QString EngineController::saveWindowImage(QQuickWindow *window, const QString &p
     return !image.isNull() && image.save(path, "PNG") ? path : QString();
 }
 
+void EngineController::setFrameWindow(QQuickWindow *window)
+{
+    if (window == m_frameWindow)
+        return;
+    if (m_frameWindow)
+        disconnect(m_frameWindow, nullptr, this, nullptr);
+    m_frameWindow = window;
+    if (window) {
+        // Right after a frame's sync the GUI thread is free while the render thread draws
+        // that frame: a drain there (and the bindings it wakes) is done before the next
+        // sync, where a drain on a timer of its own often came just before one and held it.
+        // Emitted on the render thread while this thread waits in the sync; queued, the
+        // drain runs as soon as the sync lets go.
+        connect(window, &QQuickWindow::afterSynchronizing, this, [this] {
+            if (m_frameTimer.isActive() && (!m_sinceDrain.isValid() || m_sinceDrain.elapsed() >= drainAfterFrameMinMs))
+                drain();
+        }, Qt::QueuedConnection);
+        connect(window, &QObject::destroyed, this, [this] {
+            m_frameTimer.setInterval(drainIntervalMs); // m_frameWindow is null already
+            emit frameWindowChanged();
+        });
+    }
+    m_frameTimer.setInterval(window ? drainFallbackMs : drainIntervalMs);
+    emit frameWindowChanged();
+}
+
 void EngineController::drain()
 {
+    m_sinceDrain.start();
+    if (m_frameWindow && m_frameTimer.isActive())
+        m_frameTimer.start(); // the fallback counts from the last drain
     if (!m_recorder)
         return;
     QElapsedTimer cost;

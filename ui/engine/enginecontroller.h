@@ -24,6 +24,7 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QPointer>
 #include <QQuickWindow>
 #include <QStringList>
 #include <QTimer>
@@ -71,6 +72,9 @@ class EngineController : public QObject
     Q_PROPERTY(PatternState *patternState READ patternState CONSTANT)
     /// The task shown in the detail pane and outlined on the timeline (0: none).
     Q_PROPERTY(qint64 selectedTask READ selectedTask WRITE setSelectedTask NOTIFY selectedTaskChanged)
+    /// The window whose frames pace the drains (the main window sets itself); none: a timer
+    /// alone does, at display rate.
+    Q_PROPERTY(QQuickWindow *frameWindow READ frameWindow WRITE setFrameWindow NOTIFY frameWindowChanged)
     /// The selected task's details: the table's fields, wakes, percentiles, warnings and two
     /// histograms (pollHistogram, scheduledHistogram: counts per histogramLabels bucket).
     Q_PROPERTY(QVariantMap taskDetail READ taskDetail NOTIFY taskDetailChanged)
@@ -164,8 +168,18 @@ public:
     Q_INVOKABLE void step();
     /// Stops the run (cancelling its tasks) and clears the views; parameters apply from here.
     Q_INVOKABLE void reset();
-    /// Drains the trace into the views now (the timer does this at display rate).
+    /// Drains the trace into the views now (the timer, or the frame window's frames, do this
+    /// at display rate).
     Q_INVOKABLE void drain();
+    [[nodiscard]] QQuickWindow *frameWindow() const { return m_frameWindow; }
+    void setFrameWindow(QQuickWindow *window);
+    /// The timer's interval with no frame window, and the least time between two drains that
+    /// follow frames.
+    static constexpr int drainIntervalMs = 16;
+    static constexpr int drainAfterFrameMinMs = 12;
+    /// With a frame window: the timer only stands in when no frame has come for this long
+    /// (a window that draws nothing, or one that is hidden).
+    static constexpr int drainFallbackMs = 40;
     /// Feeds @p events (and the task descriptions they refer to) into the registry, the table,
     /// the event log and the timeline, as drain() does with what the trace recorder holds.
     /// The UI benchmark calls it with a synthetic trace.
@@ -190,6 +204,7 @@ signals:
     void errorTextChanged();
     void parametersPendingChanged();
     void selectedTaskChanged();
+    void frameWindowChanged();
     void taskDetailChanged();
     /// New events were drained: the timeline and the pattern feed have changed.
     void frameUpdated();
@@ -246,6 +261,8 @@ private:
     PatternState m_patternState;
     QHash<std::uint64_t, QString> m_taskNames; // for the event log
     QTimer m_frameTimer;
+    QPointer<QQuickWindow> m_frameWindow;
+    QElapsedTimer m_sinceDrain;
     QElapsedTimer m_slowViewsClock;       // since refreshSlowViews last ran
     QVariantMap m_awaitingLines; // "file:line" → tasks idle there
     mutable QString m_presetsFor = QStringLiteral("\n"); // the scenario m_presets was read for

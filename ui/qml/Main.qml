@@ -95,6 +95,8 @@ ApplicationWindow {
         id: engine
 
         scenarioId: sidebar.currentScenarioId
+        // Drains follow this window's frames (see EngineController::setFrameWindow).
+        frameWindow: root
 
         property bool startedAtLaunch: false
 
