@@ -177,6 +177,20 @@ QVariantList PatternState::instants(const QString &namePrefix, int max) const
     return out;
 }
 
+QList<double> PatternState::instantsAfter(const QStringList &names, double afterMs, int max) const
+{
+    QList<double> out;
+    int found = 0;
+    for (auto it = m_instants.rbegin(); it != m_instants.rend() && found < max && it->timeMs > afterMs; ++it) {
+        const qsizetype index = names.indexOf(it->name);
+        if (index < 0)
+            continue;
+        out << it->timeMs << double(it->value) << double(index);
+        ++found;
+    }
+    return out;
+}
+
 QString PatternState::spanFamily(const QString &spanName)
 {
     static const QRegularExpression numbered(QStringLiteral("^(.*\\S-)\\d+$"));

@@ -96,6 +96,12 @@ public:
     /// The newest @p max instants whose name starts with @p namePrefix, newest first, as
     /// {name, t, value}.
     Q_INVOKABLE QVariantList instants(const QString &namePrefix, int max = 16) const;
+    /// The newest @p max instants named one of @p names and later than @p afterMs, newest
+    /// first, flat as [t, value, index in @p names, t, value, index, …]. For a page that
+    /// follows instants every drain: numbers only, so JavaScript gets one array and no object
+    /// or string per instant (instants() made the actor page most of the garbage the QML
+    /// engine collected during a run).
+    Q_INVOKABLE QList<double> instantsAfter(const QStringList &names, double afterMs, int max = 16) const;
     /// The time (ms) of the latest event seen, 0 before any.
     Q_INVOKABLE double latestMs() const { return m_latestMs; }
 

@@ -174,6 +174,20 @@ private slots:
         QVERIFY(state.instants(QStringLiteral("pool"), 10).isEmpty()); // counters are not instants
     }
 
+    void instantsAfterATimeComeAsNumbersNewestFirst()
+    {
+        PatternState state;
+        state.apply({instantEvent(5, 3, 1), counterEvent(6, 5, 2), instantEvent(7, 4, 0), instantEvent(9, 3, 2)}, s_names);
+        const QStringList names{QStringLiteral("breaker closed"), QStringLiteral("breaker open")};
+        // [t, value, index in names] per instant, newest first.
+        QCOMPARE(state.instantsAfter(names, 0), (QList<double>{9, 2, 1, 7, 0, 0, 5, 1, 1}));
+        QCOMPARE(state.instantsAfter(names, 7), (QList<double>{9, 2, 1})); // strictly after
+        QCOMPARE(state.instantsAfter(names, 0, 2), (QList<double>{9, 2, 1, 7, 0, 0}));
+        QCOMPARE(state.instantsAfter({QStringLiteral("breaker closed")}, 0), (QList<double>{7, 0, 0}));
+        QVERIFY(state.instantsAfter(names, 9).isEmpty());
+        QVERIFY(state.instantsAfter({QStringLiteral("bucket tokens")}, 0).isEmpty()); // a counter
+    }
+
     void clearForgetsEverythingAndSaysSo()
     {
         PatternState state;

@@ -41,6 +41,15 @@ Item {
     readonly property int keyRows: root.keySpace <= 32 ? Math.min(root.clients, 12) : 0
     readonly property var kindNames: ["GET", "SET", "DEL"]
     readonly property var kindColors: [Theme.active, Theme.good, Theme.caution]
+    /// The instants that move the tokens, in the order instantsAfter() numbers them.
+    readonly property var messageNames: ["kv request", "kv answered"]
+    /// Each kind's token, as a request and as a reply (built once, not per flight).
+    readonly property var requestImages: root.kindNames.map((name, kind) => Theme.tokenImage(
+        root.tokenWidth, root.tokenHeight, root.kindColors[kind], root.kindColors[kind], "#ffffff", name, Theme.px(12)))
+    readonly property var replyImages: root.kindNames.map((name, kind) => Theme.tokenImage(
+        root.tokenWidth, root.tokenHeight, Theme.background, root.kindColors[kind], root.kindColors[kind], "↩", Theme.px(12)))
+    readonly property real tokenWidth: Theme.px(44)
+    readonly property real tokenHeight: Theme.px(22)
     /// The newest writes to the store, newest first: {kind, key}.
     property var recentWrites: []
     /// The time of the newest instant already animated.
@@ -85,30 +94,28 @@ Item {
     /// Newest first, and only as far as the picture needs: at full rate a frame brings far more
     /// messages than it can show (this ran every drain and once cost a millisecond of it).
     function followMessages() {
-        const marks = root.feed.instants("kv ", 16) // newest first
-        if (marks.length === 0) { // a reset
+        if (root.feed.latestMs() === 0) { // a reset
             root.lastMarkMs = -1
             root.recentWrites = []
             root.messagesLastFrame = 0
             root.animatedLastFrame = 0
             return
         }
-        if (marks[0].t <= root.lastMarkMs)
+        // [t, value, 0 = request / 1 = answer] per message since the last frame, newest first:
+        // numbers only, so following them makes next to no garbage for the QML engine.
+        const marks = root.feed.instantsAfter(root.messageNames, root.lastMarkMs, 16)
+        if (marks.length === 0)
             return
-        const since = root.lastMarkMs
-        root.lastMarkMs = marks[0].t
+        root.lastMarkMs = marks[0]
         const writes = []
         let flying = 0
         let fresh = 0
-        for (const mark of marks) {
-            if (mark.t <= since)
-                break
+        for (let at = 0; at < marks.length; at += 3) {
             ++fresh
-            const reply = mark.name === "kv answered"
-            if (!reply && mark.name !== "kv request")
-                continue
-            const kind = mark.value % 4
-            const rest = Math.floor(mark.value / 4)
+            const reply = marks[at + 2] === 1
+            const value = marks[at + 1]
+            const kind = value % 4
+            const rest = Math.floor(value / 4)
             const client = Math.floor(rest / root.keySpace)
             if (reply && kind > 0 && writes.length < 5)
                 writes.push({kind: kind, key: "c%1/k%2".arg(client).arg(rest % root.keySpace)})
@@ -434,15 +441,11 @@ Item {
                     // node out of the scene graph and puts it back, and either makes the renderer
                     // rebuild the whole frame; a scale is only a new transform.
                     scale: token.busy ? 1 : 0
-                    width: Theme.px(44)
-                    height: Theme.px(22)
+                    width: root.tokenWidth
+                    height: root.tokenHeight
                     // A request is its kind's colour with its name in white; a reply is hollow, an
                     // arrow in its kind's colour.
-                    source: Theme.tokenImage(token.width, token.height,
-                                             token.reply ? Theme.background : root.kindColors[token.kind],
-                                             root.kindColors[token.kind],
-                                             token.reply ? root.kindColors[token.kind] : "#ffffff",
-                                             token.reply ? "↩" : root.kindNames[token.kind], Theme.px(12))
+                    source: token.reply ? root.replyImages[token.kind] : root.requestImages[token.kind]
                     sourceSize: Qt.size(token.width * Screen.devicePixelRatio, token.height * Screen.devicePixelRatio)
                     x: (token.reply
                         ? (token.progress < token.turn
