@@ -24,23 +24,32 @@ Item {
     required property EngineController controller
 
     readonly property PatternState feed: root.controller.patternState
-    /// Every traced counter's latest value by name; changes once per drained frame.
+    /// Every traced counter's latest value by name; changes once per drained frame. Bindings
+    /// read it directly (values[name] ?? fallback), not through a function of the page: see
+    /// the tokens' x and y on what a call from a binding costs.
     readonly property var values: root.feed.values
     readonly property var parameters: root.controller.effectiveParameters
     readonly property int clients: root.parameters["clients"] ?? 4
     readonly property int capacity: root.parameters["mailbox_capacity"] ?? 8
     readonly property int keySpace: root.parameters["key_space"] ?? 16
-    readonly property int mailboxLength: root.counter("kv mailbox", 0)
-    readonly property int sendersWaiting: root.counter("kv senders waiting", 0)
-    readonly property int gets: root.counter("kv gets", 0)
-    readonly property int sets: root.counter("kv sets", 0)
-    readonly property int deletes: root.counter("kv deletes", 0)
+    readonly property int mailboxLength: root.values["kv mailbox"] ?? 0
+    readonly property int sendersWaiting: root.values["kv senders waiting"] ?? 0
+    readonly property int gets: root.values["kv gets"] ?? 0
+    readonly property int sets: root.values["kv sets"] ?? 0
+    readonly property int deletes: root.values["kv deletes"] ?? 0
     readonly property int answered: root.gets + root.sets + root.deletes
-    readonly property int storeSize: root.counter("kv store size", 0)
+    readonly property int storeSize: root.values["kv store size"] ?? 0
     /// The scenario traces the keys of its first 12 clients, when they have at most 32 keys.
     readonly property int keyRows: root.keySpace <= 32 ? Math.min(root.clients, 12) : 0
     readonly property var kindNames: ["GET", "SET", "DEL"]
     readonly property var kindColors: [Theme.active, Theme.good, Theme.caution]
+    /// The message tokens (a fixed pool of 12 made once), for a launch to pick a free one from
+    /// without asking the Repeater for each.
+    property var tokenPool: []
+    // Opaque colours, worked out once (not in the bindings of things that change every frame).
+    readonly property color actorWorkingColor: Theme.over(Theme.active, 0.35)
+    readonly property color actorRestingColor: Theme.over(Theme.text, 0.05)
+    readonly property color freeCellColor: Theme.over(Theme.text, 0.15)
     /// The instants that move the tokens, in the order instantsAfter() numbers them.
     readonly property var messageNames: ["kv request", "kv answered"]
     /// Each kind's token, as a request and as a reply (built once, not per flight).
@@ -85,10 +94,6 @@ Item {
         live: root.messagesLastFrame > root.animatedLastFrame
     }
 
-    /// The latest value of a traced counter (re-read once per drained frame).
-    function counter(name: string, fallback: real): real {
-        return root.values[name] ?? fallback
-    }
 
     /// Sends a few of the messages traced since the last frame flying; counts the rest.
     /// Newest first, and only as far as the picture needs: at full rate a frame brings far more
@@ -178,9 +183,8 @@ Item {
 
             /// Starts a free token on its way; false when all are in the air.
             function launch(kind: int, client: int, reply: bool): bool {
-                for (let index = 0; index < tokens.count; ++index) {
-                    const token = tokens.itemAt(index)
-                    if (token && !token.busy) {
+                for (const token of root.tokenPool) {
+                    if (!token.busy) {
                         token.start(kind, client, reply)
                         return true
                     }
@@ -368,7 +372,7 @@ Item {
                 radius: 0
                 // Both opaque: it turns on and off every frame, and a square (unblended) node
                 // that turned translucent would make the scene graph rebuild the frame.
-                color: actorBox.working ? Theme.over(Theme.active, 0.35) : Theme.over(Theme.text, 0.05)
+                color: actorBox.working ? root.actorWorkingColor : root.actorRestingColor
                 border.color: Theme.active
                 border.width: actorBox.working ? 4 : 2
                 // Not animated, as the slots: it may change every frame.
@@ -431,12 +435,24 @@ Item {
                     }
 
                     // Requests fly straight from their card into the mailbox; replies leave the actor
-                    // along the reply line, then turn up to their card.
-                    function along(from: real, to: real, share: real): real {
-                        return from + (to - from) * share
-                    }
+                    // along the reply line (their first leg), then turn up to their card (the
+                    // second). Plain arithmetic on properties: in Qt 6.4 each call of a function
+                    // through an id from a binding makes a method object on the QML engine's
+                    // heap, and these bindings run every frame for every token in the air.
+                    readonly property bool secondLeg: token.reply && token.progress >= token.turn
+                    readonly property real legShare: !token.reply ? token.progress
+                                                     : token.secondLeg ? (token.progress - token.turn) / (1 - token.turn)
+                                                                       : token.progress / token.turn
+                    readonly property real cardEdgeX: diagram.cardWidth + token.width / 2 + 4
+                    readonly property real startX: !token.reply ? token.cardEdgeX
+                                                   : token.secondLeg ? diagram.funnelX : diagram.actorX + diagram.actorWidth / 2
+                    readonly property real endX: !token.reply ? diagram.mailboxX - token.width / 2
+                                                 : token.secondLeg ? token.cardEdgeX : diagram.funnelX
+                    readonly property real startY: token.reply ? diagram.replyY : token.fromY
+                    readonly property real endY: !token.reply ? diagram.midY : token.secondLeg ? token.fromY : diagram.replyY
 
                     objectName: "messageToken"
+                    Component.onCompleted: root.tokenPool.push(token)
                     // Shrunk away, not hidden, when idle: hiding and showing a token takes its
                     // node out of the scene graph and puts it back, and either makes the renderer
                     // rebuild the whole frame; a scale is only a new transform.
@@ -447,15 +463,8 @@ Item {
                     // arrow in its kind's colour.
                     source: token.reply ? root.replyImages[token.kind] : root.requestImages[token.kind]
                     sourceSize: Qt.size(token.width * Screen.devicePixelRatio, token.height * Screen.devicePixelRatio)
-                    x: (token.reply
-                        ? (token.progress < token.turn
-                           ? token.along(diagram.actorX + diagram.actorWidth / 2, diagram.funnelX, token.progress / token.turn)
-                           : token.along(diagram.funnelX, diagram.cardWidth + token.width / 2 + 4, (token.progress - token.turn) / (1 - token.turn)))
-                        : token.along(diagram.cardWidth + token.width / 2 + 4, diagram.mailboxX - token.width / 2, token.progress)) - width / 2
-                    y: (token.reply
-                        ? (token.progress < token.turn ? diagram.replyY
-                                                       : token.along(diagram.replyY, token.fromY, (token.progress - token.turn) / (1 - token.turn)))
-                        : token.along(token.fromY, diagram.midY, token.progress)) - height / 2
+                    x: token.startX + (token.endX - token.startX) * token.legShare - width / 2
+                    y: token.startY + (token.endY - token.startY) * token.legShare - height / 2
 
                     NumberAnimation on progress {
                         id: flight
@@ -525,7 +534,7 @@ Item {
                 id: answeredLabel
 
                 Layout.fillWidth: true
-                text: qsTr("answered by the actor; %1 sends had to wait for room").arg(root.counter("kv sender waits", 0))
+                text: qsTr("answered by the actor; %1 sends had to wait for room").arg(root.values["kv sender waits"] ?? 0)
                 font.pixelSize: Theme.px(14)
                 opacity: 0.8
                 wrapMode: Text.Wrap
@@ -563,7 +572,7 @@ Item {
                         id: keyRow
 
                         required property int index
-                        readonly property int bits: root.counter("kv keys of client " + keyRow.index, 0)
+                        readonly property int bits: root.values["kv keys of client " + keyRow.index] ?? 0
 
                         spacing: 2
 
@@ -598,7 +607,7 @@ Item {
                                 // or to a new vertex count, either of which makes the scene graph
                                 // rebuild the frame. (A border would also be 6 more triangles a
                                 // cell.)
-                                color: keyCell.held ? Theme.good : Theme.over(Theme.text, 0.15)
+                                color: keyCell.held ? Theme.good : root.freeCellColor
                             }
                         }
                     }
