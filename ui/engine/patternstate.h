@@ -99,8 +99,7 @@ public:
     /// The newest @p max instants named one of @p names and later than @p afterMs, newest
     /// first, flat as [t, value, index in @p names, t, value, index, …]. For a page that
     /// follows instants every drain: numbers only, so JavaScript gets one array and no object
-    /// or string per instant (instants() made the actor page most of the garbage the QML
-    /// engine collected during a run).
+    /// or string per instant for its garbage collector (the actor page asks every drain).
     Q_INVOKABLE QList<double> instantsAfter(const QStringList &names, double afterMs, int max = 16) const;
     /// The time (ms) of the latest event seen, 0 before any.
     Q_INVOKABLE double latestMs() const { return m_latestMs; }

@@ -25,8 +25,8 @@ Item {
 
     readonly property PatternState feed: root.controller.patternState
     /// Every traced counter's latest value by name; changes once per drained frame. Bindings
-    /// read it directly (values[name] ?? fallback), not through a function of the page: see
-    /// the tokens' x and y on what a call from a binding costs.
+    /// read it directly (values[name] ?? fallback): a dozen of them re-run every drain, and a
+    /// lookup is less work than a call.
     readonly property var values: root.feed.values
     readonly property var parameters: root.controller.effectiveParameters
     readonly property int clients: root.parameters["clients"] ?? 4
@@ -94,7 +94,6 @@ Item {
         live: root.messagesLastFrame > root.animatedLastFrame
     }
 
-
     /// Sends a few of the messages traced since the last frame flying; counts the rest.
     /// Newest first, and only as far as the picture needs: at full rate a frame brings far more
     /// messages than it can show (this ran every drain and once cost a millisecond of it).
@@ -107,7 +106,7 @@ Item {
             return
         }
         // [t, value, 0 = request / 1 = answer] per message since the last frame, newest first:
-        // numbers only, so following them makes next to no garbage for the QML engine.
+        // numbers only, no map and name string per message for the QML engine to collect.
         const marks = root.feed.instantsAfter(root.messageNames, root.lastMarkMs, 16)
         if (marks.length === 0)
             return
@@ -436,9 +435,9 @@ Item {
 
                     // Requests fly straight from their card into the mailbox; replies leave the actor
                     // along the reply line (their first leg), then turn up to their card (the
-                    // second). Plain arithmetic on properties: in Qt 6.4 each call of a function
-                    // through an id from a binding makes a method object on the QML engine's
-                    // heap, and these bindings run every frame for every token in the air.
+                    // second). Plain arithmetic on properties, no function calls: these bindings
+                    // run every frame for every token in the air, and the legs' ends change only
+                    // when a reply turns.
                     readonly property bool secondLeg: token.reply && token.progress >= token.turn
                     readonly property real legShare: !token.reply ? token.progress
                                                      : token.secondLeg ? (token.progress - token.turn) / (1 - token.turn)
