@@ -82,6 +82,9 @@ public:
     /// timer and fires it.
     void step() { m_scheduler->step(); }
     [[nodiscard]] bool isPaused() const noexcept { return m_scheduler->isPaused(); }
+    /// Paused with nothing running or about to run until the next step() or resume(): wait
+    /// for this after pause() or step() to see their whole effect.
+    [[nodiscard]] bool isSettled() const noexcept { return m_scheduler->isSettled(); }
     /// Changes the time scale while running (0.01–100); throws std::invalid_argument outside.
     void setTimeScale(double timeScale);
 

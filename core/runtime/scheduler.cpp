@@ -806,6 +806,9 @@ bool Scheduler::fireDueTimers() noexcept
 bool Scheduler::holdWhilePaused() noexcept
 {
     UniqueLock lock(m_parkMutex);
+    // Held from here until it leaves to poll or to fire timers; counted under the lock that
+    // step() and isSettled() take, so a step's poll is never missed between the two.
+    ++m_heldWorkers;
     while (m_paused.load(std::memory_order_acquire) && !m_shutdown.load(std::memory_order_acquire)) {
         // A step that came while a poll ran is carried out once the last poll has ended (this
         // worker cleared its flag before it came here).
@@ -814,21 +817,34 @@ bool Scheduler::holdWhilePaused() noexcept
             if (queuedTasks() > 0) {
                 ++m_stepBudget;
             } else {
+                --m_heldWorkers;
                 lock.unlock(); // firing timers queues tasks, which takes the park lock
                 stepTime();
                 lock.lock();
+                ++m_heldWorkers;
                 continue;
             }
         }
         if (m_stepBudget > 0) {
             --m_stepBudget;
-            if (queuedTasks() > 0)
+            if (queuedTasks() > 0) {
+                --m_heldWorkers;
                 return true; // one poll for this step
+            }
             continue;
         }
         m_pauseCondition.wait(lock);
     }
+    --m_heldWorkers;
     return true;
+}
+
+bool Scheduler::isSettled() const noexcept
+{
+    SleepGuard lock(m_parkMutex);
+    return m_paused.load(std::memory_order_acquire) && !m_shutdown.load(std::memory_order_acquire)
+        && m_heldWorkers == int(m_workers.size()) && m_stepBudget == 0 && !m_pendingStep
+        && m_blockingInFlight.load(std::memory_order_seq_cst) == 0;
 }
 
 bool Scheduler::advanceVirtualTime(UniqueLock &parkLock) noexcept

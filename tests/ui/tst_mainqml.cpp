@@ -1,11 +1,13 @@
 // Smoke test: Main.qml loads from the module headless, renders, and prints no QML warning.
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QGuiApplication>
 #include <algorithm>
 #include <QPointer>
 #include <QQmlApplicationEngine>
 #include <QQuickWindow>
+#include <QSignalSpy>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -60,6 +62,14 @@ static bool showsText(QQuickItem *item, const QString &text)
         return true;
     const QList<QQuickItem *> children = item->childItems();
     return std::any_of(children.begin(), children.end(), [&text](QQuickItem *child) { return showsText(child, text); });
+}
+
+/// Waits for @p window to render a frame started after this call.
+bool waitForFrame(QQuickWindow *window)
+{
+    QSignalSpy swapped(window, &QQuickWindow::frameSwapped);
+    window->update();
+    return swapped.wait(20000);
 }
 
 class TestMainQml : public QObject
@@ -126,7 +136,8 @@ private slots:
         QVERIFY2(window, qPrintable(s_messages.join(QLatin1Char('\n'))));
         QVERIFY(QTest::qWaitForWindowExposed(window));
         // Let a few frames render so bindings, delegates and layouts have run.
-        QTest::qWait(300);
+        for (int frame = 0; frame < 3; ++frame)
+            QVERIFY(waitForFrame(window));
         const QImage frame = window->grabWindow();
         QVERIFY(!frame.isNull());
         QVERIFY(frame.width() >= 900);
@@ -364,12 +375,13 @@ private slots:
                 }
                 QCOMPARE(controller->state(), taskscope::EngineController::State::Paused);
                 paused << controller->scenarioId();
-                QTest::qWait(20);
+                QTRY_VERIFY2(controller->isSettled(), qPrintable(controller->scenarioId()));
                 controller->drain(); // what ran up to the pause
                 const double pausedAt = controller->elapsedMs();
-                QTest::qWait(100);
+                for (int frame = 0; frame < 3; ++frame) // frames come and go; the clock is frozen
+                    QVERIFY(waitForFrame(window));
                 controller->drain();
-                QCOMPARE(controller->elapsedMs(), pausedAt); // the clock is frozen
+                QCOMPARE(controller->elapsedMs(), pausedAt);
                 QTest::keyClick(window, Qt::Key_Right); // step
                 // One poll runs; it may be the scenario's last one.
                 QVERIFY2(controller->state() == taskscope::EngineController::State::Paused
@@ -417,7 +429,7 @@ private slots:
         const std::int64_t firstStart = slices.front().startNs, lastEnd = slices.back().endNs;
         timeline->setWindowSeconds(double(lastEnd - firstStart) / 1e9);
         timeline->setPanSeconds(double(controller->timeline().latestNs() - lastEnd) / 1e9);
-        QTest::qWait(100);
+        QVERIFY(waitForFrame(window));
         const QImage frame = window->grabWindow();
         QVERIFY(!frame.isNull());
         const QRect area = timeline->mapRectToScene(QRectF(0, 0, timeline->width(), timeline->height())).toRect();
@@ -486,19 +498,25 @@ private slots:
         QVERIFY(controller && timeline);
         controller->setDeterministic(true);
         controller->setSpeed(0.05); // 100 ms of virtual time take 2 s to watch
+        QElapsedTimer wall;
+        wall.start();
         controller->run();
         QCOMPARE(controller->workerNames().size(), 1); // one worker
         QTRY_VERIFY(timeline->sliceCount() > 0); // the tasks' first polls, at virtual t = 0
-        // Paced by the speed: the clock waits 2 s of wall time before it jumps to the tasks'
-        // 100 ms timers, instead of jumping at once.
-        QTest::qWait(200);
-        QCOMPARE(controller->state(), taskscope::EngineController::State::Running);
-        QCOMPARE(controller->elapsedMs(), 0.0);
+        // Paced by the speed: virtual time never runs ahead of 0.05 × the wall time since the
+        // start, so the clock waits 2 s before it jumps to the tasks' 100 ms timers, instead of
+        // jumping at once. Checked at every frame for a while, however long the frames take.
+        for (int frame = 0; frame < 10; ++frame) {
+            QVERIFY(waitForFrame(window));
+            const double elapsedMs = controller->elapsedMs();
+            const double bound = 0.05 * double(wall.elapsed());
+            QVERIFY2(elapsedMs <= bound, qPrintable(QStringLiteral("%1 ms of virtual time after %2 ms of wall time").arg(elapsedMs).arg(wall.elapsed())));
+        }
         controller->pause();
         // Stepping runs the remaining polls one by one, then advances to the next timer.
         for (int i = 0; i < 500 && controller->elapsedMs() < 100; ++i) {
             controller->step();
-            QTest::qWait(2);
+            QTRY_VERIFY(controller->isSettled());
             controller->drain();
         }
         QCOMPARE(controller->elapsedMs(), 100.0);
@@ -587,7 +605,7 @@ private slots:
             QTRY_VERIFY(theme->property("dark").toBool());
             window->setProperty("themeChoice", QStringLiteral("light"));
             QTRY_VERIFY(!theme->property("dark").toBool());
-            QTest::qWait(50);
+            QVERIFY(waitForFrame(window));
             QVERIFY(!window->grabWindow().isNull());
         }
         QQmlApplicationEngine engine;

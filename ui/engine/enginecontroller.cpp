@@ -326,6 +326,11 @@ void EngineController::step()
         m_runtime->step();
 }
 
+bool EngineController::isSettled() const
+{
+    return m_state == State::Paused && m_runtime && m_runtime->isSettled();
+}
+
 void EngineController::stopRun()
 {
     m_frameTimer.stop();

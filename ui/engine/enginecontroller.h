@@ -166,6 +166,9 @@ public:
     Q_INVOKABLE void pause();
     /// While paused: one poll, or time to the next timer.
     Q_INVOKABLE void step();
+    /// Paused, and the last pause() or step() has had its whole effect: nothing runs until
+    /// the next step() or run(). A drain then shows everything up to this instant.
+    [[nodiscard]] Q_INVOKABLE bool isSettled() const;
     /// Stops the run (cancelling its tasks) and clears the views; parameters apply from here.
     Q_INVOKABLE void reset();
     /// Drains the trace into the views now (the timer, or the frame window's frames, do this

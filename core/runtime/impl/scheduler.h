@@ -152,6 +152,10 @@ public:
     void resume();
     void step();
     [[nodiscard]] bool isPaused() const noexcept { return m_paused.load(std::memory_order_acquire); }
+    /// Paused, every worker held at the pause and no step, time step or blocking work in
+    /// flight: nothing runs until the next step() or resume(). What a test or a view waits
+    /// for after pause() or step() instead of sleeping.
+    [[nodiscard]] bool isSettled() const noexcept;
     [[nodiscard]] bool isShuttingDown() const noexcept { return m_shutdown.load(std::memory_order_acquire); }
 
     // Introspection.
@@ -261,7 +265,7 @@ private:
     alignas(64) Atomic<int> m_parkedCount{0};
     Atomic<int> m_searching{0}; // workers unparked for new work that have not found it yet
 
-    alignas(64) SleepMutex m_parkMutex;
+    alignas(64) mutable SleepMutex m_parkMutex;
     std::vector<Worker *> m_parkedWorkers;
     Worker *m_timekeeper = nullptr;
     int m_startedWorkers = 0; // guarded by m_parkMutex; start() waits for all
@@ -269,6 +273,7 @@ private:
     CondVar m_startedCondition;
     int m_stepBudget = 0;
     bool m_pendingStep = false; // a step() came while a poll ran
+    int m_heldWorkers = 0;      // workers inside holdWhilePaused() and not carrying out a step
     CondVar m_pauseCondition;
     Atomic<int> m_blockingInFlight{0};
 

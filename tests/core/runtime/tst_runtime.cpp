@@ -479,7 +479,7 @@ private slots:
             co_await sleep(50ms);
             p = 3;
         }(progress));
-        QTest::qWait(20);
+        QTRY_VERIFY(runtime.isSettled());
         QCOMPARE(progress.load(), 0); // paused: nothing runs
         runtime.step();
         QTRY_COMPARE(progress.load(), 1);
@@ -490,12 +490,42 @@ private slots:
         // that armed the sleep has ended, if it was still running).
         runtime.step();
         QTRY_COMPARE(elapsedMs(runtime), 50);
-        QTest::qWait(20);
+        QTRY_VERIFY(runtime.isSettled());
         QCOMPARE(progress.load(), 2); // woken, but held until the next step
         runtime.step();
         QTRY_VERIFY(handle.isFinished());
         QCOMPARE(progress.load(), 3);
         runtime.resume();
+    }
+
+    void settledMeansTheSteppedPollHasEnded()
+    {
+        // isSettled() is what tests wait for instead of sleeping after pause() or step(): it
+        // must not answer yes while a stepped poll is still to start or still running.
+        Runtime runtime(virtualConfig());
+        QVERIFY(!runtime.isSettled()); // running
+        runtime.pause();
+        std::atomic<bool> go{false};
+        std::atomic<int> progress{0};
+        JoinHandle<void> handle = runtime.spawn([](std::atomic<int> &p, std::atomic<bool> &g) -> Task<void> {
+            p = 1;
+            while (!g.load())
+                std::this_thread::yield(); // the poll holds its worker until the test says go
+            p = 2;
+            co_return;
+        }(progress, go));
+        QTRY_VERIFY(runtime.isSettled()); // queued, not polled: paused
+        QCOMPARE(progress.load(), 0);
+        runtime.step();
+        QVERIFY(!runtime.isSettled()); // granted at once, under the lock isSettled() takes
+        QTRY_COMPARE(progress.load(), 1);
+        QVERIFY(!runtime.isSettled()); // the poll runs
+        go = true;
+        QTRY_VERIFY(runtime.isSettled());
+        QCOMPARE(progress.load(), 2);
+        QVERIFY(handle.isFinished());
+        runtime.resume();
+        QVERIFY(!runtime.isSettled());
     }
 
     void stepDuringARunningPollIsKept()
@@ -528,7 +558,7 @@ private slots:
         QCOMPARE(elapsedMs(runtime), 0);
         go = true; // the poll arms the sleep and ends
         QTRY_COMPARE(elapsedMs(runtime), 50);
-        QTest::qWait(20);
+        QTRY_VERIFY(runtime.isSettled());
         QCOMPARE(progress.load(), 2); // woken by the timer, held until the next step
         runtime.step();
         QTRY_VERIFY(handle.isFinished());

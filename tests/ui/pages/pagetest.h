@@ -11,6 +11,7 @@
 #include <QQuickItem>
 #include <QQuickWindow>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
 
@@ -114,10 +115,34 @@ public:
         if (!QTest::qWaitFor([this, ms] { return m_controller->elapsedMs() >= ms; }, 20000))
             return false;
         m_controller->pause();
-        QTest::qWait(20);
+        return settleAndShow();
+    }
+
+    /// One step of the paused run, drained and shown.
+    bool stepAndShow()
+    {
+        m_controller->step();
+        return settleAndShow();
+    }
+
+    /// Waits until the paused run has settled (or finished), drains it, and waits for the
+    /// page's next frame: the page then shows everything that ran.
+    bool settleAndShow()
+    {
+        if (!QTest::qWaitFor([this] { return m_controller->isSettled()
+                                             || m_controller->state() == taskscope::EngineController::State::Finished; },
+                             20000))
+            return false;
         m_controller->drain();
-        QTest::qWait(20); // a frame for the page
-        return true;
+        return waitForFrame();
+    }
+
+    /// Waits for the window to render a frame started after this call.
+    bool waitForFrame()
+    {
+        QSignalSpy swapped(m_window, &QQuickWindow::frameSwapped);
+        m_window->update();
+        return swapped.wait(20000);
     }
 
     /// The page in the Pattern tab (nullptr while there is none).

@@ -40,8 +40,7 @@ class TestActorRetryPages : public QObject, public PageFixture
                              30000))
             return false;
         controller()->drain();
-        QTest::qWait(20); // a frame for the page
-        return true;
+        return waitForFrame();
     }
 
     qlonglong shown(const char *name) const
@@ -74,10 +73,7 @@ private slots:
         bool sawWaiting = false;
         bool sawToken = false;
         for (int step = 0; step < 200 && !(sawMessages && sawWaiting && sawToken); ++step) {
-            controller()->step();
-            QTest::qWait(2);
-            controller()->drain();
-            QTest::qWait(2); // a frame for the page
+            QVERIFY(stepAndShow());
             const QList<QQuickItem *> mailbox = itemsNamed(page(), QStringLiteral("mailboxSlot"));
             QCOMPARE(mailbox.size(), 4);
             QCOMPARE(countWhere(mailbox, "taken", true), int(qMax(0LL, counter("kv mailbox"))));

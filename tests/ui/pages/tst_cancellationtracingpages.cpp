@@ -68,8 +68,7 @@ class TestCancellationTracingPages : public QObject, public PageFixture
         if (!QTest::qWaitFor([this] { return controller()->state() == EngineController::State::Finished; }, 20000))
             return false;
         controller()->drain();
-        QTest::qWait(20); // a frame for the page
-        return true;
+        return waitForFrame();
     }
 
     /// The tree's nodes by name.

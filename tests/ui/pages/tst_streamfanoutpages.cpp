@@ -35,8 +35,7 @@ class TestStreamFanOutPages : public QObject, public PageFixture
         if (!QTest::qWaitFor([this] { return !controller()->metrics().isEmpty(); }, 20000))
             return false;
         controller()->drain();
-        QTest::qWait(20); // a frame for the page
-        return true;
+        return waitForFrame();
     }
 
     /// The value the page's stage box @p name shows as its count.

@@ -25,8 +25,7 @@ class TestTaskPages : public QObject, public PageFixture
         if (!QTest::qWaitFor([this] { return controller()->state() == taskscope::EngineController::State::Finished; }, 30000))
             return false;
         controller()->drain();
-        QTest::qWait(20); // a frame for the page
-        return true;
+        return waitForFrame();
     }
 
     /// Tasks per state name as the task table shows them.
