@@ -111,11 +111,19 @@ inline QVariantMap runScenarioWithLiveChanges(const Scenario &scenario, const QV
     return metrics;
 }
 
+/// What cancelScenarioHalfWay() saw.
+struct HalfWayCut
+{
+    bool cutWhileRunning = false;   ///< the time limit came before the scenario's end
+    std::uint64_t tasksSpawned = 0; ///< tasks spawned up to the cut, the run's own included
+    bool runtimeServesAfterCut = false; ///< a new task ran to its end beside what was left
+};
+
 /// Runs @p scenario on four real workers and cancels it after @p after of real time, as Reset
-/// or --duration do; true when it was still running then. Tasks that shared its objects
-/// unwind on other workers meanwhile (the sanitizer builds check they touch nothing freed).
-inline bool cancelScenarioHalfWay(const Scenario &scenario, const QVariantMap &overrides, const QString &variant,
-                                  Duration after)
+/// or --duration do. Tasks that shared its objects unwind on other workers meanwhile (the
+/// sanitizer builds check they touch nothing freed); the runtime must go on serving tasks.
+inline HalfWayCut cancelScenarioHalfWay(const Scenario &scenario, const QVariantMap &overrides, const QString &variant,
+                                        Duration after)
 {
     RuntimeConfig config;
     config.workerThreads = 4;
@@ -124,10 +132,27 @@ inline bool cancelScenarioHalfWay(const Scenario &scenario, const QVariantMap &o
     QVariantMap parameters = scenario.defaultParameters();
     parameters.insert(overrides);
     ScenarioContext context{runtime, parameters, variant, {}};
-    return runtime.blockOn([](const Scenario &s, ScenarioContext &c, Duration limit) -> Task<bool> {
+    HalfWayCut cut;
+    cut.cutWhileRunning = runtime.blockOn([](const Scenario &s, ScenarioContext &c, Duration limit) -> Task<bool> {
         auto limited = co_await timeout(limit, s.run(c));
         co_return limited.timedOut();
     }(scenario, context, after));
+    cut.tasksSpawned = runtime.tasksSpawned();
+    cut.runtimeServesAfterCut = runtime.blockOn([]() -> Task<bool> {
+        co_await sleep(std::chrono::milliseconds(1));
+        co_return true;
+    }());
+    return cut;
+}
+
+/// The checks every half-way cut must pass: cut while running, after the scenario spawned
+/// tasks that share its objects (what the cut is about), and a runtime that still serves. Call
+/// QTest::currentTestFailed() after it.
+inline void verifyCutHalfWay(const HalfWayCut &cut)
+{
+    QVERIFY2(cut.cutWhileRunning, "the scenario ended before the cut: make it longer");
+    QVERIFY2(cut.tasksSpawned > 1, "the scenario spawned no task of its own before the cut");
+    QVERIFY(cut.runtimeServesAfterCut);
 }
 
 } // namespace taskscope::test

@@ -84,7 +84,7 @@ private slots:
         // Sixty-four items in flight and the producer at full speed when the run is cut: they
         // go on running on other workers after the scenario's frame is gone, and used to
         // write into its measures and trace counters (ASan: heap-use-after-free).
-        QVERIFY(cancelScenarioHalfWay(BackpressureScenario(),
+        verifyCutHalfWay(cancelScenarioHalfWay(BackpressureScenario(),
                                       {{"producer_rate_per_s", 0}, {"items", 100000}, {"max_concurrent", 64},
                                        {"work_ms", 1}, {"queue_capacity", 4}},
                                       QStringLiteral("robust"), 50ms));

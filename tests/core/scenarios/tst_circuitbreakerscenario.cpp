@@ -214,7 +214,7 @@ private slots:
         // its own worker, after the scenario's frame is gone.
         QFETCH(QString, variant);
         CircuitBreakerScenario scenario;
-        QVERIFY(cancelScenarioHalfWay(scenario, {{"callers", 40}, {"call_interval_ms", 1}, {"downstream_latency_ms", 5}},
+        verifyCutHalfWay(cancelScenarioHalfWay(scenario, {{"callers", 40}, {"call_interval_ms", 1}, {"downstream_latency_ms", 5}},
                                       variant, 150ms));
     }
 

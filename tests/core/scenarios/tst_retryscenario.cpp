@@ -225,7 +225,7 @@ private slots:
     {
         // Calls backing off and calls in flight inside the breaker when the run is cancelled.
         RetryScenario scenario;
-        QVERIFY(cancelScenarioHalfWay(scenario, {{"calls", 200}, {"call_interval_ms", 1}, {"breaker", true}},
+        verifyCutHalfWay(cancelScenarioHalfWay(scenario, {{"calls", 200}, {"call_interval_ms", 1}, {"breaker", true}},
                                       QStringLiteral("robust"), 150ms));
     }
 
