@@ -1,5 +1,5 @@
 # Taskscope: the commands README gives a user. Each target installs what is missing first.
-.PHONY: deps run build test test-asan test-tsan bench bench-ui screenshot clean
+.PHONY: deps run build build-release test test-load test-asan test-tsan bench bench-ui screenshot clean
 
 CMAKE_BUILD = cmake --build --preset
 HEADLESS = QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software
@@ -21,6 +21,14 @@ run: deps build/release/build.ninja
 
 test: build
 	$(HEADLESS) ctest --preset dev
+
+# The suite with the machine busy: one CPU-bound process per core beside `ctest -j3`, LOAD_RUNS
+# times, on the dev build or (LOAD_PRESET=release) the optimised one. Every run must pass.
+LOAD_RUNS ?= 1
+LOAD_PRESET ?= dev
+test-load: deps build/$(LOAD_PRESET)/build.ninja
+	$(CMAKE_BUILD) $(LOAD_PRESET)
+	@bash tests/load/run-under-load.sh $(LOAD_PRESET) $(LOAD_RUNS)
 
 test-asan: deps build/asan/build.ninja
 	$(CMAKE_BUILD) asan
