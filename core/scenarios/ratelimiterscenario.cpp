@@ -83,7 +83,8 @@ Task<ClientCounts> rateClient(std::shared_ptr<TokenBucket> bucket, std::shared_p
     ClientCounts counts;
     Runtime &runtime = currentRuntime("rate-limiter client");
     while (runtime.now() < plan.deadline) {
-        const bool admitted = plan.wait ? co_await bucket->acquire(plan.cost, plan.deadline) : bucket->tryAcquire(plan.cost);
+        const bool admitted =
+            plan.wait ? co_await bucket->acquire(plan.cost, plan.deadline) : co_await bucket->tryAcquire(plan.cost);
         ++(admitted ? counts.admitted : counts.rejected);
         tally->note(admitted, runtime.now());
         if (plan.interval > Duration::zero())
