@@ -103,11 +103,15 @@ QString RateLimiterScenario::description() const
 {
     return QStringLiteral("Clients ask a token bucket of capacity tokens, refilled at refill_per_s, for cost tokens per "
                           "request until duration_ms has passed: in try mode a refused request counts as rejected, in "
-                          "wait mode it waits for the tokens. No correct bucket admits more than bound = capacity + "
-                          "refill_per_s × elapsed. The seed variant checks the count and then subtracts, so on several "
-                          "workers two clients can take the same tokens (over_admitted > 0) and the count wraps below "
-                          "zero (underflows); it refills only every 100 ms and truncates each step, so below 10 "
-                          "tokens/s it never refills. The robust variant admits under a lock and refills exactly.");
+                          "wait mode it tries again every 10 ms (seed) or sleeps until the tokens exist (robust). No "
+                          "correct bucket admits more than bound = capacity + refill_per_s × elapsed. The seed variant "
+                          "refills only inside a request, once 100 ms or more have passed since its last refill, by "
+                          "elapsed × rate truncated: a bucket left alone fills up, but clients that ask without pause "
+                          "refill it every 100 ms, and below 10 tokens/s each of those refills adds nothing. It then "
+                          "checks the count and subtracts in a separate step, so on several workers two clients can "
+                          "take the same tokens (over_admitted > 0) and the count wraps below zero (underflows); "
+                          "magnify_race_us widens that window to make it show. The robust variant admits under a lock "
+                          "and refills exactly.");
 }
 
 std::vector<ParameterSpec> RateLimiterScenario::parameters() const
@@ -129,6 +133,12 @@ std::vector<ParameterSpec> RateLimiterScenario::parameters() const
          QStringLiteral("ms"), QStringLiteral("Pause between a client's requests; 0: as fast as possible, yielding."), {}},
         {QStringLiteral("duration_ms"), QStringLiteral("Duration"), Type::Int, 1, 600000, 2000, QStringLiteral("ms"),
          QStringLiteral("How long clients keep requesting."), {}},
+        {QStringLiteral("magnify_race_us"), QStringLiteral("Race magnifier (seed)"), Type::Int, 0, 2000, 0,
+         QStringLiteral("µs"),
+         QStringLiteral("Magnifier, not the seed's code: widens its check-then-subtract window by holding the worker "
+                        "this long between the check and the subtraction, so two clients take the same tokens more "
+                        "often (0: off, the seed as written; the robust variant ignores it)."),
+         {}},
     };
 }
 
@@ -150,6 +160,8 @@ Task<QVariantMap> RateLimiterScenario::run(ScenarioContext &context) const
     const BucketVariant variant = context.variant == QLatin1String("seed") ? BucketVariant::Seed : BucketVariant::Robust;
 
     auto bucket = std::make_shared<TokenBucket>(runtime, capacity, refillPerSecond, variant);
+    if (variant == BucketVariant::Seed)
+        bucket->setRaceMagnifier(std::chrono::microseconds(parameters.value(QStringLiteral("magnify_race_us")).toLongLong()));
     auto tally = std::make_shared<LiveTally>(start, capacity, refillPerSecond, plan.cost);
     ClientCounts total;
     {
