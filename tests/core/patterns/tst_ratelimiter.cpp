@@ -195,8 +195,8 @@ private slots:
     {
         // Nothing runs between requests: 2 s without one leave the level (and its trace) where
         // the last request left it, and the bucket keeps no task alive.
+        RecordingSink sink; // outlives the runtime that records into it
         Runtime runtime(virtualConfig());
-        RecordingSink sink;
         TokenBucket bucket(runtime, 10, 100, BucketVariant::Seed);
         QCOMPARE(runtime.blockOn(drain(bucket)), 10);
         runtime.setTraceSink(&sink);
@@ -229,8 +229,8 @@ private slots:
         // 5, 15, …, 95 ms (each try locks last_refill once) and at 105 ms, the first try 100 ms
         // after the last refill: that try refills the token and takes it, so the level moves
         // at 105 ms, not at 100. The robust waiter gets its token at exactly 100 ms.
+        RecordingSink sink; // outlives the runtime that records into it
         Runtime runtime(virtualConfig());
-        RecordingSink sink;
         TokenBucket seed(runtime, 1, 10, BucketVariant::Seed);
         QCOMPARE(runtime.blockOn(drain(seed)), 1);
         runtime.setTraceSink(&sink);
