@@ -129,20 +129,6 @@ struct TokenBucketState
 
 namespace {
 
-/// The magnifier (TokenBucket::setRaceMagnifier): holds the worker for @p window on the
-/// runtime clock without an await. On the virtual clock the window is simulated CPU work;
-/// on the real clock it offers the CPU all along, so another worker gets to run meanwhile.
-void holdWindowOpen(Runtime &runtime, Duration window)
-{
-    if (runtime.config().clockMode == ClockMode::Virtual) {
-        busyFor(window);
-        return;
-    }
-    const Instant until = runtime.now() + window;
-    while (runtime.now() < until && !runtime.scheduler().isShuttingDown())
-        detail::preemptionPoint();
-}
-
 /// The seed's refill().
 Task<void> seedRefill(std::shared_ptr<detail::TokenBucketState> state)
 {
@@ -173,8 +159,10 @@ Task<bool> seedTryAcquire(std::shared_ptr<detail::TokenBucketState> state, std::
     if (current < wanted)
         co_return false;
     // Relaxed: a setting, read once per admission; any recent value will do.
+    // The magnifier: simulated CPU work (busyFor), not an await, so no other task of this
+    // worker runs meanwhile, but other workers do.
     if (const Duration window(state->raceMagnifierNs.load(std::memory_order_relaxed)); window > Duration::zero())
-        holdWindowOpen(state->runtime, window);
+        busyFor(window);
     const std::uint64_t previous = state->seedTokens.fetch_sub(wanted, std::memory_order_relaxed);
     if (previous < wanted) // someone took them between our load and our subtraction
         state->underflowCount.fetch_add(1, std::memory_order_relaxed); // a statistic only

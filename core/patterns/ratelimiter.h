@@ -86,9 +86,9 @@ public:
     [[nodiscard]] BucketVariant variant() const noexcept;
 
     /// Seed variant, a magnifier for demonstrations: each admission holds its worker for
-    /// @p window on the runtime clock between the load that saw enough tokens and the
-    /// fetch_sub, offering the CPU meanwhile, so another worker can run into the same window.
-    /// Not an await: one worker still never races. Zero (the default) is the seed's code.
+    /// @p window on the runtime clock (busyFor) between the load that saw enough tokens and
+    /// the fetch_sub, so another worker can run into the same window. Not an await: one
+    /// worker still never races. Zero (the default) is the seed's code.
     void setRaceMagnifier(Duration window) noexcept;
 
 private:

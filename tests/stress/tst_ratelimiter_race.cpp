@@ -3,9 +3,9 @@
 // Not deterministic by nature: four real workers, real time. The race is a logic race on
 // relaxed atomics (a load, then a separate fetch_sub), not a data race, so ThreadSanitizer
 // has nothing to report and this also runs in the sanitizer builds (label core). As the seed
-// wrote it, the window between the two steps is a few instructions wide and the OS rarely
-// switches threads inside it; the scenario's magnifier (magnify_race_us) holds it open while
-// offering the CPU, which makes the first run show the race nearly always.
+// wrote it, the window between the two steps is a few instructions wide and two workers
+// rarely meet inside it; the scenario's magnifier (magnify_race_us) holds it open for a
+// stretch of simulated CPU work, which makes the first run or two show the race.
 
 #include <QTest>
 
