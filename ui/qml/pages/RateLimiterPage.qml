@@ -20,7 +20,7 @@ Item {
     readonly property int refillPerSecond: root.controller.effectiveParameters["refill_per_s"] ?? 0
     readonly property bool seed: root.controller.variant === "seed"
     /// How long the magnifier holds the seed's check-then-subtract window open (0: off).
-    readonly property int magnifierUs: root.seed ? root.controller.effectiveParameters["magnify_race_us"] ?? 0 : 0
+    readonly property int magnifierUs: root.seed ? (root.controller.effectiveParameters["magnify_race_us"] ?? 0) : 0
     readonly property real tokens: root.counter("bucket tokens", root.capacity)
     readonly property real admitted: root.counter("admitted", 0)
     readonly property real rejected: root.counter("rejected", 0)
