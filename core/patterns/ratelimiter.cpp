@@ -158,9 +158,9 @@ Task<bool> seedTryAcquire(std::shared_ptr<detail::TokenBucketState> state, std::
     const std::uint64_t current = state->seedTokens.load(std::memory_order_relaxed);
     if (current < wanted)
         co_return false;
-    // Relaxed: a setting, read once per admission; any recent value will do.
     // The magnifier: simulated CPU work (busyFor), not an await, so no other task of this
-    // worker runs meanwhile, but other workers do.
+    // worker runs meanwhile, but other workers do. Relaxed: a setting read once per
+    // admission; any recent value will do.
     if (const Duration window(state->raceMagnifierNs.load(std::memory_order_relaxed)); window > Duration::zero())
         busyFor(window);
     const std::uint64_t previous = state->seedTokens.fetch_sub(wanted, std::memory_order_relaxed);
