@@ -2,7 +2,7 @@
 
 #include "runtime/runtime.h"
 #include "runtime/impl/loom.h"
-#include "time/interval.h"
+#include "sync/mutex.h"
 #include "time/sleep.h"
 #include "trace/tracecounter.h"
 
@@ -12,18 +12,20 @@
 
 // Implementation notes
 //
-// Seed variant. `m_seedTokens` is the seed's AtomicU64. Admission is the seed's
-// load / compare / fetch_sub: each step is atomic, the three together are not, so between a
-// load that saw enough tokens and its fetch_sub another thread may take them (a preemption
-// point between the two, on several workers, makes that observable; see seedTryAcquire). The
-// subtraction then goes below zero, which for an unsigned count means it wraps to about
-// 2^64: every later comparison passes, until the refill's min(current + new, capacity)
-// clamps it back. An underflow is counted when fetch_sub's previous value was below the
-// cost. The refill task, like the seed's refill(), reads the elapsed time since the last
-// refill, truncates elapsed × rate to an integer, and writes min(current + new, capacity)
-// with a separate load and store — a subtraction between the two is lost. Only the refill
-// task touches `m_lastRefill`, so it needs no lock (the seed's Mutex serialises refills,
-// and here there is only one refiller).
+// Seed variant: the seed's RateLimiter, the same loads, stores, lock and awaits in the same
+// order. `seedTokens` is its AtomicU64 and `seedLastRefill` its tokio::sync::Mutex<Instant>
+// (our async Mutex). An attempt (seedTryAcquire) awaits seedRefill, then loads the count,
+// compares, and fetch_subs. seedRefill locks last_refill, reads the clock, and only when
+// 100 ms or more have passed truncates elapsed × rate to an integer, loads the count, and
+// stores min(current + new, capacity) (unsigned addition wraps, as u64 does in a Rust release
+// build) before moving last_refill to now. There is no other refill: the level changes only
+// inside an attempt. The lock serialises refills only. Its load-then-store can overwrite a
+// fetch_sub made between the two, and the attempt's load and fetch_sub are each atomic but
+// not together: between a load that saw enough tokens and its fetch_sub another worker may
+// take them, the subtraction goes below zero and the unsigned count wraps to about 2^64, so
+// every later comparison passes until a refill clamps it. An underflow is counted when
+// fetch_sub's previous value was below the cost. The level counter is traced at the refill's
+// store and after each fetch_sub, the two places the count is written.
 //
 // Robust variant. Everything is under `m_lock`. The level is tokens plus `m_credit`, the
 // fraction of the next token in token·nanoseconds (0 ≤ credit < 10^9): refilling up to now
@@ -41,7 +43,7 @@ namespace taskscope {
 
 namespace {
 constexpr std::int64_t nanosPerSecond = 1'000'000'000;
-constexpr Duration seedRefillPeriod = std::chrono::milliseconds(100);
+constexpr Duration seedRefillMinimumGap = std::chrono::milliseconds(100);
 constexpr Duration seedPollPeriod = std::chrono::milliseconds(10);
 } // namespace
 
@@ -57,6 +59,7 @@ struct TokenBucketState
         , variant(variant)
         , counter(name + QStringLiteral(" tokens"))
         , seedTokens(std::uint64_t(capacity))
+        , seedLastRefill(MutexName{name + QStringLiteral(" last_refill")}, runtime.now())
         , lastRefill(runtime.now())
     {
     }
@@ -65,14 +68,15 @@ struct TokenBucketState
     const std::int64_t capacity;
     const std::int64_t refillPerSecond;
     const BucketVariant variant;
-    const bool multiThreaded = runtime.config().workerThreads > 1;
     TraceCounter counter;
     Atomic<std::uint64_t> underflowCount{0};
 
     // Seed variant.
     Atomic<std::uint64_t> seedTokens;
+    taskscope::Mutex<Instant> seedLastRefill;
+    Atomic<std::int64_t> raceMagnifierNs{0};
 
-    // Robust variant (under lock); lastRefill is also the seed's last_refill.
+    // Robust variant (under lock).
     mutable Mutex lock;
     std::int64_t tokens = 0;
     std::int64_t credit = 0;
@@ -109,30 +113,6 @@ struct TokenBucketState
         return Duration((missingCredit + refillPerSecond - 1) / refillPerSecond);
     }
 
-    bool seedTryAcquire(std::int64_t cost)
-    {
-        const auto wanted = std::uint64_t(cost);
-        // Relaxed, as in the seed: the defect is that load and fetch_sub are two steps, which
-        // no memory order would fix; nothing else is published through the count.
-        const std::uint64_t current = seedTokens.load(std::memory_order_relaxed);
-        if (current < wanted)
-            return false;
-        // The seed runs nothing between its load and its fetch_sub, so the two are a few
-        // instructions apart and another worker slips in between only when the OS happens to
-        // preempt this thread right there: measured on 4 workers, about once in 170 runs of
-        // 500 ms. Offering the CPU here makes that preemption likely without changing what
-        // can happen: it is not an await (no other task of this worker runs in between, as
-        // in the seed), it only widens the window every multi-threaded run already has. One
-        // worker has no one to race with, so it skips the system call.
-        if (multiThreaded)
-            preemptionPoint();
-        const std::uint64_t previous = seedTokens.fetch_sub(wanted, std::memory_order_relaxed);
-        if (previous < wanted) // someone took them between our load and our subtraction
-            underflowCount.fetch_add(1, std::memory_order_relaxed); // a statistic only
-        counter.set(std::int64_t(previous - wanted));
-        return true;
-    }
-
     bool robustTryAcquire(std::int64_t cost)
     {
         LockGuard guard(lock);
@@ -143,45 +123,59 @@ struct TokenBucketState
         counter.set(tokens);
         return true;
     }
-
-    /// Seed: one step of the refill loop (the seed's refill()).
-    void seedRefill(Instant now)
-    {
-        const Duration elapsed = now - lastRefill;
-        if (elapsed < seedRefillPeriod)
-            return;
-        // The seed's `(elapsed.as_secs_f64() * refill_rate as f64) as u64`: the fraction is lost.
-        const auto newTokens = std::uint64_t(std::chrono::duration<double>(elapsed).count() * double(refillPerSecond));
-        // Relaxed, as in the seed; a fetch_sub between this load and the store is overwritten.
-        const std::uint64_t current = seedTokens.load(std::memory_order_relaxed);
-        const std::uint64_t total = std::min(current + newTokens, std::uint64_t(capacity));
-        seedTokens.store(total, std::memory_order_relaxed);
-        lastRefill = now;
-        if (total != current)
-            counter.set(std::int64_t(total));
-    }
 };
 
 } // namespace detail
 
 namespace {
 
-/// The seed's background refill: wakes every 100 ms for the life of the bucket.
-Task<void> seedRefillLoop(std::shared_ptr<detail::TokenBucketState> state)
+/// The seed's refill().
+Task<void> seedRefill(std::shared_ptr<detail::TokenBucketState> state)
 {
-    Interval every(seedRefillPeriod);
-    for (;;) {
-        co_await every.tick();
-        state->seedRefill(state->runtime.now());
+    auto lastRefill = co_await state->seedLastRefill.lock();
+    const Instant now = state->runtime.now();
+    const Duration elapsed = now - *lastRefill;
+    if (elapsed >= seedRefillMinimumGap) {
+        // The seed's `(elapsed.as_secs_f64() * refill_rate as f64) as u64`: the fraction is lost.
+        const auto newTokens =
+            std::uint64_t(std::chrono::duration<double>(elapsed).count() * double(state->refillPerSecond));
+        // Relaxed, as in the seed; a fetch_sub between this load and the store is overwritten.
+        const std::uint64_t current = state->seedTokens.load(std::memory_order_relaxed);
+        const std::uint64_t total = std::min(current + newTokens, std::uint64_t(state->capacity));
+        state->seedTokens.store(total, std::memory_order_relaxed);
+        state->counter.set(std::int64_t(total));
+        *lastRefill = now;
     }
 }
 
+/// The seed's acquire(): one attempt.
+Task<bool> seedTryAcquire(std::shared_ptr<detail::TokenBucketState> state, std::int64_t cost)
+{
+    co_await seedRefill(state);
+    const auto wanted = std::uint64_t(cost);
+    // Relaxed, as in the seed: the defect is that load and fetch_sub are two steps, which no
+    // memory order would fix; nothing else is published through the count.
+    const std::uint64_t current = state->seedTokens.load(std::memory_order_relaxed);
+    if (current < wanted)
+        co_return false;
+    // The magnifier: simulated CPU work (busyFor), not an await, so no other task of this
+    // worker runs meanwhile, but other workers do. Relaxed: a setting read once per
+    // admission; any recent value will do.
+    if (const Duration window(state->raceMagnifierNs.load(std::memory_order_relaxed)); window > Duration::zero())
+        busyFor(window);
+    const std::uint64_t previous = state->seedTokens.fetch_sub(wanted, std::memory_order_relaxed);
+    if (previous < wanted) // someone took them between our load and our subtraction
+        state->underflowCount.fetch_add(1, std::memory_order_relaxed); // a statistic only
+    state->counter.set(std::int64_t(previous - wanted));
+    co_return true;
+}
+
+/// The seed's wait_for: try, sleep 10 ms, try again (the last sleep cut at the deadline).
 Task<bool> seedAcquire(std::shared_ptr<detail::TokenBucketState> state, std::int64_t cost,
                        std::optional<Instant> deadline)
 {
-    // The seed's wait_for: try, sleep 10 ms, try again (the last sleep cut at the deadline).
     for (;;) {
-        if (state->seedTryAcquire(cost))
+        if (co_await seedTryAcquire(state, cost))
             co_return true;
         const Instant now = state->runtime.now();
         if (deadline && now >= *deadline)
@@ -191,6 +185,11 @@ Task<bool> seedAcquire(std::shared_ptr<detail::TokenBucketState> state, std::int
             next = std::min(next, *deadline);
         co_await sleepUntil(next);
     }
+}
+
+Task<bool> robustTryAcquire(std::shared_ptr<detail::TokenBucketState> state, std::int64_t cost)
+{
+    co_return state->robustTryAcquire(cost);
 }
 
 Task<bool> robustAcquire(std::shared_ptr<detail::TokenBucketState> state, std::int64_t cost,
@@ -234,18 +233,13 @@ TokenBucket::TokenBucket(Runtime &runtime, std::int64_t capacity, std::int64_t r
     m_state = std::make_shared<detail::TokenBucketState>(runtime, capacity, refillPerSecond, variant, name);
     m_state->tokens = capacity;
     m_state->counter.set(capacity);
-    if (variant == BucketVariant::Seed)
-        m_refill = runtime.spawn(seedRefillLoop(m_state), name + QStringLiteral(" refill"));
 }
 
-TokenBucket::~TokenBucket()
-{
-    m_refill.abort();
-}
+TokenBucket::~TokenBucket() = default;
 
-bool TokenBucket::tryAcquire(std::int64_t cost)
+Task<bool> TokenBucket::tryAcquire(std::int64_t cost)
 {
-    return m_state->variant == BucketVariant::Seed ? m_state->seedTryAcquire(cost) : m_state->robustTryAcquire(cost);
+    return m_state->variant == BucketVariant::Seed ? seedTryAcquire(m_state, cost) : robustTryAcquire(m_state, cost);
 }
 
 Task<bool> TokenBucket::acquire(std::int64_t cost, std::optional<Instant> deadline)
@@ -281,6 +275,12 @@ std::int64_t TokenBucket::refillPerSecond() const noexcept
 BucketVariant TokenBucket::variant() const noexcept
 {
     return m_state->variant;
+}
+
+void TokenBucket::setRaceMagnifier(Duration window) noexcept
+{
+    // Relaxed: a setting the next admissions read; nothing else is published with it.
+    m_state->raceMagnifierNs.store(std::max<std::int64_t>(0, window.count()), std::memory_order_relaxed);
 }
 
 } // namespace taskscope

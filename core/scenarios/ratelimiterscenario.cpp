@@ -70,25 +70,27 @@ struct ClientPlan
 {
     std::int64_t cost = 1;
     bool wait = false;     ///< wait mode: acquire() until the deadline; try mode: tryAcquire()
-    Duration interval{};   ///< between requests; 0: yield only
+    Duration interval{};   ///< between requests; 0: as fast as the bucket lets them
     Instant deadline;      ///< no request starts after this
-    bool virtualClock = false;
 };
 
-// One client: requests until the deadline. With no interval it only yields between
-// requests; on the virtual clock, where time moves only once every task waits, a refused
-// client waits 1 ms instead (a spinning client would freeze time).
+// One client: requests until the deadline. With no interval it yields after an admission
+// and waits 1 ms after a refusal: asking again at once would only spin (the task view
+// rightly warns about a task that keeps waking itself, which is not this page's lesson),
+// and on the virtual clock, where time moves only once every task waits, it would freeze
+// time.
 Task<ClientCounts> rateClient(std::shared_ptr<TokenBucket> bucket, std::shared_ptr<LiveTally> tally, ClientPlan plan)
 {
     ClientCounts counts;
     Runtime &runtime = currentRuntime("rate-limiter client");
     while (runtime.now() < plan.deadline) {
-        const bool admitted = plan.wait ? co_await bucket->acquire(plan.cost, plan.deadline) : bucket->tryAcquire(plan.cost);
+        const bool admitted =
+            plan.wait ? co_await bucket->acquire(plan.cost, plan.deadline) : co_await bucket->tryAcquire(plan.cost);
         ++(admitted ? counts.admitted : counts.rejected);
         tally->note(admitted, runtime.now());
         if (plan.interval > Duration::zero())
             co_await sleep(plan.interval);
-        else if (!admitted && plan.virtualClock)
+        else if (!admitted)
             co_await sleep(std::chrono::milliseconds(1));
         else
             co_await yieldNow();
@@ -102,11 +104,15 @@ QString RateLimiterScenario::description() const
 {
     return QStringLiteral("Clients ask a token bucket of capacity tokens, refilled at refill_per_s, for cost tokens per "
                           "request until duration_ms has passed: in try mode a refused request counts as rejected, in "
-                          "wait mode it waits for the tokens. No correct bucket admits more than bound = capacity + "
-                          "refill_per_s × elapsed. The seed variant checks the count and then subtracts, so on several "
-                          "workers two clients can take the same tokens (over_admitted > 0) and the count wraps below "
-                          "zero (underflows); it refills only every 100 ms and truncates each step, so below 10 "
-                          "tokens/s it never refills. The robust variant admits under a lock and refills exactly.");
+                          "wait mode it tries again every 10 ms (seed) or sleeps until the tokens exist (robust). No "
+                          "correct bucket admits more than bound = capacity + refill_per_s × elapsed. The seed variant "
+                          "refills only inside a request, once 100 ms or more have passed since its last refill, by "
+                          "elapsed × rate truncated: a bucket left alone fills up, but clients that ask without pause "
+                          "refill it every 100 ms, and below 10 tokens/s each of those refills adds nothing. It then "
+                          "checks the count and subtracts in a separate step, so on several workers two clients can "
+                          "take the same tokens (over_admitted > 0) and the count wraps below zero (underflows); "
+                          "magnify_race_us widens that window to make it show. The robust variant admits under a lock "
+                          "and refills exactly.");
 }
 
 std::vector<ParameterSpec> RateLimiterScenario::parameters() const
@@ -125,9 +131,15 @@ std::vector<ParameterSpec> RateLimiterScenario::parameters() const
          QStringLiteral("try: a request without tokens is rejected; wait: it waits for them."),
          {QStringLiteral("try"), QStringLiteral("wait")}},
         {QStringLiteral("request_interval_ms"), QStringLiteral("Request interval"), Type::Int, 0, 60000, 0,
-         QStringLiteral("ms"), QStringLiteral("Pause between a client's requests; 0: as fast as possible, yielding."), {}},
+         QStringLiteral("ms"), QStringLiteral("Pause between a client's requests; 0: at once after an admission, 1 ms after a refusal."), {}},
         {QStringLiteral("duration_ms"), QStringLiteral("Duration"), Type::Int, 1, 600000, 2000, QStringLiteral("ms"),
          QStringLiteral("How long clients keep requesting."), {}},
+        {QStringLiteral("magnify_race_us"), QStringLiteral("Race magnifier"), Type::Int, 0, 2000, 0,
+         QStringLiteral("µs"),
+         QStringLiteral("Magnifier, not the seed's code: widens its check-then-subtract window by holding the worker "
+                        "this long between the check and the subtraction, so two clients take the same tokens more "
+                        "often (0: off, the seed as written; the robust variant ignores it)."),
+         {}},
     };
 }
 
@@ -145,10 +157,11 @@ Task<QVariantMap> RateLimiterScenario::run(ScenarioContext &context) const
     plan.wait = parameters.value(QStringLiteral("mode")).toString() == QLatin1String("wait");
     plan.interval = std::chrono::milliseconds(parameters.value(QStringLiteral("request_interval_ms")).toLongLong());
     plan.deadline = start + std::chrono::milliseconds(parameters.value(QStringLiteral("duration_ms")).toLongLong());
-    plan.virtualClock = runtime.config().clockMode == ClockMode::Virtual;
     const BucketVariant variant = context.variant == QLatin1String("seed") ? BucketVariant::Seed : BucketVariant::Robust;
 
     auto bucket = std::make_shared<TokenBucket>(runtime, capacity, refillPerSecond, variant);
+    if (variant == BucketVariant::Seed)
+        bucket->setRaceMagnifier(std::chrono::microseconds(parameters.value(QStringLiteral("magnify_race_us")).toLongLong()));
     auto tally = std::make_shared<LiveTally>(start, capacity, refillPerSecond, plan.cost);
     ClientCounts total;
     {

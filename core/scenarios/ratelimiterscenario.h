@@ -5,9 +5,10 @@
 namespace taskscope {
 
 /// The seed's "Rate limiting and backpressure": clients ask a token bucket for cost tokens
-/// per request, for duration_ms; the seed variant checks then subtracts (over-admits and
-/// wraps on several workers) and refills in truncated 100 ms steps, the robust variant never
-/// admits more than capacity + refill_per_s × elapsed.
+/// per request, for duration_ms; the seed variant refills only inside a request (at most
+/// every 100 ms, truncated) and checks then subtracts (over-admits and wraps on several
+/// workers; magnify_race_us widens that window), the robust variant never admits more than
+/// capacity + refill_per_s × elapsed.
 class RateLimiterScenario final : public Scenario
 {
 public:

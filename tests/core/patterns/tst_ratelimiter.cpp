@@ -4,6 +4,7 @@
 #include "coretest.h"
 #include "patterns/ratelimiter.h"
 #include "runtime/runtime.h"
+#include "sync/impl/tracedobject.h"
 #include "time/sleep.h"
 #endif
 
@@ -13,12 +14,18 @@ using namespace taskscope::test;
 namespace {
 
 /// Takes every token there is; gives how many requests of @p cost got through.
-int drain(TokenBucket &bucket, std::int64_t cost = 1)
+Task<int> drain(TokenBucket &bucket, std::int64_t cost = 1)
 {
     int taken = 0;
-    while (bucket.tryAcquire(cost))
+    while (co_await bucket.tryAcquire(cost))
         ++taken;
-    return taken;
+    co_return taken;
+}
+
+/// Lets @p duration of runtime time pass.
+Task<void> idle(Duration duration)
+{
+    co_await sleep(duration);
 }
 
 /// Drains @p bucket, then tries once per millisecond until @p until; gives the runtime
@@ -26,11 +33,11 @@ int drain(TokenBucket &bucket, std::int64_t cost = 1)
 Task<QList<long long>> pollEveryMillisecond(TokenBucket &bucket, Duration until)
 {
     Runtime &runtime = currentRuntime("test");
-    drain(bucket);
+    co_await drain(bucket);
     QList<long long> admittedAt;
     const Instant end = runtime.now() + until;
     while (runtime.now() < end) {
-        if (bucket.tryAcquire(1))
+        if (co_await bucket.tryAcquire(1))
             admittedAt << elapsedMs(runtime);
         else
             co_await sleep(1ms);
@@ -56,21 +63,20 @@ Task<std::pair<bool, long long>> timedAcquire(TokenBucket &bucket, std::int64_t 
 Task<std::int64_t> tokensAfter(TokenBucket &bucket, Duration wait, bool drainFirst = true)
 {
     if (drainFirst)
-        drain(bucket);
+        co_await drain(bucket);
     co_await sleep(wait);
     co_return bucket.tokens();
 }
 
-/// Runs @p body on a bucket made inside the run. A seed bucket spawns its refill loop when it
-/// is made; made before blockOn, that loop alone would move virtual time on (every worker idle
-/// but for its sleep) until the test's task arrives, by however long the test thread took.
-template <typename Body>
-auto withBucket(Runtime &runtime, std::int64_t capacity, double rate, BucketVariant variant, Body body)
+/// The runtime milliseconds of the events of @p kind on the object named @p name.
+QList<long long> eventTimesMs(const RecordingSink &sink, TraceKind kind, const QString &name)
 {
-    return runtime.blockOn([](std::int64_t c, double r, BucketVariant v, Body b) -> decltype(b(std::declval<TokenBucket &>())) {
-        TokenBucket bucket(currentRuntime("test"), c, r, v);
-        co_return co_await b(bucket);
-    }(capacity, rate, variant, std::move(body)));
+    QList<long long> times;
+    for (const TraceEvent &event : sink.events()) {
+        if (event.kind == kind && detail::objectNameOf(event.object) == name)
+            times << event.timeNs / 1'000'000;
+    }
+    return times;
 }
 
 } // namespace
@@ -92,10 +98,10 @@ private slots:
         Runtime runtime(virtualConfig());
         TokenBucket bucket(runtime, 10, 0, variant);
         QCOMPARE(bucket.tokens(), 10);
-        QCOMPARE(drain(bucket, 3), 3);
+        QCOMPARE(runtime.blockOn(drain(bucket, 3)), 3);
         QCOMPARE(bucket.tokens(), 1);
-        QVERIFY(!bucket.tryAcquire(2));
-        QVERIFY(bucket.tryAcquire(1));
+        QVERIFY(!runtime.blockOn(bucket.tryAcquire(2)));
+        QVERIFY(runtime.blockOn(bucket.tryAcquire(1)));
         QCOMPARE(bucket.tokens(), 0);
         QCOMPARE(bucket.underflows(), 0u);
     }
@@ -115,7 +121,7 @@ private slots:
     {
         Runtime runtime(virtualConfig());
         TokenBucket bucket(runtime, 10, 5, BucketVariant::Robust);
-        drain(bucket);
+        runtime.blockOn(drain(bucket));
         // Empty at 0; 3 tokens at 5/s exist 600 ms later.
         auto [admitted, waitedNs] = runtime.blockOn(timedAcquire(bucket, 3, 0ms));
         QVERIFY(admitted);
@@ -124,7 +130,7 @@ private slots:
 
         // 3 tokens/s, one token: ceil(10^9 / 3) ns, not a 10 ms poll later.
         TokenBucket odd(runtime, 10, 3, BucketVariant::Robust);
-        drain(odd);
+        runtime.blockOn(drain(odd));
         auto [oddAdmitted, oddWaitedNs] = runtime.blockOn(timedAcquire(odd, 1, 0ms));
         QVERIFY(oddAdmitted);
         QCOMPARE(oddWaitedNs, 333'333'334LL);
@@ -140,20 +146,21 @@ private slots:
         auto [never, neverNs] = runtime.blockOn(timedAcquire(bucket, 11, 0ms));
         QVERIFY(!never);
         QCOMPARE(neverNs, 0LL);
-        drain(bucket);
+        runtime.blockOn(drain(bucket));
         auto [late, lateNs] = runtime.blockOn(timedAcquire(bucket, 1, 0ms, 100ms)); // needs 200 ms
         QVERIFY(!late);
         QCOMPARE(lateNs, 100'000'000LL);
     }
 
-    void theSeedBucketRefillsOnlyInHundredMillisecondSteps()
+    void theSeedBucketRefillsAtTheFirstRequestHundredMillisecondsAfterTheLastRefill()
     {
-        // 100 tokens/s: the seed adds 10 at each 100 ms step, so admissions come in bursts of
-        // 10 at 100, 200, 300, 400 ms; the robust bucket admits one every 10 ms.
+        // 100 tokens/s, a request every millisecond: the request at 100 ms is the first one
+        // 100 ms after the bucket was made, and refills 10; the next refill is at 200 ms. So
+        // admissions come in bursts of 10 at 100, 200, 300, 400 ms; the robust bucket admits
+        // one every 10 ms.
         Runtime runtime(virtualConfig());
-        const QList<long long> seedTimes = withBucket(runtime, 10, 100, BucketVariant::Seed, [](TokenBucket &seed) {
-            return pollEveryMillisecond(seed, 450ms);
-        });
+        TokenBucket seed(runtime, 10, 100, BucketVariant::Seed);
+        const QList<long long> seedTimes = runtime.blockOn(pollEveryMillisecond(seed, 450ms));
         QCOMPARE(seedTimes.size(), 40);
         for (int index = 0; index < seedTimes.size(); ++index)
             QCOMPARE(seedTimes.at(index), (index / 10 + 1) * 100LL);
@@ -166,33 +173,95 @@ private slots:
             QCOMPARE(robustTimes.at(index), (index + 1) * 10LL);
     }
 
-    void theSeedBucketLosesTheFractionOfEachStepAndNeverRefillsBelowTenPerSecond()
+    void seedRefillsOnAcquireAfterIdle()
     {
-        // 5 tokens/s × 100 ms = 0.5 token, truncated to 0 at every step.
+        // Left alone for 2 s at 5 tokens/s, the bucket gets 2 × 5 = 10 at the next request
+        // (the seed's refill runs inside acquire, from the time since the last refill): it is
+        // full again. After 1.5 s, 7.5 truncates to 7.
         Runtime runtime(virtualConfig());
-        QCOMPARE(withBucket(runtime, 10, 5, BucketVariant::Seed, [](TokenBucket &seed) { return tokensAfter(seed, 2s); }), 0);
-        TokenBucket robust(runtime, 10, 5, BucketVariant::Robust);
-        QCOMPARE(runtime.blockOn(tokensAfter(robust, 2s)), 10);
+        TokenBucket bucket(runtime, 10, 5, BucketVariant::Seed);
+        QCOMPARE(runtime.blockOn(drain(bucket)), 10);
+        runtime.blockOn(idle(2s));
+        QVERIFY(runtime.blockOn(bucket.tryAcquire(1)));
+        QCOMPARE(bucket.tokens(), 9);
+        QCOMPARE(runtime.blockOn(drain(bucket)), 9);
+
+        runtime.blockOn(idle(1500ms));
+        QCOMPARE(runtime.blockOn(drain(bucket)), 7);
+        QCOMPARE(bucket.underflows(), 0u);
     }
 
-    void theSeedWaitPollsEveryTenMilliseconds()
+    void seedHasNoBackgroundRefill()
     {
-        // One token per 100 ms. A waiter that starts at 5 ms polls at 5, 15, …, 95, 105: the
-        // seed hands it the token refilled at 100 ms only at 105 ms; the robust one at 100 ms.
+        // Nothing runs between requests: 2 s without one leave the level (and its trace) where
+        // the last request left it, and the bucket keeps no task alive.
+        RecordingSink sink; // outlives the runtime that records into it
         Runtime runtime(virtualConfig());
-        auto [seedAdmitted, seedNs] = withBucket(runtime, 1, 10, BucketVariant::Seed, [](TokenBucket &seed) {
-            drain(seed);
-            return timedAcquire(seed, 1, 5ms);
-        });
+        TokenBucket bucket(runtime, 10, 100, BucketVariant::Seed);
+        QCOMPARE(runtime.blockOn(drain(bucket)), 10);
+        runtime.setTraceSink(&sink);
+        QCOMPARE(runtime.blockOn(tokensAfter(bucket, 2s, false)), 0);
+        runtime.setTraceSink(nullptr);
+        QCOMPARE(runtime.liveTasks(), 0u);
+        QCOMPARE(eventTimesMs(sink, TraceKind::Counter, QStringLiteral("bucket tokens")), QList<long long>{});
+        QCOMPARE(eventTimesMs(sink, TraceKind::Acquire, QStringLiteral("bucket last_refill")), QList<long long>{});
+    }
+
+    void aSeedBucketAskedWithoutPauseNeverRefillsBelowTenPerSecond()
+    {
+        // 5 tokens/s, a request every millisecond: the refill at 100 ms adds 0.5 → 0 tokens and
+        // moves the last refill to 100 ms, and so on every 100 ms: nothing is ever admitted
+        // again. The robust bucket admits one every 200 ms.
+        Runtime runtime(virtualConfig());
+        TokenBucket seed(runtime, 10, 5, BucketVariant::Seed);
+        QCOMPARE(runtime.blockOn(pollEveryMillisecond(seed, 2s)), QList<long long>{});
+        QCOMPARE(seed.tokens(), 0);
+
+        Runtime robustRuntime(virtualConfig());
+        TokenBucket robust(robustRuntime, 10, 5, BucketVariant::Robust);
+        QCOMPARE(robustRuntime.blockOn(pollEveryMillisecond(robust, 2s)),
+                 (QList<long long>{200, 400, 600, 800, 1000, 1200, 1400, 1600, 1800}));
+    }
+
+    void seedWaitPollsEveryTenMilliseconds()
+    {
+        // One token per 100 ms, the bucket drained at 0. A waiter that starts at 5 ms tries at
+        // 5, 15, …, 95 ms (each try locks last_refill once) and at 105 ms, the first try 100 ms
+        // after the last refill: that try refills the token and takes it, so the level moves
+        // at 105 ms, not at 100. The robust waiter gets its token at exactly 100 ms.
+        RecordingSink sink; // outlives the runtime that records into it
+        Runtime runtime(virtualConfig());
+        TokenBucket seed(runtime, 1, 10, BucketVariant::Seed);
+        QCOMPARE(runtime.blockOn(drain(seed)), 1);
+        runtime.setTraceSink(&sink);
+        auto [seedAdmitted, seedNs] = runtime.blockOn(timedAcquire(seed, 1, 5ms));
+        runtime.setTraceSink(nullptr);
         QVERIFY(seedAdmitted);
         QCOMPARE(seedNs, 100'000'000LL);
+        QCOMPARE(eventTimesMs(sink, TraceKind::Acquire, QStringLiteral("bucket last_refill")),
+                 (QList<long long>{5, 15, 25, 35, 45, 55, 65, 75, 85, 95, 105}));
+        QCOMPARE(eventTimesMs(sink, TraceKind::Counter, QStringLiteral("bucket tokens")), (QList<long long>{105, 105}));
+        QCOMPARE(seed.tokens(), 0);
 
         Runtime robustRuntime(virtualConfig());
         TokenBucket robust(robustRuntime, 1, 10, BucketVariant::Robust);
-        drain(robust);
+        robustRuntime.blockOn(drain(robust));
         auto [robustAdmitted, robustNs] = robustRuntime.blockOn(timedAcquire(robust, 1, 5ms));
         QVERIFY(robustAdmitted);
         QCOMPARE(robustNs, 95'000'000LL);
+    }
+
+    void theMagnifierHoldsTheSeedsWindowOpenWithoutAnAwait()
+    {
+        // On one worker nothing runs inside the window, so the magnifier cannot make the seed
+        // race: each admission only takes 2 ms longer (virtual clock: simulated CPU work).
+        Runtime runtime(virtualConfig());
+        TokenBucket bucket(runtime, 3, 0, BucketVariant::Seed);
+        bucket.setRaceMagnifier(2ms);
+        QCOMPARE(runtime.blockOn(drain(bucket)), 3);
+        QCOMPARE(elapsedMs(runtime), 6);
+        QCOMPARE(bucket.tokens(), 0);
+        QCOMPARE(bucket.underflows(), 0u);
     }
 
     void badArgumentsAreRefused()

@@ -55,6 +55,39 @@ private slots:
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
 
+    void theSeedBucketStaysEmptyWhileAskedAndTheMagnifierIsOffByDefault()
+    {
+        // The seed refills inside a request, at most every 100 ms: 0.5 token at 5 tokens/s,
+        // truncated to none while eight clients keep asking. The level stays at 0 while the
+        // refusals climb.
+        QVERIFY(open(QStringLiteral("ratelimit"), QStringLiteral("seed"), {}));
+        QTRY_VERIFY(page() != nullptr);
+        QVERIFY(runUntil(1500));
+        QCOMPARE(counter("bucket tokens"), 0);
+        QCOMPARE(counter("admitted"), 10);
+        QVERIFY(counter("rejected") > 0);
+        QCOMPARE(itemNamed(page(), QStringLiteral("rejectedCount"))->property("value").toLongLong(), counter("rejected"));
+        QCOMPARE(counter("over admitted"), -1);
+        auto *plot = window()->findChild<taskscope::LevelPlot *>(QStringLiteral("tokensPlot"));
+        QVERIFY(plot);
+        QVERIFY(plot->sampleCount() > 10);
+        QCOMPARE(itemNamed(page(), QStringLiteral("magnifierNote")), nullptr); // only visible items are found
+        // No task-view warning: a refused client waits 1 ms instead of spinning.
+        QVERIFY2(controller()->warnings().isEmpty(), qPrintable(controller()->warnings().join(QLatin1Char('\n'))));
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
+    void theSeedPageNamesTheRaceMagnifierWhenItIsOn()
+    {
+        QVERIFY(open(QStringLiteral("ratelimit"), QStringLiteral("seed"), {{"magnify_race_us", 200}}));
+        QTRY_VERIFY(page() != nullptr);
+        QVERIFY(runUntil(300));
+        QQuickItem *note = itemNamed(page(), QStringLiteral("magnifierNote")); // visible, or not found
+        QVERIFY(note);
+        QVERIFY2(note->property("text").toString().contains(QStringLiteral("200 µs")), qPrintable(note->property("text").toString()));
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
     void theBreakerReadsOpenOnceEveryCallFails()
     {
         // Every call fails; the window of 10 fills within a few hundred ms and trips it, and a

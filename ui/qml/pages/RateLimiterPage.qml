@@ -4,9 +4,10 @@ import QtQuick.Layouts
 import Taskscope
 
 /// The token bucket as a vessel: its level rises with the refill and drops with each
-/// admission; admitted and rejected requests, the level over time, and, in the seed variant,
-/// the admissions no correct bucket would have allowed (over-admitted) and a count that
-/// wrapped below zero.
+/// admission (the seed's refills inside a request, so its level moves only when a client
+/// asks); admitted and rejected requests, the level over time, and, in the seed variant, the
+/// admissions no correct bucket would have allowed (over-admitted), a count that wrapped
+/// below zero, and whether the race magnifier is on.
 Item {
     id: root
 
@@ -18,6 +19,8 @@ Item {
     readonly property int capacity: root.controller.effectiveParameters["capacity"] ?? 10
     readonly property int refillPerSecond: root.controller.effectiveParameters["refill_per_s"] ?? 0
     readonly property bool seed: root.controller.variant === "seed"
+    /// How long the magnifier holds the seed's check-then-subtract window open (0: off).
+    readonly property int magnifierUs: root.seed ? (root.controller.effectiveParameters["magnify_race_us"] ?? 0) : 0
     readonly property real tokens: root.counter("bucket tokens", root.capacity)
     readonly property real admitted: root.counter("admitted", 0)
     readonly property real rejected: root.counter("rejected", 0)
@@ -183,8 +186,19 @@ Item {
                 visible: root.seed
                 text: root.overAdmitted > 0 || root.tokens < 0
                       ? qsTr("Seed variant: check, then subtract — two clients took the same tokens.")
-                      : qsTr("Seed variant: refills every 100 ms, truncated; check-then-subtract races on several workers.")
+                      : qsTr("Seed variant: refills only inside a request, at most every 100 ms, rounded down; check-then-subtract races on several workers.")
                 color: root.overAdmitted > 0 || root.tokens < 0 ? Theme.bad : Theme.text
+                font.pixelSize: Theme.px(14)
+                wrapMode: Text.Wrap
+                maximumLineCount: 2
+                elide: Text.ElideRight
+            }
+            Label {
+                objectName: "magnifierNote"
+                Layout.fillWidth: true
+                visible: root.magnifierUs > 0
+                text: qsTr("Race magnifier on: the check-then-subtract window is held open %1 µs (ours, not the seed's code).").arg(root.magnifierUs)
+                color: Theme.caution
                 font.pixelSize: Theme.px(14)
                 wrapMode: Text.Wrap
                 maximumLineCount: 2
