@@ -121,10 +121,13 @@ Task<bool> prepareOffTheWorkers(std::shared_ptr<HttpTransport> transport, QStrin
 QString FanOutScenario::description() const
 {
     return QStringLiteral("Sends requests GET /delay/<ms> requests, request i waiting (i+1) × base_delay_ms (or the "
-                          "same delays descending or shuffled), all at once or at most concurrency at a time, and "
-                          "handles each answer as it arrives (the seed's FuturesUnordered): completion_order follows "
-                          "the delays, not the order the requests were made in. With failure_rate, that share of the "
-                          "requests (drawn with the seeded generator) asks for a 500 answer. transport=http goes over "
+                          "same delays descending or shuffled), all at once or at most concurrency at a time, each "
+                          "request a task of its own, and handles each answer as it arrives (as the seed's "
+                          "FuturesUnordered does, though it polls every request from one task): completion_order "
+                          "follows the delays, not the order the requests were made in. A request that gets no answer "
+                          "is kept in statuses as 0 and counted in errors (the seed drops it). With failure_rate, that "
+                          "share of the requests (drawn with the seeded generator) asks for a 500 answer, kept like any "
+                          "other status (by the seed too). transport=http goes over "
                           "real HTTP to an embedded server on 127.0.0.1 (Qt 6.4's QNetworkAccessManager opens at most 6 "
                           "connections to it, so beyond 6 requests in flight the others wait for a connection); "
                           "transport=simulated (forced on the virtual clock, so deterministic runs stay reproducible) "
