@@ -358,8 +358,10 @@ private slots:
         QCOMPARE(report->metrics.value("transport").toString(), QStringLiteral("http"));
         QCOMPARE(ints(report->metrics.value("statuses")), (QList<int>{200, 200, 200}));
         QVERIFY(http.transport().baseUrl().port() > 0);
+        // The orchestrating task's polls. (A request's first poll posts to the I/O thread under
+        // a lock; on a busy machine it can wait for a preempted holder, which is not this.)
         for (const QString &warning : report->warnings)
-            QVERIFY2(!warning.contains(QStringLiteral("between awaits")), qPrintable(warning));
+            QVERIFY2(!warning.contains(QStringLiteral("(fan-out) held worker")), qPrintable(warning));
     }
 
     void aStoppedTransportFailsTheRunWithItsReason()
