@@ -142,6 +142,7 @@ private slots:
         QTRY_VERIFY(page() != nullptr);
         QQuickItem *processor = itemNamed(page(), QStringLiteral("processorState"));
         QVERIFY(processor);
+        QCOMPARE(processor->property("value").toString(), QStringLiteral("–")); // nothing ran yet
         QVERIFY(runUntil(1000));
         QCOMPARE(processor->property("value").toString(), QStringLiteral("running"));
         // Nothing is traced between the return and the items' end: pause as soon as the return

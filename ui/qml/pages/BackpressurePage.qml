@@ -23,6 +23,14 @@ Item {
     readonly property bool producerBlocked: root.counter("producer blocked", 0) > 0
     readonly property int latencyMs: root.counter("latency ms", 0)
     readonly property bool processorReturned: root.values["processor running"] === 0
+    /// "–" before the processor has started, then running, returned (with the items it left running).
+    readonly property string processorVerdict: {
+        if (root.values["processor running"] === undefined)
+            return "–"
+        if (!root.processorReturned)
+            return qsTr("running")
+        return root.inFlight > 0 ? qsTr("returned, %1 still running").arg(root.inFlight) : qsTr("returned")
+    }
     /// Known once the processor has returned: how long the items went on after it.
     readonly property var returnedBeforeDoneMs: root.values["returned before done ms"]
     readonly property int itemsFailed: root.counter("items failed", 0)
@@ -193,9 +201,7 @@ Item {
                 Layout.fillWidth: true
                 objectName: "processorState"
                 caption: qsTr("Processor")
-                value: !root.processorReturned ? qsTr("running")
-                                               : root.inFlight > 0 ? qsTr("returned, %1 still running").arg(root.inFlight)
-                                                                   : qsTr("returned")
+                value: root.processorVerdict
                 color: root.processorReturned && root.inFlight > 0 ? Theme.bad : Theme.text
                 size: 24
             }
