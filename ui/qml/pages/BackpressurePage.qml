@@ -199,6 +199,7 @@ Item {
             BigNumber {
                 controller: root.controller
                 Layout.fillWidth: true
+                Layout.preferredWidth: 1 // five equal columns, whatever their captions
                 objectName: "processorState"
                 caption: qsTr("Processor")
                 value: root.processorVerdict
@@ -208,8 +209,9 @@ Item {
             BigNumber {
                 controller: root.controller
                 Layout.fillWidth: true
+                Layout.preferredWidth: 1 // five equal columns, whatever their captions
                 objectName: "returnedBeforeDone"
-                caption: qsTr("Returned before the work was done")
+                caption: qsTr("Returned early")
                 value: root.returnedBeforeDoneMs === undefined ? "–" : qsTr("%1 ms").arg(root.returnedBeforeDoneMs)
                 color: (root.returnedBeforeDoneMs ?? 0) > 0 ? Theme.bad : Theme.text
                 size: 24
@@ -217,8 +219,9 @@ Item {
             BigNumber {
                 controller: root.controller
                 Layout.fillWidth: true
+                Layout.preferredWidth: 1 // five equal columns, whatever their captions
                 objectName: "itemsFailed"
-                caption: qsTr("Items that panicked")
+                caption: qsTr("Panicked")
                 value: root.itemsFailed
                 color: root.itemsFailed > 0 ? Theme.caution : Theme.text
                 size: 24
@@ -226,6 +229,7 @@ Item {
             BigNumber {
                 controller: root.controller
                 Layout.fillWidth: true
+                Layout.preferredWidth: 1 // five equal columns, whatever their captions
                 objectName: "panicsReported"
                 caption: qsTr("Panics reported")
                 value: root.panicsReported
@@ -235,8 +239,9 @@ Item {
             BigNumber {
                 controller: root.controller
                 Layout.fillWidth: true
+                Layout.preferredWidth: 1 // five equal columns, whatever their captions
                 objectName: "panicsUnreported"
-                caption: qsTr("Panics lost (not reported)")
+                caption: qsTr("Panics lost")
                 value: root.panicsUnreported
                 color: root.panicsUnreported > 0 ? Theme.bad : Theme.text
                 size: 24
