@@ -3,6 +3,7 @@
 #include "patterns/httptransport.h"
 #include "patterns/simulatedhttptransport.h"
 #include "runtime/joinset.h"
+#include "runtime/spawnblocking.h"
 #include "trace/tracecounter.h"
 
 #include <atomic>
@@ -97,15 +98,36 @@ std::vector<long long> plannedDelays(int requests, long long baseMs, const QStri
     return delays;
 }
 
+/// Prepares @p transport on the runtime's blocking pool, so that its start holds no worker.
+Task<bool> prepareOffTheWorkers(std::shared_ptr<HttpTransport> transport, QString *error)
+{
+    // The closure gets a raw pointer: built with g++ 12, a closure holding the shared_ptr
+    // itself reached the pool thread as garbage (tst_http crashed in it); a trivially copyable
+    // one does not. The transport outlives the closure even if this task is cancelled first:
+    // the runtime waits for its blocking closures before it goes, and the installed transport
+    // outlives the runtime. The error comes back by value, so the closure writes nothing here.
+    HttpTransport *starting = transport.get();
+    const auto [prepared, why] = co_await spawnBlocking([starting] {
+        QString reason;
+        const bool ready = starting->prepare(&reason);
+        return std::make_pair(ready, reason);
+    });
+    *error = why;
+    co_return prepared;
+}
+
 } // namespace
 
 QString FanOutScenario::description() const
 {
     return QStringLiteral("Sends requests GET /delay/<ms> requests, request i waiting (i+1) × base_delay_ms (or the "
-                          "same delays descending or shuffled), all at once or at most concurrency at a time, and "
-                          "handles each answer as it arrives (the seed's FuturesUnordered): completion_order follows "
-                          "the delays, not the order the requests were made in. With failure_rate, that share of the "
-                          "requests (drawn with the seeded generator) asks for a 500 answer. transport=http goes over "
+                          "same delays descending or shuffled), all at once or at most concurrency at a time, each "
+                          "request a task of its own, and handles each answer as it arrives (as the seed's "
+                          "FuturesUnordered does, though it polls every request from one task): completion_order "
+                          "follows the delays, not the order the requests were made in. A request that gets no answer "
+                          "is kept in statuses as 0 and counted in errors (the seed drops it). With failure_rate, that "
+                          "share of the requests (drawn with the seeded generator) asks for a 500 answer, kept like any "
+                          "other status (by the seed too). transport=http goes over "
                           "real HTTP to an embedded server on 127.0.0.1 (Qt 6.4's QNetworkAccessManager opens at most 6 "
                           "connections to it, so beyond 6 requests in flight the others wait for a connection); "
                           "transport=simulated (forced on the virtual clock, so deterministic runs stay reproducible) "
@@ -147,8 +169,9 @@ Task<QVariantMap> FanOutScenario::run(ScenarioContext &context) const
     // The virtual clock cannot wait for a real network (and deterministic runs must not depend
     // on one): there the simulated transport is used whatever was asked for.
     std::shared_ptr<HttpTransport> transport;
-    if (runtime.config().clockMode == ClockMode::Virtual
-        || values.value(QStringLiteral("transport")).toString() == QLatin1String("simulated")) {
+    const bool simulated = runtime.config().clockMode == ClockMode::Virtual
+        || values.value(QStringLiteral("transport")).toString() == QLatin1String("simulated");
+    if (simulated) {
         transport = std::make_shared<SimulatedHttpTransport>();
     } else {
         transport = installedHttpTransport();
@@ -156,11 +179,6 @@ Task<QVariantMap> FanOutScenario::run(ScenarioContext &context) const
             throw std::runtime_error("transport=http needs the real HTTP transport, and this program has none "
                                      "installed (taskscope_net's installHttpTransport()); use transport=simulated");
     }
-    // Start the transport's threads here, once, rather than in the first request tasks.
-    QString error;
-    if (!transport->prepare(&error))
-        throw std::runtime_error(QStringLiteral("transport=%1 could not start: %2").arg(transport->name(), error).toStdString());
-
     // Every draw happens here, in request order, before anything runs: the same seed gives
     // the same plan on any number of workers.
     const std::vector<long long> delays = plannedDelays(requests, baseMs, order, runtime);
@@ -170,6 +188,15 @@ Task<QVariantMap> FanOutScenario::run(ScenarioContext &context) const
         paths << QStringLiteral("/delay/%1%2").arg(delays[std::size_t(index)]).arg(fails ? QStringLiteral("?status=500")
                                                                                          : QString());
     }
+
+    // Start the transport's threads before the first request, and off the workers: starting
+    // the real transport's server and I/O thread waits on them for milliseconds, a blocking
+    // call that would hold this worker in the run's first poll. (The simulated one has nothing
+    // to start, and going through the blocking pool would only make deterministic runs wait.)
+    QString error;
+    const bool prepared = simulated ? transport->prepare(&error) : co_await prepareOffTheWorkers(transport, &error);
+    if (!prepared)
+        throw std::runtime_error(QStringLiteral("transport=%1 could not start: %2").arg(transport->name(), error).toStdString());
 
     auto measures = std::make_shared<Measures>(QStringLiteral("requests in flight"), requests);
     // "completion <k>" = the request whose answer was handled k-th (from 1): the completion

@@ -4,10 +4,12 @@
 
 namespace taskscope {
 
-/// The seed's FuturesUnordered over HTTP requests (Stream processing): requests go out at
-/// once, or at most concurrency at a time, and are handled in the order they complete,
-/// which follows their delays, not the order they were made in. Over real HTTP (an embedded
-/// server on loopback, installed by the app) or a simulated transport on the runtime clock.
+/// The seed's fan-out over HTTP requests (Stream processing): requests go out at once, or at
+/// most concurrency at a time, and are handled in the order they complete, which follows
+/// their delays, not the order they were made in. Each request is a task of its own in a
+/// JoinSet and all share one transport; requests without an answer are kept and counted.
+/// Over real HTTP (an embedded server on loopback, installed by the app) or a simulated
+/// transport on the runtime clock.
 class FanOutScenario final : public Scenario
 {
 public:
@@ -15,7 +17,9 @@ public:
     [[nodiscard]] QString title() const override { return QStringLiteral("Fan-out (FuturesUnordered over HTTP)"); }
     [[nodiscard]] QString description() const override;
     [[nodiscard]] std::vector<ParameterSpec> parameters() const override;
-    /// One variant: the seed's code has no defect to show here.
+    /// Only robust so far: the seed polls every request from one task (a FuturesUnordered
+    /// with a client per request, dropping requests that got no answer), and the runtime has
+    /// no way yet to poll several futures inside one task.
     [[nodiscard]] QStringList variants() const override { return {QStringLiteral("robust")}; }
     /// Throws std::runtime_error when transport=http is asked for on the real clock and no
     /// real transport is installed (see patterns/httptransport.h).

@@ -4,15 +4,20 @@
 #include "coretest.h"
 #include "scenariotest.h"
 #include "patterns/httptransport.h"
+#include "patterns/simulatedhttptransport.h"
 #include "runtime/runtime.h"
 #include "scenarios/fanoutscenario.h"
 #include "scenarios/scenariorunner.h"
 #include "trace/tracerecorder.h"
 #endif
 
+#include <QScopeGuard>
+
 #include <algorithm>
+#include <atomic>
 #include <numeric>
 #include <stdexcept>
+#include <thread>
 
 using namespace taskscope;
 using namespace taskscope::test;
@@ -64,6 +69,30 @@ QVariantMap runFanOutTraced(const QVariantMap &overrides, TracedCounters &traced
     }
     return metrics;
 }
+
+/// A transport=http stand-in whose start blocks its caller for 40 ms, as starting the real
+/// server and I/O thread does, and counts the starts made on a runtime's worker. Its requests
+/// are the simulated ones, on the real clock.
+class SlowStartTransport final : public HttpTransport
+{
+public:
+    [[nodiscard]] QString name() const override { return QStringLiteral("http"); }
+    bool prepare(QString *) override
+    {
+        ++starts;
+        if (Runtime::current())
+            ++startsOnAWorker;
+        std::this_thread::sleep_for(std::chrono::milliseconds(40));
+        return true;
+    }
+    [[nodiscard]] Task<HttpResponse> get(QString pathAndQuery) override { return m_requests.get(std::move(pathAndQuery)); }
+
+    std::atomic<int> starts{0};
+    std::atomic<int> startsOnAWorker{0};
+
+private:
+    SimulatedHttpTransport m_requests;
+};
 
 } // namespace
 
@@ -244,6 +273,27 @@ private slots:
         const QString name = setting.section(QLatin1Char('='), 0, 0);
         QVERIFY2(error.contains(QStringLiteral("parameter %1 ").arg(name)) && error.contains(range), qPrintable(error));
         QVERIFY(parameters.isEmpty());
+    }
+
+    void startingTheHttpTransportHoldsNoWorker()
+    {
+        // The defaults, as the command line runs them (two real workers, transport=http), with
+        // a transport that takes 40 ms to start: started in the run's first poll, it held a
+        // worker that long, and the run warned of a blocking call between awaits.
+        auto transport = std::make_shared<SlowStartTransport>();
+        setInstalledHttpTransport(transport);
+        const auto uninstall = qScopeGuard([] { setInstalledHttpTransport(nullptr); });
+        ScenarioRunOptions options;
+        options.scenario = QStringLiteral("fan-out");
+        QString error;
+        const std::optional<ScenarioRunReport> report = ScenarioRunner::run(options, &error);
+        QVERIFY2(report, qPrintable(error));
+        QCOMPARE(report->metrics.value("transport").toString(), QStringLiteral("http"));
+        QCOMPARE(ints(report->metrics.value("completion_order")), (QList<int>{0, 1, 2}));
+        for (const QString &warning : report->warnings)
+            QVERIFY2(!warning.contains(QStringLiteral("(fan-out) held worker")), qPrintable(warning));
+        QVERIFY(transport->starts >= 1);
+        QCOMPARE(transport->startsOnAWorker.load(), 0);
     }
 
     void httpWithoutAnInstalledTransportFailsWithAClearError()

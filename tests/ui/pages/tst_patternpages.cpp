@@ -164,6 +164,73 @@ private slots:
         QVERIFY(counter("latency ms") >= 50); // at least the work
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
+
+    void theSeedsProcessorShowsItReturnedEarlyAndLostItsPanics()
+    {
+        // Four at a time, 3 s each: the last four items start at 6 s, when the channel has
+        // closed, and the seed's processor returns then, 3 s before they end.
+        QVERIFY(open(QStringLiteral("backpressure"), QStringLiteral("seed"),
+                     {{"producer_rate_per_s", 100.0}, {"queue_capacity", 16}, {"max_concurrent", 4}, {"work_ms", 3000},
+                      {"items", 12}, {"item_failure_rate", 0.5}}));
+        QTRY_VERIFY(page() != nullptr);
+        QQuickItem *processor = itemNamed(page(), QStringLiteral("processorState"));
+        QVERIFY(processor);
+        QCOMPARE(processor->property("value").toString(), QStringLiteral("–")); // nothing ran yet
+        QVERIFY(runUntil(1000));
+        QCOMPARE(processor->property("value").toString(), QStringLiteral("running"));
+        // Nothing is traced between the return and the items' end: pause as soon as the return
+        // is drained, with 3 s of paced runtime left before the items end.
+        controller()->run();
+        QVERIFY(QTest::qWaitFor([this] {
+            controller()->drain();
+            return counter("processor running") == 0;
+        }, 20000));
+        controller()->pause();
+        QTest::qWait(20);
+        controller()->drain();
+        QTest::qWait(20); // a frame for the page
+        QVERIFY2(counter("in flight") > 0, qPrintable(QStringLiteral("at %1 ms").arg(controller()->elapsedMs())));
+        QCOMPARE(processor->property("value").toString(),
+                 QStringLiteral("returned, %1 still running").arg(counter("in flight")));
+
+        controller()->run();
+        QTRY_VERIFY_WITH_TIMEOUT(!controller()->metrics().isEmpty(), 20000);
+        controller()->drain();
+        QTest::qWait(20); // a frame for the page
+        const QVariantMap metrics = controller()->metrics();
+        QCOMPARE(metrics.value("returned_before_done_ms").toInt(), 3000);
+        QCOMPARE(processor->property("value").toString(), QStringLiteral("returned"));
+        QCOMPARE(itemNamed(page(), QStringLiteral("returnedBeforeDone"))->property("value").toString(),
+                 QStringLiteral("3000 ms"));
+        const int failed = metrics.value("items_failed").toInt();
+        QVERIFY(failed > 0);
+        QCOMPARE(itemNamed(page(), QStringLiteral("itemsFailed"))->property("value").toInt(), failed);
+        QCOMPARE(itemNamed(page(), QStringLiteral("panicsReported"))->property("value").toInt(), 0);
+        QCOMPARE(itemNamed(page(), QStringLiteral("panicsUnreported"))->property("value").toInt(), failed);
+        QCOMPARE(metrics.value("panics_lost").toInt(), failed);
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
+    void theRobustProcessorReportsEveryPanicAndEndsWithItsItems()
+    {
+        QVERIFY(open(QStringLiteral("backpressure"), QStringLiteral("robust"),
+                     {{"producer_rate_per_s", 100.0}, {"max_concurrent", 4}, {"work_ms", 300}, {"items", 40},
+                      {"item_failure_rate", 0.5}}));
+        QTRY_VERIFY(page() != nullptr);
+        controller()->run();
+        QTRY_VERIFY_WITH_TIMEOUT(!controller()->metrics().isEmpty(), 20000);
+        controller()->drain();
+        QTest::qWait(20);
+        const QVariantMap metrics = controller()->metrics();
+        const int failed = metrics.value("items_failed").toInt();
+        QVERIFY(failed > 0);
+        QCOMPARE(metrics.value("panics_reported").toInt(), failed);
+        QCOMPARE(itemNamed(page(), QStringLiteral("panicsReported"))->property("value").toInt(), failed);
+        QCOMPARE(itemNamed(page(), QStringLiteral("panicsUnreported"))->property("value").toInt(), 0);
+        QCOMPARE(itemNamed(page(), QStringLiteral("returnedBeforeDone"))->property("value").toString(),
+                 QStringLiteral("0 ms"));
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
 };
 
 QTEST_MAIN(TestPatternPages)

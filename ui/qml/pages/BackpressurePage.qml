@@ -5,7 +5,9 @@ import Taskscope
 
 /// Producer → bounded queue → max_concurrent workers: the queue's slots fill and drain, the
 /// in-flight slots show the items being processed, and the producer lights up when a full
-/// queue holds it back. Below, the queue length and each item's latency over time.
+/// queue holds it back. Then the processor's verdict: whether it has returned, how long before
+/// its last item ended (the seed's detached items outlive it), the items that threw and how
+/// many of those it reported. Below, the queue length and each item's latency over time.
 Item {
     id: root
 
@@ -20,6 +22,20 @@ Item {
     readonly property int inFlight: root.counter("in flight", 0)
     readonly property bool producerBlocked: root.counter("producer blocked", 0) > 0
     readonly property int latencyMs: root.counter("latency ms", 0)
+    readonly property bool processorReturned: root.values["processor running"] === 0
+    /// "–" before the processor has started, then running, returned (with the items it left running).
+    readonly property string processorVerdict: {
+        if (root.values["processor running"] === undefined)
+            return "–"
+        if (!root.processorReturned)
+            return qsTr("running")
+        return root.inFlight > 0 ? qsTr("returned, %1 still running").arg(root.inFlight) : qsTr("returned")
+    }
+    /// Known once the processor has returned: how long the items went on after it.
+    readonly property var returnedBeforeDoneMs: root.values["returned before done ms"]
+    readonly property int itemsFailed: root.counter("items failed", 0)
+    readonly property int panicsReported: root.counter("panics reported", 0)
+    readonly property int panicsUnreported: root.counter("panics lost", 0)
     /// At most this many boxes per row of slots; past it each box stands for several items.
     readonly property int maxBoxes: 24
 
@@ -172,6 +188,63 @@ Item {
                     slotName: "workerSlot"
                     maxBoxes: root.maxBoxes
                 }
+            }
+        }
+
+        // The processor's verdict: did it wait for its items, and did it hear of their panics?
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: Theme.px(16)
+
+            BigNumber {
+                controller: root.controller
+                Layout.fillWidth: true
+                Layout.preferredWidth: 1 // five equal columns, whatever their captions
+                objectName: "processorState"
+                caption: qsTr("Processor")
+                value: root.processorVerdict
+                color: root.processorReturned && root.inFlight > 0 ? Theme.bad : Theme.text
+                size: 24
+            }
+            BigNumber {
+                controller: root.controller
+                Layout.fillWidth: true
+                Layout.preferredWidth: 1 // five equal columns, whatever their captions
+                objectName: "returnedBeforeDone"
+                caption: qsTr("Returned early")
+                value: root.returnedBeforeDoneMs === undefined ? "–" : qsTr("%1 ms").arg(root.returnedBeforeDoneMs)
+                color: (root.returnedBeforeDoneMs ?? 0) > 0 ? Theme.bad : Theme.text
+                size: 24
+            }
+            BigNumber {
+                controller: root.controller
+                Layout.fillWidth: true
+                Layout.preferredWidth: 1 // five equal columns, whatever their captions
+                objectName: "itemsFailed"
+                caption: qsTr("Panicked")
+                value: root.itemsFailed
+                color: root.itemsFailed > 0 ? Theme.caution : Theme.text
+                size: 24
+            }
+            BigNumber {
+                controller: root.controller
+                Layout.fillWidth: true
+                Layout.preferredWidth: 1 // five equal columns, whatever their captions
+                objectName: "panicsReported"
+                caption: qsTr("Panics reported")
+                value: root.panicsReported
+                color: root.panicsReported > 0 ? Theme.good : Theme.text
+                size: 24
+            }
+            BigNumber {
+                controller: root.controller
+                Layout.fillWidth: true
+                Layout.preferredWidth: 1 // five equal columns, whatever their captions
+                objectName: "panicsUnreported"
+                caption: qsTr("Panics lost")
+                value: root.panicsUnreported
+                color: root.panicsUnreported > 0 ? Theme.bad : Theme.text
+                size: 24
             }
         }
 
