@@ -186,9 +186,7 @@ private slots:
             return counter("processor running") == 0;
         }, 20000));
         controller()->pause();
-        QTest::qWait(20);
-        controller()->drain();
-        QTest::qWait(20); // a frame for the page
+        QVERIFY(settleAndShow());
         QVERIFY2(counter("in flight") > 0, qPrintable(QStringLiteral("at %1 ms").arg(controller()->elapsedMs())));
         QCOMPARE(processor->property("value").toString(),
                  QStringLiteral("returned, %1 still running").arg(counter("in flight")));
@@ -196,7 +194,7 @@ private slots:
         controller()->run();
         QTRY_VERIFY_WITH_TIMEOUT(!controller()->metrics().isEmpty(), 20000);
         controller()->drain();
-        QTest::qWait(20); // a frame for the page
+        QVERIFY(waitForFrame());
         const QVariantMap metrics = controller()->metrics();
         QCOMPARE(metrics.value("returned_before_done_ms").toInt(), 3000);
         QCOMPARE(processor->property("value").toString(), QStringLiteral("returned"));
@@ -220,7 +218,7 @@ private slots:
         controller()->run();
         QTRY_VERIFY_WITH_TIMEOUT(!controller()->metrics().isEmpty(), 20000);
         controller()->drain();
-        QTest::qWait(20);
+        QVERIFY(waitForFrame());
         const QVariantMap metrics = controller()->metrics();
         const int failed = metrics.value("items_failed").toInt();
         QVERIFY(failed > 0);
