@@ -18,6 +18,8 @@
 #include <coroutine>
 #include <memory>
 #include <source_location>
+#include <stdexcept>
+#include <string>
 
 namespace taskscope {
 
@@ -94,14 +96,20 @@ public:
 
     bool await_suspend(std::coroutine_handle<> awaiting)
     {
+        using enum TaskHeader::JoinRegistration;
         if (TaskHeader *task = TaskHeader::current()) {
             m_task = task;
             if (task->stopRequested())
                 return false;
             m_registered = true;
-            if (!m_core->setJoinWaiter({task->beginWait(awaiting, m_location), {}, this}))
-                return !task->reclaimWait(); // finished meanwhile
-            return task->finishWait();
+            const TaskHeader::JoinRegistration registration =
+                m_core->setJoinWaiter({task->beginWait(awaiting, m_location), {}, this});
+            if (registration == Registered)
+                return task->finishWait();
+            // Finished meanwhile, or joined by someone else (await_resume throws): nobody holds
+            // this wait's waker, so take it back unless a cancellation already woke it.
+            m_secondJoiner = registration == Taken;
+            return !task->reclaimWait();
         }
         // The GUI bridge: resume on this thread's event loop.
         if (!QAbstractEventDispatcher::instance())
@@ -109,7 +117,10 @@ public:
                                    "without a Qt event loop (use Runtime::blockOn there)");
         m_bridge = std::make_shared<EventLoopResumer>();
         m_registered = true;
-        return m_core->setJoinWaiter({{}, [bridge = m_bridge, awaiting] { bridge->post(awaiting); }, this});
+        const TaskHeader::JoinRegistration registration =
+            m_core->setJoinWaiter({{}, [bridge = m_bridge, awaiting] { bridge->post(awaiting); }, this});
+        m_secondJoiner = registration == Taken;
+        return registration == Registered;
     }
 
     ~JoinAwaiter()
@@ -129,8 +140,14 @@ public:
         // Moved only before being awaited (returned from join()).
     }
 
+    /// The task's value; throws its JoinError, the awaiting task's cancellation, or
+    /// std::logic_error when another await of the same task was already waiting.
     typename JoinResult<T>::Value await_resume()
     {
+        if (m_secondJoiner)
+            throw std::logic_error("taskscope: task " + std::to_string(m_core->id())
+                                   + " was joined while another join of it was still waiting; a task "
+                                     "has one joiner at a time (await its JoinHandle in one place)");
         if (!m_core->isFinished()) {
             // Woken by a cancellation of the awaiting task, not by the join.
             if (m_registered)
@@ -145,6 +162,7 @@ private:
     std::source_location m_location;
     TaskHeader *m_task = nullptr;
     bool m_registered = false;
+    bool m_secondJoiner = false; ///< found another joiner registered; await_resume throws
     std::shared_ptr<EventLoopResumer> m_bridge;
 };
 
@@ -162,7 +180,9 @@ public:
         : m_core(std::move(core))
     {
     }
-    /// Move-only, as in Tokio: one task joins, and the value is moved out once.
+    /// Move-only, as in Tokio: one task joins, and the value is moved out once. Awaiting a
+    /// handle while another await of it still waits throws std::logic_error in the second
+    /// awaiter; the first keeps waiting and gets the value.
     JoinHandle(JoinHandle &&) noexcept = default;
     JoinHandle &operator=(JoinHandle &&) noexcept = default;
     JoinHandle(const JoinHandle &) = delete;

@@ -50,16 +50,17 @@ public:
         detail::TaskCore<T> *core = handle.core();
         auto shared = detail::TaskRef::share(core);
         m_tasks.emplace(core->id(), shared);
-        const bool registered = core->setJoinWaiter({{}, [state = m_state, shared] {
-                                                         detail::Waker waiter;
-                                                         {
-                                                             detail::LockGuard lock(state->mutex);
-                                                             state->finished.push_back(shared);
-                                                             waiter = std::move(state->waiter);
-                                                         }
-                                                         waiter.wake();
-                                                     }});
-        if (!registered) {
+        const auto registration = core->setJoinWaiter({{}, [state = m_state, shared] {
+                                                           detail::Waker waiter;
+                                                           {
+                                                               detail::LockGuard lock(state->mutex);
+                                                               state->finished.push_back(shared);
+                                                               waiter = std::move(state->waiter);
+                                                           }
+                                                           waiter.wake();
+                                                       }});
+        // Only Registered or Finished: the handle was never out of this function.
+        if (registration != detail::TaskHeader::JoinRegistration::Registered) {
             detail::LockGuard lock(m_state->mutex);
             m_state->finished.push_back(std::move(shared));
         }

@@ -39,7 +39,9 @@ public:
             return false;
         Waker waker = m_task->beginWait(awaiting, m_location);
         // The same wait on both: whichever finishes first wins the CAS, the other is stale.
-        if (!m_a->setJoinWaiter({waker, {}, this}) || !m_b->setJoinWaiter({waker, {}, this}))
+        // The children are select's own, so nobody else can have taken their join slot.
+        using enum TaskHeader::JoinRegistration;
+        if (m_a->setJoinWaiter({waker, {}, this}) != Registered || m_b->setJoinWaiter({waker, {}, this}) != Registered)
             return !m_task->reclaimWait();
         return m_task->finishWait();
     }

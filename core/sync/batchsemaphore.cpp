@@ -1,5 +1,6 @@
 #include "sync/impl/batchsemaphore.h"
 
+#include <utility>
 #include <vector>
 
 namespace taskscope::detail {
@@ -131,11 +132,10 @@ void BatchSemaphore::abandon(Waiter &waiter) noexcept
     std::vector<Waker> toWake;
     {
         LockGuard lock(m_mutex);
-        if (!waiter.queued)
-            return;
-        m_waiters.remove(waiter);
-        m_permits += waiter.assigned;
-        waiter.assigned = 0;
+        if (waiter.queued)
+            m_waiters.remove(waiter);
+        // A served waiter holds all it needed, a closed one nothing: either way, `assigned`.
+        m_permits += std::exchange(waiter.assigned, 0);
         serveWaiters(toWake);
         publishCounts();
     }

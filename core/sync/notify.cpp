@@ -1,21 +1,27 @@
 #include "sync/notify.h"
 
+#include <utility>
 #include <vector>
 
 namespace taskscope::detail {
+
+void NotifyCore::notifyOneLocked(Waker &toWake)
+{
+    if (Waiter *waiter = m_waiters.popFront()) {
+        waiter->notification = Notification::One;
+        toWake = std::move(waiter->waker);
+    } else {
+        m_permit = true;
+    }
+    m_waiterCount.store(m_waiters.size(), std::memory_order_relaxed);
+}
 
 void NotifyCore::notifyOne()
 {
     Waker toWake;
     {
         LockGuard lock(m_mutex);
-        if (Waiter *waiter = m_waiters.popFront()) {
-            waiter->notified = true;
-            toWake = std::move(waiter->waker);
-        } else {
-            m_permit = true;
-        }
-        m_waiterCount.store(m_waiters.size(), std::memory_order_relaxed);
+        notifyOneLocked(toWake);
     }
     trace(TraceKind::Notify, toWake ? 1 : 0);
     toWake.wake();
@@ -27,7 +33,7 @@ void NotifyCore::notifyWaiters()
     {
         LockGuard lock(m_mutex);
         while (Waiter *waiter = m_waiters.popFront()) {
-            waiter->notified = true;
+            waiter->notification = Notification::All;
             toWake.push_back(std::move(waiter->waker));
         }
         m_waiterCount.store(0, std::memory_order_relaxed);
@@ -51,7 +57,7 @@ bool NotifyCore::consumeOrEnqueue(Waiter &waiter, TaskHeader &task, std::corouti
         LockGuard lock(m_mutex);
         if (std::exchange(m_permit, false))
             return false;
-        waiter.notified = false;
+        waiter.notification = Notification::None;
         waiter.waker = task.beginWait(awaiting, location);
         m_waiters.pushBack(waiter);
         waiters = m_waiters.size();
@@ -66,7 +72,7 @@ bool NotifyCore::finish(Waiter &waiter)
     bool notified = false;
     {
         LockGuard lock(m_mutex);
-        notified = waiter.notified;
+        notified = waiter.notification != Notification::None;
         if (!notified && waiter.queued)
             m_waiters.remove(waiter);
         m_waiterCount.store(m_waiters.size(), std::memory_order_relaxed);
@@ -77,10 +83,18 @@ bool NotifyCore::finish(Waiter &waiter)
 
 void NotifyCore::abandon(Waiter &waiter) noexcept
 {
-    LockGuard lock(m_mutex);
-    if (waiter.queued)
-        m_waiters.remove(waiter);
-    m_waiterCount.store(m_waiters.size(), std::memory_order_relaxed);
+    Waker toWake;
+    {
+        LockGuard lock(m_mutex);
+        if (waiter.queued)
+            m_waiters.remove(waiter);
+        // notifyOne() chose this waiter over the others and would otherwise have stored the
+        // permit: the wake is owed to someone. notifyWaiters() owes nothing beyond its waiters.
+        if (std::exchange(waiter.notification, Notification::None) == Notification::One)
+            notifyOneLocked(toWake);
+        m_waiterCount.store(m_waiters.size(), std::memory_order_relaxed);
+    }
+    toWake.wake();
 }
 
 } // namespace taskscope::detail

@@ -11,7 +11,9 @@
 /// one permit, which the next notified() consumes at once (permits do not add up).
 /// notifyWaiters() wakes every task waiting now and stores nothing. A task cancelled while it
 /// waits leaves the queue; if a notifyOne() had already picked it, the wake is not lost: it
-/// completes normally and the cancellation applies at its next await.
+/// completes normally and the cancellation applies at its next await. A waiter whose frame is
+/// destroyed after notifyOne() picked it and before it ran (runtime shutdown) passes that
+/// notification on, to the next waiter or as the stored permit, as Tokio's Notified does on drop.
 
 #include "runtime/impl/taskheader.h"
 #include "sync/impl/tracedobject.h"
@@ -27,13 +29,17 @@ namespace detail {
 class NotifyCore : public TracedObject
 {
 public:
+    /// What woke a waiter: only notifyOne()'s wake is owed to someone else if it goes unused.
+    enum class Notification : std::uint8_t { None, One, All };
+
+    /// Lives in the awaiter; every field is guarded by the core's lock.
     struct Waiter
     {
         Waker waker;
         Waiter *prev = nullptr;
         Waiter *next = nullptr;
         bool queued = false;
-        bool notified = false;
+        Notification notification = Notification::None;
     };
 
     using TracedObject::TracedObject;
@@ -47,13 +53,19 @@ public:
                           std::source_location location);
     /// After resuming: true when notified; false when cancelled (then unlinked).
     bool finish(Waiter &waiter);
+    /// For a frame destroyed before its wait resumed: unlinks the waiter if it still waits,
+    /// and passes on a notifyOne() it was picked for.
     void abandon(Waiter &waiter) noexcept;
     [[nodiscard]] std::size_t waiterCount() const noexcept { return m_waiterCount.load(std::memory_order_relaxed); }
 
 private:
+    /// Picks the longest waiter (its waker goes to @p toWake), or stores the permit. Locked.
+    void notifyOneLocked(Waker &toWake);
+
     Mutex m_mutex;
     bool m_permit = false;
     WaiterList<Waiter> m_waiters;
+    // A display mirror, written under the lock: relaxed, since no reader acts on it.
     Atomic<std::size_t> m_waiterCount{0};
 };
 
@@ -86,7 +98,7 @@ public:
         }
         ~Notified()
         {
-            if (m_waiter.queued)
+            if (m_enqueued) // destroyed while waiting, or picked and never resumed
                 m_core->abandon(m_waiter);
             if (m_yieldedHolding) // destroyed during its yield (runtime shutdown): pass it on
                 m_core->notifyOne();
@@ -123,6 +135,7 @@ public:
                 m_task->spendCoopBudget();
                 return false;
             }
+            m_enqueued = true;
             return m_task->finishWait();
         }
         void await_resume()
@@ -130,7 +143,9 @@ public:
             m_yieldedHolding = false;
             if (!m_task || m_consumed)
                 return;
-            if (!m_core->finish(m_waiter))
+            const bool notified = m_core->finish(m_waiter);
+            m_enqueued = false; // out of the queue, and a notification it got is used here
+            if (!notified)
                 m_task->throwStop();
         }
 
@@ -141,6 +156,7 @@ public:
         detail::NotifyCore::Waiter m_waiter;
         bool m_consumed = false;
         bool m_yieldedHolding = false; ///< took the permit with the budget spent, and yields once
+        bool m_enqueued = false;       ///< linked m_waiter, and finish() has not taken it back yet
     };
 
     /// Completes on the next notification (or at once with a stored permit).

@@ -29,12 +29,13 @@ T Runtime::blockOn(Task<T> task, std::source_location location)
     detail::SleepMutex mutex;
     detail::CondVar finished;
     bool done = false;
-    const bool waiting = handle.core()->setJoinWaiter({{}, [&] {
-                                                           detail::SleepGuard lock(mutex);
-                                                           done = true;
-                                                           finished.notify_one();
-                                                       }});
-    if (waiting) {
+    const auto registration = handle.core()->setJoinWaiter({{}, [&] {
+                                                                detail::SleepGuard lock(mutex);
+                                                                done = true;
+                                                                finished.notify_one();
+                                                            }});
+    // Only Registered or Finished: the handle is this function's own.
+    if (registration == detail::TaskHeader::JoinRegistration::Registered) {
         detail::UniqueLock lock(mutex);
         finished.wait(lock, [&] { return done; });
     }

@@ -296,14 +296,23 @@ public:
     [[nodiscard]] const QString &panicMessage() const noexcept { return m_panicMessage; }
     [[nodiscard]] const std::exception_ptr &panic() const noexcept { return m_panic; }
 
-    /// Registers who to tell on completion; false (nothing registered) if already complete.
-    bool setJoinWaiter(JoinWaiter waiter)
+    /// What setJoinWaiter did.
+    enum class JoinRegistration : std::uint8_t {
+        Registered,
+        Finished, ///< nothing registered: the task is complete already
+        Taken,    ///< nothing registered: someone else waits for this task (one joiner at a time)
+    };
+    /// Registers who to tell on completion, unless the task is complete or has a joiner already.
+    [[nodiscard]] JoinRegistration setJoinWaiter(JoinWaiter waiter)
     {
         LockGuard lock(m_mutex);
         if (isFinished())
-            return false;
+            return JoinRegistration::Finished;
+        // Replacing the waiter would drop the first joiner's wake, and it would never resume.
+        if (m_joinWaiter.waker || m_joinWaiter.callback)
+            return JoinRegistration::Taken;
         m_joinWaiter = std::move(waiter);
-        return true;
+        return JoinRegistration::Registered;
     }
     /// Takes back the waiter registered by @p owner (a no-op if someone else's is there).
     void clearJoinWaiter(const void *owner)

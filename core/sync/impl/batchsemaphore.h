@@ -15,6 +15,12 @@
 // the queue holding nothing. close() wakes every waiter with `closed` and fails every later
 // acquire. The awaiter keeps the core alive (shared_ptr), so a frame destroyed at runtime
 // shutdown can always unlink itself safely.
+//
+// A frame destroyed before its acquire resumed (runtime shutdown) gives back whatever its
+// waiter was assigned: part of its permits while still queued, all of them when release()
+// had already served it (as Tokio's Acquire does on drop). The waiter's fields, `queued`
+// included, belong to the lock; the awaiter remembers on its own side that it linked one
+// (`m_enqueued`) and looks at the waiter only under the lock.
 
 #include "runtime/impl/taskheader.h"
 #include "sync/impl/tracedobject.h"
@@ -68,7 +74,8 @@ public:
     /// After the task resumed: Acquired, Closed, or (cancelled) unlinks the waiter, returns
     /// what it was assigned and answers Suspend, meaning "not served".
     Result finish(Waiter &waiter);
-    /// Unlinks a waiter whose frame is being destroyed while it waits.
+    /// For a frame destroyed before its acquire resumed: unlinks the waiter if it still
+    /// waits, and gives back every permit it was assigned (all of them if it was served).
     void abandon(Waiter &waiter) noexcept;
 
 private:
@@ -111,7 +118,7 @@ public:
     AcquireAwaiter &operator=(const AcquireAwaiter &) = delete;
     ~AcquireAwaiter()
     {
-        if (m_waiter.queued)
+        if (m_enqueued) // destroyed while waiting, or served and never resumed
             m_semaphore->abandon(m_waiter);
         if (m_yieldedHolding) // destroyed during its yield (runtime shutdown)
             m_semaphore->release(m_n);
@@ -155,6 +162,7 @@ public:
             m_task->spendCoopBudget();
         if (m_result != BatchSemaphore::Result::Suspend)
             return false;
+        m_enqueued = true;
         return m_task->finishWait();
     }
     /// Acquired or Closed; throws the task's cancellation when it was cancelled while waiting.
@@ -170,6 +178,7 @@ public:
         }
         if (m_result == BatchSemaphore::Result::Suspend) {
             m_result = m_semaphore->finish(m_waiter);
+            m_enqueued = false; // out of the queue; what it got is the caller's now
             if (m_result == BatchSemaphore::Result::Suspend)
                 m_task->throwStop(); // cancelled: we hold nothing and are out of the queue
         }
@@ -189,6 +198,7 @@ private:
     BatchSemaphore::Waiter m_waiter;
     BatchSemaphore::Result m_result = BatchSemaphore::Result::Suspend;
     bool m_yieldedHolding = false; ///< took its permits with the budget spent, and yields once
+    bool m_enqueued = false;       ///< linked m_waiter, and finish() has not taken it back yet
 };
 
 } // namespace taskscope::detail

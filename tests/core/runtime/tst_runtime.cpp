@@ -13,6 +13,7 @@
 #include "runtime/yieldnow.h"
 #include "sync/cancellationtoken.h"
 #include "time/sleep.h"
+#include "time/timeout.h"
 
 #include <pthread.h>
 #include <sys/resource.h>
@@ -263,6 +264,44 @@ private slots:
         }());
         QCOMPARE(results, 2);
         QVERIFY(!token.isCancelled());
+    }
+
+    void aSecondJoinWhileTheFirstWaitsIsAnErrorAndTheFirstStillGetsTheValue()
+    {
+        Runtime runtime(virtualConfig());
+        const QString outcome = runtime.blockOn([]() -> Task<QString> {
+            auto joinOf = [](JoinHandle<int> &handle) -> Task<int> { co_return co_await handle.join(); };
+            JoinHandle<int> target = spawn(valueAfter(10ms, 7));
+            JoinHandle<int> first = spawn(joinOf(target));
+            co_await sleep(1ms); // `first` waits for the target now
+            QString second;
+            try {
+                second = QString::number(co_await target.join());
+            } catch (const std::logic_error &error) {
+                second = QString::fromUtf8(error.what());
+            }
+            TimeoutResult<int> firstGot = co_await timeout(1s, joinOf(first));
+            co_return QStringLiteral("second: %1; first: %2")
+                .arg(second, firstGot.timedOut() ? QStringLiteral("never woke") : QString::number(firstGot.value()));
+        }());
+        QVERIFY2(outcome.startsWith(QStringLiteral("second: taskscope: task ")), qPrintable(outcome));
+        QVERIFY2(outcome.contains(QStringLiteral("one joiner at a time")), qPrintable(outcome));
+        QVERIFY2(outcome.endsWith(QStringLiteral("; first: 7")), qPrintable(outcome));
+    }
+
+    void aJoinAfterTheFirstJoinWasCancelledIsAllowed()
+    {
+        Runtime runtime(virtualConfig());
+        const int value = runtime.blockOn([]() -> Task<int> {
+            JoinHandle<int> target = spawn(valueAfter(10ms, 7));
+            const TimeoutResult<int> early = co_await timeout(1ms, [](JoinHandle<int> &handle) -> Task<int> {
+                co_return co_await handle.join();
+            }(target));
+            if (!early.timedOut())
+                co_return -1;
+            co_return co_await target.join();
+        }());
+        QCOMPARE(value, 7);
     }
 
     void abortBeforeTheFirstPollNeverRunsTheBody()

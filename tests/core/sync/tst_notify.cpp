@@ -5,6 +5,7 @@
 #include "runtime/runtime.h"
 #include "sync/notify.h"
 #include "time/sleep.h"
+#include "time/timeout.h"
 #endif
 
 using namespace taskscope;
@@ -17,6 +18,36 @@ Task<void> waitAndLog(Notify &notify, QStringList &log, QString name, Duration d
     co_await sleep(delay);
     co_await notify.notified();
     log << name;
+}
+
+// Spawns on @p runtime a task that waits for @p notify, and returns once it waits.
+JoinHandle<void> spawnWaiter(Runtime &runtime, Notify &notify)
+{
+    const std::size_t before = notify.waiterCount();
+    JoinHandle<void> waiter = runtime.spawn([](Notify &n) -> Task<void> { co_await n.notified(); }(notify));
+    runtime.blockOn([](Notify &n, std::size_t count) -> Task<void> {
+        while (n.waiterCount() == count)
+            co_await sleep(1ms);
+    }(notify, before));
+    return waiter;
+}
+
+// Pauses @p runtime (one worker) from inside a poll, so its worker is held by the time this
+// returns: a task woken from now on stays queued and never runs.
+void holdTheWorker(Runtime &runtime)
+{
+    runtime.blockOn([](Runtime &rt) -> Task<void> {
+        rt.pause();
+        co_return;
+    }(runtime));
+}
+
+// True when @p waiter finishes within a second of @p runtime's (virtual) time.
+bool finishesSoon(Runtime &runtime, JoinHandle<void> &waiter)
+{
+    return !runtime
+                .blockOn(timeout(1s, [](JoinHandle<void> &handle) -> Task<void> { co_await handle.join(); }(waiter)))
+                .timedOut();
 }
 
 } // namespace
@@ -125,6 +156,53 @@ private slots:
             woken));
         QCOMPARE(*woken, 1000);
         QCOMPARE(neighbourSawAt, int(detail::TaskHeader::coopBudgetPerPoll));
+    }
+
+    void aNotificationPickedForAWaiterDestroyedBeforeItRanGoesToTheNextWaiter()
+    {
+        // The two waiters live on two runtimes, so that the first one's frame can be destroyed
+        // (its runtime shut down) while the second one still waits.
+        Notify notify;
+        Runtime survivor(virtualConfig());
+        JoinHandle<void> next;
+        {
+            Runtime doomed(virtualConfig());
+            JoinHandle<void> picked = spawnWaiter(doomed, notify);
+            next = spawnWaiter(survivor, notify);
+            holdTheWorker(doomed); // `picked` is woken but never runs
+            notify.notifyOne();
+            QCOMPARE(notify.waiterCount(), std::size_t(1));
+        }
+        QVERIFY(finishesSoon(survivor, next));
+    }
+
+    void aNotificationPickedForAWaiterDestroyedBeforeItRanIsStoredWhenNobodyElseWaits()
+    {
+        Notify notify;
+        {
+            Runtime doomed(virtualConfig());
+            JoinHandle<void> picked = spawnWaiter(doomed, notify);
+            holdTheWorker(doomed);
+            notify.notifyOne();
+        }
+        Runtime later(virtualConfig());
+        JoinHandle<void> waiter = later.spawn([](Notify &n) -> Task<void> { co_await n.notified(); }(notify));
+        QVERIFY(finishesSoon(later, waiter));
+    }
+
+    void aNotifyWaitersWakeIsNotPassedOnByAWaiterDestroyedBeforeItRan()
+    {
+        // notifyWaiters() stores nothing, so a dying waiter has nothing to pass on (as in Tokio).
+        Notify notify;
+        {
+            Runtime doomed(virtualConfig());
+            JoinHandle<void> woken = spawnWaiter(doomed, notify);
+            holdTheWorker(doomed);
+            notify.notifyWaiters();
+        }
+        Runtime later(virtualConfig());
+        JoinHandle<void> waiter = later.spawn([](Notify &n) -> Task<void> { co_await n.notified(); }(notify));
+        QVERIFY(!finishesSoon(later, waiter));
     }
 
     void aPermitTakenBeforeTheBudgetYieldIsNotLostToACancellation()

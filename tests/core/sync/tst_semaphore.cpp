@@ -6,12 +6,35 @@
 #include "runtime/runtime.h"
 #include "sync/semaphore.h"
 #include "time/sleep.h"
+
+#include <atomic>
+#include <thread>
 #endif
 
 using namespace taskscope;
 using namespace taskscope::test;
 
 namespace {
+
+// Spins until @p turn reads @p value. Relaxed on purpose: the tests that take turns this way
+// must not give ThreadSanitizer a happens-before edge of their own.
+void waitForTurn(const std::atomic<int> &turn, int value)
+{
+    while (turn.load(std::memory_order_relaxed) != value)
+        std::this_thread::yield();
+}
+
+// Lives in a frame; when the frame is destroyed, gives another thread its turn (1) and waits
+// until that thread is done (2).
+struct TurnOnDestroy
+{
+    std::atomic<int> &turn;
+    ~TurnOnDestroy()
+    {
+        turn.store(1, std::memory_order_relaxed);
+        waitForTurn(turn, 2);
+    }
+};
 
 // Waits (after `delay`) for `n` permits, holds them for `hold`, and logs when it got them.
 Task<void> acquirer(Semaphore &semaphore, QStringList &log, QString name, std::size_t n, Duration delay,
@@ -204,6 +227,61 @@ private slots:
         QVERIFY(cancelled);
         QCOMPARE(*count, int(detail::TaskHeader::coopBudgetPerPoll));
         QCOMPARE(semaphore.availablePermits(), std::size_t(2));
+    }
+
+    void aServedWaiterDestroyedBeforeItRanGivesItsPermitsBack()
+    {
+        Semaphore semaphore(1);
+        {
+            Runtime runtime(virtualConfig());
+            runtime.blockOn([](Semaphore &s, Runtime &rt) -> Task<void> {
+                SemaphorePermit held = co_await s.acquire();
+                JoinHandle<void> waiter = spawn([](Semaphore &sem) -> Task<void> {
+                    SemaphorePermit permit = co_await sem.acquire();
+                }(s));
+                co_await sleep(1ms); // the waiter queues
+                rt.pause(); // the worker stops after this poll: the waiter is woken but never runs
+                held.release();
+            }(semaphore, runtime));
+            QCOMPARE(semaphore.availablePermits(), std::size_t(0)); // handed to the waiter
+            QCOMPARE(semaphore.waiterCount(), std::size_t(0));
+        } // shutdown destroys the waiter's frame
+        QCOMPARE(semaphore.availablePermits(), std::size_t(1));
+    }
+
+    void aWaiterServedOnAnotherThreadWhileShutdownDestroysItRacesWithNothing()
+    {
+        // Under ThreadSanitizer this is the data-race test: the waiter's frame is destroyed on
+        // this thread right after another thread served it, and the two are ordered only by
+        // the semaphore's lock (the turns are relaxed), so reading the waiter's state outside
+        // the lock is reported. In every build, the permit must come back.
+        Semaphore semaphore(0);
+        Semaphore never(0);
+        std::atomic<int> turn{0};
+        std::thread server([&] {
+            waitForTurn(turn, 1);
+            semaphore.addPermits(1);
+            turn.store(2, std::memory_order_relaxed);
+        });
+        {
+            Runtime runtime(virtualConfig());
+            runtime.blockOn([](Semaphore &s, Semaphore &nobody, std::atomic<int> &t) -> Task<void> {
+                // Spawned first, so the shutdown sweep destroys it first and lets the server in.
+                JoinHandle<void> holder = spawn([](Semaphore &sem, std::atomic<int> &turns) -> Task<void> {
+                    TurnOnDestroy handOver{turns};
+                    SemaphorePermit permit = co_await sem.acquire();
+                }(nobody, t));
+                JoinHandle<void> waiter = spawn([](Semaphore &sem) -> Task<void> {
+                    SemaphorePermit permit = co_await sem.acquire();
+                }(s));
+                while (s.waiterCount() == 0 || nobody.waiterCount() == 0)
+                    co_await sleep(1ms);
+            }(semaphore, never, turn));
+        }
+        server.join();
+        QCOMPARE(turn.load(), 2);
+        QCOMPARE(semaphore.availablePermits(), std::size_t(1));
+        QCOMPARE(semaphore.waiterCount(), std::size_t(0));
     }
 
     void eventsAreTraced()
