@@ -15,7 +15,7 @@ public:
     [[nodiscard]] QString description() const override;
     [[nodiscard]] std::vector<ParameterSpec> parameters() const override;
     /// The seed's processor has no defect to contrast: one variant.
-    [[nodiscard]] QStringList variants() const override { return {QStringLiteral("robust")}; }
+    [[nodiscard]] QStringList variants() const override { return {variant::guide}; }
     [[nodiscard]] Task<QVariantMap> run(ScenarioContext &context) const override;
 };
 

@@ -16,7 +16,7 @@ public:
     [[nodiscard]] QString description() const override;
     [[nodiscard]] std::vector<ParameterSpec> parameters() const override;
     /// One variant: the seed's code has no defect to show here.
-    [[nodiscard]] QStringList variants() const override { return {QStringLiteral("robust")}; }
+    [[nodiscard]] QStringList variants() const override { return {variant::guide}; }
     /// Throws std::runtime_error when transport=http is asked for on the real clock and no
     /// real transport is installed (see patterns/httptransport.h).
     [[nodiscard]] Task<QVariantMap> run(ScenarioContext &context) const override;

@@ -183,14 +183,19 @@ ToolBar {
                 Accessible.name: qsTr("Seed")
             }
         }
+        // Seed and robust where the guide's code has a defect worth seeing; elsewhere the one
+        // variant, named and not switchable.
         PlainComboBox {
-            visible: root.controller.variants.length > 1
-            width: root.compact ? Theme.px(110) : implicitWidth
-            model: root.controller.variants
-            currentIndex: Math.max(0, root.controller.variants.indexOf(root.controller.variant))
+            readonly property bool switchable: root.controller.variants.length > 1
+
+            objectName: "variantSelector"
+            enabled: switchable
+            width: root.compact ? Theme.px(switchable ? 110 : 150) : implicitWidth
+            model: switchable ? root.controller.variants : [qsTr("the guide's code")]
+            currentIndex: switchable ? Math.max(0, root.controller.variants.indexOf(root.controller.variant)) : 0
             onActivated: index => root.controller.variant = root.controller.variants[index]
             ToolTip.visible: hovered
-            ToolTip.text: qsTr("seed: the original code, defects included; robust: the fix. Applies on Reset")
+            ToolTip.text: qsTr("seed: the guide's code, defect included; robust: the fix. Applies on Reset")
             Accessible.name: qsTr("Variant")
         }
         ToolButton {
