@@ -190,7 +190,8 @@ ToolBar {
 
             objectName: "variantSelector"
             enabled: switchable
-            width: root.compact ? Theme.px(switchable ? 110 : 150) : implicitWidth
+            // Sized by the font scale, as the mode's box: "the guide's code" must fit whole.
+            width: switchable ? (root.compact ? Theme.px(110) : implicitWidth) : Theme.px(root.compact ? 170 : 180)
             model: switchable ? root.controller.variants : [qsTr("the guide's code")]
             currentIndex: switchable ? Math.max(0, root.controller.variants.indexOf(root.controller.variant)) : 0
             onActivated: index => root.controller.variant = root.controller.variants[index]
