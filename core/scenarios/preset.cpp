@@ -159,7 +159,11 @@ QString savePreset(const QString &path, const QString &scenarioId, const QString
                    const QVariantMap &parameters, const QString &title, const QString &description)
 {
     const QString name = QFileInfo(path).fileName();
-    QJsonObject root{{QStringLiteral("scenario"), scenarioId}, {QStringLiteral("variant"), variant}};
+    // The variant's own id, not an old alias of it, so the file reads as what it runs.
+    const Scenario *scenario = ScenarioCatalog::find(scenarioId);
+    const std::optional<ResolvedVariant> resolved = scenario ? scenario->resolveVariant(variant) : std::nullopt;
+    QJsonObject root{{QStringLiteral("scenario"), scenarioId},
+                     {QStringLiteral("variant"), resolved ? resolved->id : variant}};
     if (!title.isEmpty())
         root.insert(QStringLiteral("title"), title);
     if (!description.isEmpty())

@@ -44,6 +44,7 @@ struct Preset
 [[nodiscard]] std::optional<Preset> parsePreset(const QByteArray &json, const QString &name, QString *error);
 
 /// Validates, then writes the preset to @p path atomically (a reader never sees half a file).
+/// The variant is written as the id it resolves to (Scenario::resolveVariant).
 /// Returns an empty string on success, else one line naming the problem; on failure the
 /// file at @p path is left as it was.
 [[nodiscard]] QString savePreset(const QString &path, const QString &scenarioId, const QString &variant,

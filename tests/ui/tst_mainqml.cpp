@@ -270,7 +270,7 @@ private slots:
         auto *controller = window->findChild<taskscope::EngineController *>();
         QVERIFY(controller);
         QTRY_COMPARE(controller->scenarioId(), QStringLiteral("connection-pool"));
-        QQuickItem *selector = window->contentItem()->findChild<QQuickItem *>(QStringLiteral("variantSelector"));
+        QQuickItem *selector = window->findChild<QQuickItem *>(QStringLiteral("variantSelector"));
         QVERIFY(selector);
         QTRY_VERIFY(selector->isVisible());
         QVERIFY(selector->isEnabled());

@@ -190,8 +190,13 @@ ToolBar {
 
             objectName: "variantSelector"
             enabled: switchable
-            // Sized by the font scale, as the mode's box: "the guide's code" must fit whole.
-            width: switchable ? (root.compact ? Theme.px(110) : implicitWidth) : Theme.px(root.compact ? 170 : 180)
+            // With nothing to switch, no arrow: "the guide's code" fits where seed/robust does
+            // (a smaller font in a compact bar, which must stay one row at 1280 px).
+            width: root.compact ? Theme.px(switchable ? 110 : 116) : implicitWidth
+            indicator.visible: switchable
+            leftPadding: switchable ? undefined : 0
+            rightPadding: switchable ? undefined : Theme.px(4)
+            font.pixelSize: !switchable && root.compact ? Theme.px(12) : Theme.px(14)
             model: switchable ? root.controller.variants : [qsTr("the guide's code")]
             currentIndex: switchable ? Math.max(0, root.controller.variants.indexOf(root.controller.variant)) : 0
             onActivated: index => root.controller.variant = root.controller.variants[index]

@@ -48,7 +48,8 @@ private slots:
         const auto preset = loadPreset(path, &error);
         QVERIFY2(preset, qPrintable(error));
         QCOMPARE(preset->scenario, QStringLiteral("actor"));
-        QCOMPARE(preset->variant, QStringLiteral("seed"));
+        QCOMPARE(preset->variant, QStringLiteral("guide")); // the actor's one variant, saved as such
+        QVERIFY(readAll(path).contains(R"("variant": "guide")"));
         QCOMPARE(preset->title, QStringLiteral("Mailbox too small"));
         QCOMPARE(preset->description, QStringLiteral("One slot."));
         QCOMPARE(preset->parameters.keys(), values.keys());
