@@ -186,23 +186,33 @@ ToolBar {
         // Seed and robust where the guide's code has a defect worth seeing; elsewhere the one
         // variant, named and not switchable.
         PlainComboBox {
+            id: variantBox
+
             readonly property bool switchable: root.controller.variants.length > 1
 
             objectName: "variantSelector"
             enabled: switchable
-            // With nothing to switch, no arrow: "the guide's code" fits where seed/robust does
-            // (a smaller font in a compact bar, which must stay one row at 1280 px).
-            width: root.compact ? Theme.px(switchable ? 110 : 116) : implicitWidth
+            // With nothing to switch, no arrow, and as wide as "the guide's code" after the
+            // text's own inset, in a smaller font: the bar must stay one row at 1280 px.
+            width: switchable ? (root.compact ? Theme.px(110) : implicitWidth)
+                              : Math.ceil(guideCode.advanceWidth) + Theme.px(14)
             indicator.visible: switchable
             leftPadding: switchable ? undefined : 0
-            rightPadding: switchable ? undefined : Theme.px(4)
-            font.pixelSize: !switchable && root.compact ? Theme.px(12) : Theme.px(14)
+            rightPadding: switchable ? undefined : 0
+            font.pixelSize: switchable ? Theme.px(14) : Theme.px(12)
             model: switchable ? root.controller.variants : [qsTr("the guide's code")]
             currentIndex: switchable ? Math.max(0, root.controller.variants.indexOf(root.controller.variant)) : 0
             onActivated: index => root.controller.variant = root.controller.variants[index]
             ToolTip.visible: hovered
             ToolTip.text: qsTr("seed: the guide's code, defect included; robust: the fix. Applies on Reset")
             Accessible.name: qsTr("Variant")
+
+            TextMetrics {
+                id: guideCode
+
+                font: variantBox.font
+                text: qsTr("the guide's code")
+            }
         }
         ToolButton {
             text: root.theme === "dark" ? "☾" : root.theme === "light" ? "☀" : "◐"
