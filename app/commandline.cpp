@@ -9,6 +9,30 @@
 
 using namespace taskscope;
 
+namespace {
+
+/// The scenarios that ship a seed and a robust variant.
+QStringList twoVariantIds()
+{
+    QStringList ids;
+    for (const auto &scenario : ScenarioCatalog::all()) {
+        if (scenario->variants().size() > 1)
+            ids << scenario->id();
+    }
+    return ids;
+}
+
+/// The variants as --list-scenarios prints them.
+QString variantsText(const Scenario &scenario)
+{
+    const QStringList offered = scenario.variants();
+    if (offered.size() > 1)
+        return QStringLiteral("variants: %1 (default %2)").arg(offered.join(QStringLiteral(", ")), scenario.defaultVariant());
+    return QStringLiteral("variant: %1, the guide's code (its one variant)").arg(offered.value(0));
+}
+
+} // namespace
+
 std::optional<CommandLine> parseCommandLine(const QStringList &arguments, QString *error)
 {
     QCommandLineParser parser;
@@ -38,8 +62,11 @@ std::optional<CommandLine> parseCommandLine(const QStringList &arguments, QStrin
                                     QStringLiteral("file"));
     const QCommandLineOption set(QStringLiteral("set"), QStringLiteral("Set a scenario parameter (repeatable)."),
                                  QStringLiteral("name=value"));
-    const QCommandLineOption variant(QStringLiteral("variant"), QStringLiteral("seed or robust (default robust)."),
-                                     QStringLiteral("variant"), QStringLiteral("robust"));
+    const QCommandLineOption variant(QStringLiteral("variant"),
+                                     QStringLiteral("seed or robust, for the patterns that ship both (%1; default "
+                                                    "robust). The others run the guide's code, variant guide.")
+                                         .arg(twoVariantIds().join(QStringLiteral(", "))),
+                                     QStringLiteral("variant"));
     const QCommandLineOption workers(QStringLiteral("workers"), QStringLiteral("Worker threads, 1–64 (default 2)."),
                                      QStringLiteral("n"), QStringLiteral("2"));
     const QCommandLineOption deterministic(QStringLiteral("deterministic"),
@@ -143,6 +170,10 @@ std::optional<CommandLine> parseCommandLine(const QStringList &arguments, QStrin
             return fail(problem);
     }
     run.variant = loaded && !parser.isSet(variant) ? loaded->variant : parser.value(variant);
+    if (const auto resolved = found->resolveVariant(run.variant); resolved && resolved->deprecatedAlias)
+        command.notes << QStringLiteral("--variant %1 is deprecated for %2: it ships one variant, the guide's code; "
+                                        "running --variant %3")
+                             .arg(run.variant, found->id(), resolved->id);
     bool ok = false;
     run.workers = parser.value(workers).toInt(&ok);
     if (!ok)
@@ -185,6 +216,7 @@ QString listScenarios(bool json)
                 {QStringLiteral("title"), scenario->title()},
                 {QStringLiteral("description"), scenario->description()},
                 {QStringLiteral("variants"), QJsonArray::fromStringList(scenario->variants())},
+                {QStringLiteral("default_variant"), scenario->defaultVariant()},
                 {QStringLiteral("parameters"), parameters},
             });
         }
@@ -194,6 +226,7 @@ QString listScenarios(bool json)
     for (const auto &scenario : ScenarioCatalog::all()) {
         lines << QStringLiteral("%1  %2").arg(scenario->id(), scenario->title());
         lines << QStringLiteral("    %1").arg(scenario->description());
+        lines << QStringLiteral("    %1").arg(variantsText(*scenario));
         for (const ParameterSpec &spec : scenario->parameters())
             lines << QStringLiteral("    --set %1=VALUE  %2 (default %3%4). %5")
                          .arg(spec.name, spec.rangeText(), spec.defaultValue.toString(),

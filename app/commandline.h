@@ -25,6 +25,8 @@ struct CommandLine
     double benchSeconds = 0; ///< --bench-ui: how long the scenario phase runs
     taskscope::ScenarioRunOptions run;
     QString helpText;
+    /// Lines for stderr that do not stop the run (a deprecated spelling).
+    QStringList notes;
 };
 
 /// Parses @p arguments (argv as strings). On bad input returns nothing and sets *error to one

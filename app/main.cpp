@@ -125,6 +125,8 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "taskscope: %s\n", qPrintable(error));
         return s_badInput;
     }
+    for (const QString &note : command->notes)
+        std::fprintf(stderr, "taskscope: %s\n", qPrintable(note));
     // Headless runs and listings need no display: a plain QCoreApplication.
     if (command->mode != CommandLine::Mode::Gui && command->mode != CommandLine::Mode::BenchUi) {
         QCoreApplication app(argc, argv);

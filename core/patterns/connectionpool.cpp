@@ -97,21 +97,19 @@ std::optional<Connection> popIdle(State &state, std::vector<Connection> &idle)
     return connection;
 }
 
-/// Opens a new connection (the seed's factory), taking connectTime.
-Task<Connection> connect(State &state)
+/// Opens a new connection: the guide's factory, a plain `Fn() -> T`. It is synchronous, so
+/// connecting holds the calling worker for connectTime (busyFor) and no other task runs there
+/// meanwhile; the task registry reports it as a long poll.
+Connection connect(State &state)
 {
     // Relaxed: a level for the trace only.
     state.connectingLevel.set(state.connecting.fetch_add(1, std::memory_order_relaxed) + 1);
-    struct Opened
-    {
-        State &state;
-        ~Opened() { state.connectingLevel.set(state.connecting.fetch_sub(1, std::memory_order_relaxed) - 1); }
-    } opened{state}; // also when the connect is cancelled
-    co_await sleep(state.options.connectTime);
+    busyFor(state.options.connectTime);
+    state.connectingLevel.set(state.connecting.fetch_sub(1, std::memory_order_relaxed) - 1);
     // Relaxed: the count is the id source and a statistic; ids only need to be distinct.
     const std::uint64_t id = state.created.fetch_add(1, std::memory_order_relaxed) + 1;
     state.createdLevel.set(std::int64_t(id));
-    co_return Connection{id, 0};
+    return Connection{id, 0};
 }
 
 /// Pushes @p connection onto the idle stack, waiting for the lock.
@@ -265,14 +263,16 @@ Task<PooledConnection> ConnectionPool::acquireFrom(std::shared_ptr<detail::Conne
         auto idle = co_await state->idle.lock();
         connection = popIdle(*state, *idle);
         if (!connection)
-            connection = co_await connect(*state);
+            connection = connect(*state);
     } else {
+        // The same factory, called after the lock is released: a connect still holds this
+        // worker, but no longer every other client's pop and return with it.
         {
             auto idle = co_await state->idle.lock();
             connection = popIdle(*state, *idle);
         }
         if (!connection)
-            connection = co_await connect(*state);
+            connection = connect(*state);
     }
     ++connection->uses;
     const Duration waited = runtime.now() - start;

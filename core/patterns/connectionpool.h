@@ -14,13 +14,15 @@
 ///   to a spawned task that pushes it back later, and drops the permit at once. A waiter can
 ///   take that permit before the connection is back, find the stack empty and connect again:
 ///   the pool opens more than pool-size connections. It also connects while holding the lock,
-///   as the seed calls its factory inside the lock. When it shows: the run queue is FIFO, so
+///   as the seed calls its factory inside the lock.
+/// Both call the guide's synchronous factory: a connect holds its worker for connectTime
+/// (busyFor), as a blocking `Fn() -> T` would, and shows up as a long poll. When it shows: the run queue is FIFO, so
 ///   on one worker the return task runs before a waiter the release woke; the extra
 ///   connections come when a client asks again while a permit is free (it comes straight
 ///   back, or nobody waits), and on several workers also when the waiter wins the race.
 /// - `Robust` puts the connection back before it gives up the permit, so there are never more
-///   than pool-size connections; it connects outside the lock, so a slow connect holds up
-///   nobody but its caller.
+///   than pool-size connections; it calls the factory outside the lock, so a slow connect holds
+///   up its own worker but not the other clients' pops and returns.
 
 #include "runtime/task.h"
 #include "sync/semaphore.h"
@@ -56,7 +58,8 @@ struct ConnectionPoolOptions
 {
     /// Connections lent out at most at once (the semaphore's permits), ≥ 1.
     std::size_t poolSize = 4;
-    /// How long opening a new connection takes (a sleep: the network, not the CPU).
+    /// How long opening a new connection holds the calling worker (the guide's factory is a
+    /// synchronous function: busyFor, not a sleep).
     Duration connectTime{};
     PoolVariant variant = PoolVariant::Robust;
 };

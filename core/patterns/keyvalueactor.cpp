@@ -31,10 +31,11 @@ void raiseHighWater(detail::Atomic<std::size_t> &highWater, std::size_t value) n
     }
 }
 
-/// Posts @p message to the mailbox and awaits the actor's answer through @p answer.
-Task<std::optional<QString>> request(mpsc::Sender<detail::KeyValueMessage> mailbox,
-                                     std::shared_ptr<detail::KeyValueStats> stats, detail::KeyValueMessage message,
-                                     oneshot::Receiver<std::optional<QString>> answer)
+/// Posts @p message to the mailbox (the seed's `let _ = self.sender.send(msg).await`). When
+/// the actor is gone the message, reply sender included, is dropped here, so the caller's
+/// answer then reads as "no reply".
+Task<void> post(mpsc::Sender<detail::KeyValueMessage> mailbox, std::shared_ptr<detail::KeyValueStats> stats,
+                detail::KeyValueMessage message)
 {
     // trySend first, only to count the sends that had to wait: the wait itself is the
     // seed's plain `send(msg).await`, served in FIFO order.
@@ -58,14 +59,38 @@ Task<std::optional<QString>> request(mpsc::Sender<detail::KeyValueMessage> mailb
         posted = co_await mailbox.send(posted.takeValue());
     }
     if (!posted.isSent())
-        co_return std::nullopt; // the actor is gone (the seed ignores the send error too)
+        co_return;
     const std::size_t length = mailbox.len();
     raiseHighWater(stats->maxMailboxLength, length);
     stats->mailboxLevel.set(std::int64_t(length));
-    std::optional<std::optional<QString>> reply = co_await answer;
-    // No reply: the actor dropped the request unanswered (it stopped); the seed's
-    // `recv.await.unwrap_or(None)`.
-    co_return reply ? std::move(*reply) : std::nullopt;
+}
+
+// The request coroutines get both ends of their reply channel from the (plain) handle
+// functions: a structured binding declared inside a coroutine is not kept safely in its frame
+// by every compiler we build with.
+
+Task<std::optional<QString>> getRequest(mpsc::Sender<detail::KeyValueMessage> mailbox,
+                                        std::shared_ptr<detail::KeyValueStats> stats, detail::KeyValueGet message,
+                                        oneshot::Receiver<std::optional<QString>> answer)
+{
+    co_await post(std::move(mailbox), std::move(stats), std::move(message));
+    std::optional<std::optional<QString>> value = co_await answer;
+    co_return value ? std::move(*value) : std::nullopt; // `recv.await.unwrap_or(None)`
+}
+
+Task<void> setRequest(mpsc::Sender<detail::KeyValueMessage> mailbox, std::shared_ptr<detail::KeyValueStats> stats,
+                      detail::KeyValueSet message, oneshot::Receiver<std::monostate> answer)
+{
+    co_await post(std::move(mailbox), std::move(stats), std::move(message));
+    (void)co_await answer; // `let _ = recv.await`
+}
+
+Task<bool> deleteRequest(mpsc::Sender<detail::KeyValueMessage> mailbox, std::shared_ptr<detail::KeyValueStats> stats,
+                         detail::KeyValueDelete message, oneshot::Receiver<bool> answer)
+{
+    co_await post(std::move(mailbox), std::move(stats), std::move(message));
+    const std::optional<bool> existed = co_await answer;
+    co_return existed.value_or(false); // `recv.await.unwrap_or(false)`
 }
 
 Task<std::uint64_t> serve(KeyValueActor actor)
@@ -110,26 +135,15 @@ Task<void> KeyValueActor::handle(detail::KeyValueMessage message)
                        m_stats->getsAnswered.set(++m_gets);
                    },
                    [this](detail::KeyValueSet &set) {
-                       std::optional<QString> previous;
-                       auto slot = m_store.find(set.key);
-                       if (slot != m_store.end()) {
-                           previous = std::exchange(*slot, std::move(set.value));
-                       } else {
-                           m_store.insert(set.key, std::move(set.value));
-                       }
+                       m_store.insert(set.key, std::move(set.value));
                        m_stats->storeSize.set(m_store.size());
-                       (void)set.respondTo.send(std::move(previous));
+                       (void)set.respondTo.send(std::monostate{});
                        m_stats->setsAnswered.set(++m_sets);
                    },
                    [this](detail::KeyValueDelete &remove) {
-                       std::optional<QString> removed;
-                       auto slot = m_store.find(remove.key);
-                       if (slot != m_store.end()) {
-                           removed = std::move(*slot);
-                           m_store.erase(slot);
-                       }
+                       const bool existed = m_store.remove(remove.key) > 0;
                        m_stats->storeSize.set(m_store.size());
-                       (void)remove.respondTo.send(std::move(removed));
+                       (void)remove.respondTo.send(existed);
                        m_stats->deletesAnswered.set(++m_deletes);
                    },
                },
@@ -163,20 +177,21 @@ KeyValueHandle KeyValueHandle::spawn(Runtime &runtime, KeyValueActorOptions opti
 Task<std::optional<QString>> KeyValueHandle::get(QString key) const
 {
     auto [reply, answer] = oneshot::channel<std::optional<QString>>(QStringLiteral("kv reply"));
-    return request(m_mailbox, m_stats, detail::KeyValueGet{std::move(key), std::move(reply)}, std::move(answer));
+    return getRequest(m_mailbox, m_stats, detail::KeyValueGet{std::move(key), std::move(reply)}, std::move(answer));
 }
 
-Task<std::optional<QString>> KeyValueHandle::set(QString key, QString value) const
+Task<void> KeyValueHandle::set(QString key, QString value) const
 {
-    auto [reply, answer] = oneshot::channel<std::optional<QString>>(QStringLiteral("kv reply"));
-    return request(m_mailbox, m_stats, detail::KeyValueSet{std::move(key), std::move(value), std::move(reply)},
-                   std::move(answer));
+    auto [reply, answer] = oneshot::channel<std::monostate>(QStringLiteral("kv reply"));
+    return setRequest(m_mailbox, m_stats, detail::KeyValueSet{std::move(key), std::move(value), std::move(reply)},
+                      std::move(answer));
 }
 
-Task<std::optional<QString>> KeyValueHandle::remove(QString key) const
+Task<bool> KeyValueHandle::remove(QString key) const
 {
-    auto [reply, answer] = oneshot::channel<std::optional<QString>>(QStringLiteral("kv reply"));
-    return request(m_mailbox, m_stats, detail::KeyValueDelete{std::move(key), std::move(reply)}, std::move(answer));
+    auto [reply, answer] = oneshot::channel<bool>(QStringLiteral("kv reply"));
+    return deleteRequest(m_mailbox, m_stats, detail::KeyValueDelete{std::move(key), std::move(reply)},
+                         std::move(answer));
 }
 
 std::uint64_t KeyValueHandle::senderWaits() const noexcept

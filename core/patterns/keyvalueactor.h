@@ -6,8 +6,9 @@
 ///
 /// ```
 /// KeyValueHandle store = KeyValueHandle::spawn({.mailboxCapacity = 8});
-/// co_await store.set(QStringLiteral("name"), QStringLiteral("Alice"));   // previous value: nullopt
+/// co_await store.set(QStringLiteral("name"), QStringLiteral("Alice"));
 /// std::optional<QString> name = co_await store.get(QStringLiteral("name"));
+/// bool deleted = co_await store.remove(QStringLiteral("name"));          // true: it was there
 /// ```
 /// Which to use when: KeyValueHandle is what callers hold (cheap to copy, one per client);
 /// KeyValueActor is the task behind it, spawned by KeyValueHandle::spawn. The actor ends
@@ -38,29 +39,26 @@ class Runtime;
 
 namespace detail {
 
-/// The reply every message gets: a value, or nothing (absent key).
-using KeyValueReply = oneshot::Sender<std::optional<QString>>;
-
-/// Get: the value of @p key.
+/// Get: the value of @p key, or nothing (the seed's `oneshot::Sender<Option<String>>`).
 struct KeyValueGet
 {
     QString key;
-    KeyValueReply respondTo;
+    oneshot::Sender<std::optional<QString>> respondTo;
 };
 
-/// Set: stores @p value under @p key and answers the previous value.
+/// Set: stores @p value under @p key and answers only that it is done (the seed's `()`).
 struct KeyValueSet
 {
     QString key;
     QString value;
-    KeyValueReply respondTo;
+    oneshot::Sender<std::monostate> respondTo;
 };
 
-/// Delete: removes @p key and answers the removed value.
+/// Delete: removes @p key and answers whether it was there (the seed's `bool`).
 struct KeyValueDelete
 {
     QString key;
-    KeyValueReply respondTo;
+    oneshot::Sender<bool> respondTo;
 };
 
 /// One mailbox entry (the seed's ActorMessage).
@@ -140,10 +138,10 @@ public:
 
     /// The value stored under @p key, or nullopt (also when the actor is gone).
     [[nodiscard]] Task<std::optional<QString>> get(QString key) const;
-    /// Stores @p value under @p key; gives the value it replaced, or nullopt.
-    [[nodiscard]] Task<std::optional<QString>> set(QString key, QString value) const;
-    /// Removes @p key; gives the value it had, or nullopt when it was absent.
-    [[nodiscard]] Task<std::optional<QString>> remove(QString key) const;
+    /// Stores @p value under @p key; done once the actor has answered (or is gone).
+    [[nodiscard]] Task<void> set(QString key, QString value) const;
+    /// Removes @p key; true when it was there, false when absent (or the actor is gone).
+    [[nodiscard]] Task<bool> remove(QString key) const;
 
     /// Sends that found the mailbox full and had to wait for room.
     [[nodiscard]] std::uint64_t senderWaits() const noexcept;

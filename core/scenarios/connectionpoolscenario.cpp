@@ -33,10 +33,12 @@ Task<std::vector<Duration>> poolClient(std::shared_ptr<ConnectionPool> pool, int
 QString ConnectionPoolScenario::description() const
 {
     return QStringLiteral("Clients share a pool guarded by a semaphore of pool_size permits; each request takes a "
-                          "connection (opening one takes connect_ms), holds it for hold_ms and gives it back. The "
+                          "connection, holds it for hold_ms and gives it back. Opening one calls the guide's "
+                          "synchronous factory, which holds its worker for connect_ms: the task registry warns "
+                          "of that long poll, in both variants. The "
                           "seed variant releases the permit before the connection is back on the idle stack, so "
                           "the next client may find the stack empty and open an extra connection "
-                          "(connections_created > pool_size); the robust variant returns the connection first.");
+                          "(connections_created > pool_size); the robust variant returns the connection first, and calls the factory outside the lock.");
 }
 
 std::vector<ParameterSpec> ConnectionPoolScenario::parameters() const
@@ -50,7 +52,8 @@ std::vector<ParameterSpec> ConnectionPoolScenario::parameters() const
         {QStringLiteral("requests_per_client"), QStringLiteral("Requests per client"), Type::Int, 0, 10000, 10,
          QStringLiteral("requests"), QStringLiteral("Requests each client makes, one after the other."), {}},
         {QStringLiteral("connect_ms"), QStringLiteral("Connect time"), Type::Int, 0, 60000, 50, QStringLiteral("ms"),
-         QStringLiteral("How long opening a new connection takes."), {}},
+         QStringLiteral("How long opening a new connection holds its worker (the guide's factory is a blocking "
+                        "function)."), {}},
         {QStringLiteral("hold_ms"), QStringLiteral("Hold time"), Type::Int, 0, 60000, 20, QStringLiteral("ms"),
          QStringLiteral("How long a request keeps its connection."), {}},
     };

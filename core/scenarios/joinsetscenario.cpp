@@ -16,7 +16,7 @@ struct Completion
     QString message;
 };
 
-// The seed's task body: task i sleeps i steps, so the task spawned last (task 0) finishes first.
+// The seed's task body: task i sleeps i steps.
 Task<Completion> sleepsThenReports(int index, Duration step)
 {
     co_await sleep(index * step);
@@ -39,8 +39,9 @@ qlonglong toMs(Duration duration)
 
 QString JoinSetScenario::description() const
 {
-    return QStringLiteral("Tasks sleeping i × step_ms are spawned into a JoinSet in reverse and collected with "
-                          "joinNext() in the order they finish, then a second batch is cancelled with abortAll().");
+    return QStringLiteral("As the guide does, tasks 0…tasks−1 are spawned into a JoinSet in that order, task i "
+                          "sleeping i × step_ms, and collected with joinNext() in the order they finish; then a "
+                          "second batch is cancelled with abortAll().");
 }
 
 std::vector<ParameterSpec> JoinSetScenario::parameters() const
@@ -66,10 +67,10 @@ Task<QVariantMap> JoinSetScenario::run(ScenarioContext &context) const
     const TraceCounter abortedCount(QStringLiteral("join set aborted"));
     const Instant start = runtime.now();
 
-    // Reverse spawn order: completion order (by sleep length) then visibly differs from it.
+    // The guide's `for i in 0..5 { set.spawn(...) }`.
     JoinSet<Completion> set;
     QVariantList spawnOrder;
-    for (int index = taskCount - 1; index >= 0; --index) {
+    for (int index = 0; index < taskCount; ++index) {
         set.spawn(sleepsThenReports(index, step), QStringLiteral("task-%1").arg(index));
         spawnOrder << index;
         spawned.mark(index);

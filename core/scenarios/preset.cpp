@@ -19,12 +19,6 @@ namespace {
 const QStringList s_fields = {QStringLiteral("scenario"), QStringLiteral("variant"), QStringLiteral("title"),
                               QStringLiteral("description"), QStringLiteral("parameters")};
 
-QString defaultVariant(const Scenario &scenario)
-{
-    const QStringList offered = scenario.variants();
-    return offered.contains(QStringLiteral("robust")) ? QStringLiteral("robust") : offered.constLast();
-}
-
 /// The JSON type a parameter's value must have; the range is ParameterSpec's business.
 bool hasSchemaType(const ParameterSpec &spec, const QJsonValue &value)
 {
@@ -127,10 +121,14 @@ std::optional<Preset> parsePreset(const QByteArray &json, const QString &name, Q
     if (!scenario)
         return fail(QStringLiteral("scenario %1 is not a Taskscope scenario (valid: %2)")
                         .arg(preset.scenario, ScenarioCatalog::ids().join(QStringLiteral(", "))));
-    preset.variant = root.value(QStringLiteral("variant")).toString(defaultVariant(*scenario));
-    if (!scenario->variants().contains(preset.variant))
+    // An old preset's "seed" or "robust" for a pattern that now ships only the guide's code
+    // still loads, as "guide".
+    const QString named = root.value(QStringLiteral("variant")).toString();
+    const std::optional<ResolvedVariant> variant = scenario->resolveVariant(named);
+    if (!variant)
         return fail(QStringLiteral("variant %1 is not one of %2's (valid: %3)")
-                        .arg(preset.variant, preset.scenario, scenario->variants().join(QStringLiteral(", "))));
+                        .arg(named, preset.scenario, scenario->variants().join(QStringLiteral(", "))));
+    preset.variant = variant->id;
     preset.title = root.value(QStringLiteral("title")).toString();
     preset.description = root.value(QStringLiteral("description")).toString();
 
@@ -161,7 +159,11 @@ QString savePreset(const QString &path, const QString &scenarioId, const QString
                    const QVariantMap &parameters, const QString &title, const QString &description)
 {
     const QString name = QFileInfo(path).fileName();
-    QJsonObject root{{QStringLiteral("scenario"), scenarioId}, {QStringLiteral("variant"), variant}};
+    // The variant's own id, not an old alias of it, so the file reads as what it runs.
+    const Scenario *scenario = ScenarioCatalog::find(scenarioId);
+    const std::optional<ResolvedVariant> resolved = scenario ? scenario->resolveVariant(variant) : std::nullopt;
+    QJsonObject root{{QStringLiteral("scenario"), scenarioId},
+                     {QStringLiteral("variant"), resolved ? resolved->id : variant}};
     if (!title.isEmpty())
         root.insert(QStringLiteral("title"), title);
     if (!description.isEmpty())

@@ -4,12 +4,12 @@
 /// teacher can bring "mailbox too small" back in one click (GUI) or one flag (`--preset`).
 ///
 /// ```
-/// QString error = savePreset(path, QStringLiteral("actor"), QStringLiteral("robust"), values);
+/// QString error = savePreset(path, QStringLiteral("actor"), QStringLiteral("guide"), values);
 /// std::optional<Preset> preset = loadPreset(path, &error);   // validated against the schema
 /// ```
 /// The file:
 /// ```json
-/// { "scenario": "actor", "variant": "robust", "title": "Mailbox too small",
+/// { "scenario": "actor", "variant": "guide", "title": "Mailbox too small",
 ///   "description": "One slot: every sender waits its turn.",
 ///   "parameters": { "mailbox_capacity": 1, "clients": 16 } }
 /// ```
@@ -29,7 +29,7 @@ namespace taskscope {
 struct Preset
 {
     QString scenario;
-    QString variant;        ///< the file's, or the scenario's default when it names none
+    QString variant;        ///< the file's (resolved: Scenario::resolveVariant), or the scenario's default
     QVariantMap parameters; ///< only the ones the file sets, typed by the schema
     QString title;          ///< optional, for the preset menu
     QString description;    ///< optional, one line
@@ -44,6 +44,7 @@ struct Preset
 [[nodiscard]] std::optional<Preset> parsePreset(const QByteArray &json, const QString &name, QString *error);
 
 /// Validates, then writes the preset to @p path atomically (a reader never sees half a file).
+/// The variant is written as the id it resolves to (Scenario::resolveVariant).
 /// Returns an empty string on success, else one line naming the problem; on failure the
 /// file at @p path is left as it was.
 [[nodiscard]] QString savePreset(const QString &path, const QString &scenarioId, const QString &variant,

@@ -16,7 +16,7 @@ public:
     [[nodiscard]] QString description() const override;
     [[nodiscard]] std::vector<ParameterSpec> parameters() const override;
     /// The seed names retries but gives no code for them, so there is no seed defect to keep.
-    [[nodiscard]] QStringList variants() const override { return {QStringLiteral("robust")}; }
+    [[nodiscard]] QStringList variants() const override { return {variant::guide}; }
     [[nodiscard]] Task<QVariantMap> run(ScenarioContext &context) const override;
 };
 

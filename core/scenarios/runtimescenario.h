@@ -12,6 +12,7 @@ public:
     [[nodiscard]] QString id() const override { return QStringLiteral("runtime"); }
     [[nodiscard]] QString title() const override { return QStringLiteral("Runtime configuration"); }
     [[nodiscard]] QString description() const override;
+    [[nodiscard]] QStringList variants() const override { return {variant::guide}; }
     [[nodiscard]] std::vector<ParameterSpec> parameters() const override;
     [[nodiscard]] Task<QVariantMap> run(ScenarioContext &context) const override;
 };

@@ -23,14 +23,30 @@
 
 namespace taskscope {
 
+/// The variant ids. A pattern whose guide code has a material defect ships two: "seed" (the
+/// guide's code ported line for line, the defect included) and "robust" (the fix). Every other
+/// pattern ships one, "guide": the guide's code as it stands, with nothing to fix.
+namespace variant {
+inline const QString seed = QStringLiteral("seed");
+inline const QString robust = QStringLiteral("robust");
+inline const QString guide = QStringLiteral("guide");
+} // namespace variant
+
+/// A variant name resolved against a scenario (Scenario::resolveVariant).
+struct ResolvedVariant
+{
+    QString id;               ///< one of the scenario's variants()
+    bool deprecatedAlias = false; ///< "seed" or "robust" asked of a one-variant scenario
+};
+
 /// What a scenario run gets: its runtime, its parameter values (every parameter present,
-/// validated), the variant (seed or robust), and the store through which its live
-/// parameters change while it runs.
+/// validated), the variant (one of the scenario's variants()), and the store through which
+/// its live parameters change while it runs.
 struct ScenarioContext
 {
     Runtime &runtime;
     QVariantMap parameters;
-    QString variant = QStringLiteral("robust");
+    QString variant = variant::robust;
     /// The run's time limit on the runtime clock (0: the scenario's own end).
     Duration duration{};
     /// Live parameters (ParameterSpec::live): the scenario binds them here, at their value in
@@ -47,8 +63,15 @@ public:
     /// One paragraph: what the run shows.
     [[nodiscard]] virtual QString description() const = 0;
     [[nodiscard]] virtual std::vector<ParameterSpec> parameters() const = 0;
-    /// The variants it ships: "seed" (faithful to the original, defects included) and "robust".
-    [[nodiscard]] virtual QStringList variants() const { return {QStringLiteral("seed"), QStringLiteral("robust")}; }
+    /// The variants it ships: "seed" and "robust" where the guide's code has a material defect
+    /// (the default here), else only "guide" (see namespace variant).
+    [[nodiscard]] virtual QStringList variants() const { return {variant::seed, variant::robust}; }
+    /// The variant a run takes when none is named: "robust" where there are two, else "guide".
+    [[nodiscard]] QString defaultVariant() const;
+    /// What @p requested names here: itself when offered; the default when empty; "guide" for
+    /// "seed" or "robust" when the scenario ships only the guide's code (old presets and
+    /// scripts, marked deprecatedAlias). Nothing when it names no variant of this scenario.
+    [[nodiscard]] std::optional<ResolvedVariant> resolveVariant(const QString &requested) const;
     /// Runs once and gives the scenario's metrics (name → number, bool or string list).
     [[nodiscard]] virtual Task<QVariantMap> run(ScenarioContext &context) const = 0;
 

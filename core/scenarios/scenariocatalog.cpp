@@ -31,6 +31,24 @@ std::optional<ParameterSpec> Scenario::parameter(const QString &name) const
     return std::nullopt;
 }
 
+QString Scenario::defaultVariant() const
+{
+    const QStringList offered = variants();
+    return offered.contains(variant::robust) ? variant::robust : offered.value(0);
+}
+
+std::optional<ResolvedVariant> Scenario::resolveVariant(const QString &requested) const
+{
+    const QStringList offered = variants();
+    if (requested.isEmpty())
+        return ResolvedVariant{defaultVariant(), false};
+    if (offered.contains(requested))
+        return ResolvedVariant{requested, false};
+    if (offered == QStringList{variant::guide} && (requested == variant::seed || requested == variant::robust))
+        return ResolvedVariant{variant::guide, true};
+    return std::nullopt;
+}
+
 const std::vector<std::unique_ptr<Scenario>> &ScenarioCatalog::all()
 {
     static const std::vector<std::unique_ptr<Scenario>> scenarios = [] {

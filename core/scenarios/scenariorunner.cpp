@@ -70,9 +70,11 @@ QString ScenarioRunner::validate(ScenarioRunOptions &options)
     if (!scenario)
         return QStringLiteral("unknown scenario \"%1\"; valid scenarios are: %2")
             .arg(options.scenario, ScenarioCatalog::ids().join(QStringLiteral(", ")));
-    if (!scenario->variants().contains(options.variant))
-        return QStringLiteral("--variant \"%1\" is not valid; use one of: %2")
-            .arg(options.variant, scenario->variants().join(QStringLiteral(", ")));
+    const std::optional<ResolvedVariant> variant = scenario->resolveVariant(options.variant);
+    if (!variant)
+        return QStringLiteral("--variant \"%1\" is not valid for %2; use one of: %3")
+            .arg(options.variant, scenario->id(), scenario->variants().join(QStringLiteral(", ")));
+    options.variant = variant->id;
     if (!options.deterministic
         && (options.workers < RuntimeConfig::minWorkerThreads || options.workers > RuntimeConfig::maxWorkerThreads))
         return QStringLiteral("--workers %1 is out of range; valid range is %2–%3")
@@ -123,6 +125,8 @@ std::optional<ScenarioRunReport> ScenarioRunner::run(const ScenarioRunOptions &o
 
     ScenarioRunReport report;
     report.options = options;
+    if (const std::optional<ResolvedVariant> variant = scenario->resolveVariant(options.variant))
+        report.options.variant = variant->id;
     report.parameters = scenario->defaultParameters();
     report.parameters.insert(options.parameters);
 
@@ -140,7 +144,7 @@ std::optional<ScenarioRunReport> ScenarioRunner::run(const ScenarioRunOptions &o
         Runtime runtime(config);
         runtime.setTraceSink(&recorder);
         ScenarioContext &context = contextStorage.emplace(
-            ScenarioContext{runtime, report.parameters, options.variant,
+            ScenarioContext{runtime, report.parameters, report.options.variant,
                             std::chrono::duration_cast<Duration>(std::chrono::duration<double>(options.durationSeconds))});
         auto runIt = [](const Scenario &s, ScenarioContext &c) -> Task<QVariantMap> {
             if (c.duration <= Duration::zero())

@@ -18,7 +18,8 @@ struct ScenarioRunOptions
 {
     QString scenario;
     QVariantMap parameters;   ///< validated values; missing ones take their defaults
-    QString variant = QStringLiteral("robust");
+    /// One of the scenario's variants; empty: its default (validate() puts the resolved id here).
+    QString variant;
     int workers = 2;
     bool deterministic = false; ///< one worker, virtual clock, seeded RNG
     std::uint64_t seed = 0;
@@ -53,7 +54,8 @@ class ScenarioRunner
 {
 public:
     /// Checks @p options against the catalogue and the schema; an empty string when fine,
-    /// otherwise one sentence saying what is wrong and what is valid.
+    /// otherwise one sentence saying what is wrong and what is valid. Resolves the variant in
+    /// place (Scenario::resolveVariant): empty becomes the default, an alias its target.
     [[nodiscard]] static QString validate(ScenarioRunOptions &options);
     /// Runs it. On failure (the trace cannot be written) returns nothing and sets *error;
     /// no partial trace file is left behind.

@@ -4,6 +4,7 @@
 #include "stream/stream.h"
 #include "time/sleep.h"
 #include "trace/span.h"
+#include "trace/tracecounter.h"
 
 #include <ranges>
 
@@ -13,6 +14,22 @@ namespace {
 
 // How many values a list metric shows: enough to read, small enough for any items.
 constexpr qsizetype kShownValues = 100;
+
+// The most numbers NumberStream may count: as many as the pipeline's items.
+constexpr int kMaxNumbers = 1000000;
+
+/// The next number of @p numbers, as the guide's `stream.next().await` gets it. NumberStream's
+/// poll_next is always Ready, so that await never suspends: next() is run here, to its end,
+/// and awaiting the task given back finds it done. (Awaited lazily instead, every item would
+/// be a nested resumption, which in a debug build, where GCC makes no tail call of it, deepens
+/// the worker's stack.) A plain function, not a coroutine, for the same reason.
+Task<std::optional<std::size_t>> pollNext(NumberStream &numbers)
+{
+    Task<std::optional<std::size_t>> next = numbers.next();
+    next.handle().resume();
+    Q_ASSERT(next.isDone()); // NumberStream::next() never suspends
+    return next;
+}
 
 qlonglong toMs(Duration duration)
 {
@@ -24,8 +41,10 @@ qlonglong toMs(Duration duration)
 QString StreamPipelineScenario::description() const
 {
     return QStringLiteral("The numbers 1…items flow one at a time through map (× multiply, sleeping stage_delay_ms "
-                          "per item), filter (> keep_above) and collect; then the seed's custom NumberStream "
-                          "counts 0…items−1.");
+                          "per item), filter (> keep_above) and collect; then the guide's custom NumberStream "
+                          "counts 0…numbers−1 (the guide's NumberStream::new(5)). It is always ready and never "
+                          "yields, as in the guide: its whole loop is one poll, and with a large count the task "
+                          "registry warns that it held its worker. That warning is the lesson.");
 }
 
 std::vector<ParameterSpec> StreamPipelineScenario::parameters() const
@@ -33,13 +52,18 @@ std::vector<ParameterSpec> StreamPipelineScenario::parameters() const
     using Type = ParameterSpec::Type;
     return {
         {QStringLiteral("items"), QStringLiteral("Items"), Type::Int, 0, 1000000, 10, QStringLiteral("items"),
-         QStringLiteral("The source yields 1 up to this number; NumberStream yields this many."), {}},
+         QStringLiteral("The source yields 1 up to this number."), {}},
         {QStringLiteral("multiply"), QStringLiteral("Multiply by"), Type::Int, -1000, 1000, 2, {},
          QStringLiteral("The map stage multiplies each item by this factor."), {}},
         {QStringLiteral("keep_above"), QStringLiteral("Keep above"), Type::Int, -1000000, 1000000, 5, {},
          QStringLiteral("The filter stage keeps only items greater than this."), {}},
         {QStringLiteral("stage_delay_ms"), QStringLiteral("Stage delay"), Type::Int, 0, 10000, 0,
          QStringLiteral("ms"), QStringLiteral("The map stage sleeps this long per item, so items visibly flow."),
+         {}},
+        {QStringLiteral("numbers"), QStringLiteral("NumberStream count"), Type::Int, 0, kMaxNumbers, 5,
+         QStringLiteral("items"),
+         QStringLiteral("The custom NumberStream yields 0 up to this number less one (the guide: 5). It never "
+                        "yields to the scheduler, so a large count holds the worker in one long poll."),
          {}},
     };
 }
@@ -83,10 +107,16 @@ Task<QVariantMap> StreamPipelineScenario::run(ScenarioContext &context) const
         sum += value;
     }
 
-    // The seed's custom stream, read item by item as its `while let Some(number)` loop does.
-    Stream<std::size_t> numbers = Stream<std::size_t>::from<NumberStream>(std::size_t(itemCount));
+    // The guide's custom_stream_example: `while let Some(number) = stream.next().await`. The
+    // loop awaits NumberStream::next() itself, not through Stream<T>::next(), whose cooperative
+    // budget would add a yield the guide does not have: every item is ready, so the whole loop
+    // runs in this one poll. Each number is traced where the guide prints it.
+    const qint64 numberCount = context.parameters.value(QStringLiteral("numbers")).toLongLong();
+    const TraceInstant printed(QStringLiteral("number stream printed"));
+    NumberStream numbers{std::size_t(numberCount)};
     QVariantList numberList;
-    while (std::optional<std::size_t> number = co_await numbers.next()) {
+    while (std::optional<std::size_t> number = co_await pollNext(numbers)) {
+        printed.mark(std::int64_t(*number));
         if (numberList.size() < kShownValues)
             numberList << qulonglong(*number);
     }

@@ -17,8 +17,9 @@
 /// ```
 /// A stage given a name records a TraceCounter "stage <name>" with the items it has passed on,
 /// so the timeline shows the items flowing ("stage map: 7"). A named filter also counts the
-/// items it refused ("stage <name> dropped"), and a named collect the items it took, plus the
-/// latest one when items are integers ("stage <name> last").
+/// items it refused ("stage <name> dropped"). When items are integers, every named stage also
+/// records the latest item it passed on ("stage <name> last"; a filter's refused ones as
+/// "stage <name> dropped last"), set before its count goes up.
 
 #include "runtime/task.h"
 #include "stream/streamsource.h"

@@ -72,7 +72,7 @@ private slots:
         QTest::newRow("workers") << QStringList{h, s, "runtime", "--workers", "0"}
                                  << "--workers 0 is out of range; valid range is 1–64";
         QTest::newRow("variant") << QStringList{h, s, "runtime", "--variant", "fast"}
-                                 << "--variant \"fast\" is not valid; use one of: seed, robust";
+                                 << "--variant \"fast\" is not valid for runtime; use one of: guide";
         QTest::newRow("headless without scenario") << QStringList{h}
                                                    << "--headless needs --scenario ID; valid scenarios are: " + s_scenarios;
         QTest::newRow("unknown option") << QStringList{"--frobnicate"} << "Unknown option 'frobnicate'. (see --help)";
@@ -120,6 +120,62 @@ private slots:
             }
             QCOMPARE(live, QStringList{QStringLiteral("downstream_failure_rate")});
         }
+    }
+
+    void listScenariosSaysWhichPatternsShipTwoVariants()
+    {
+        const Result json = runTaskscope({QStringLiteral("--list-scenarios"), QStringLiteral("--json")});
+        QCOMPARE(json.exitCode, 0);
+        QHash<QString, QJsonArray> variants;
+        QHash<QString, QString> defaults;
+        for (const QJsonValue &scenario : QJsonDocument::fromJson(json.out).array()) {
+            const QString id = scenario.toObject().value(QStringLiteral("id")).toString();
+            variants.insert(id, scenario.toObject().value(QStringLiteral("variants")).toArray());
+            defaults.insert(id, scenario.toObject().value(QStringLiteral("default_variant")).toString());
+        }
+        QCOMPARE(variants.value(QStringLiteral("connection-pool")), (QJsonArray{"seed", "robust"}));
+        QCOMPARE(defaults.value(QStringLiteral("connection-pool")), QStringLiteral("robust"));
+        for (const char *id : {"actor", "runtime", "join-set", "stream-pipeline"}) {
+            QCOMPARE(variants.value(QLatin1String(id)), (QJsonArray{"guide"}));
+            QCOMPARE(defaults.value(QLatin1String(id)), QStringLiteral("guide"));
+        }
+
+        const Result text = runTaskscope({QStringLiteral("--list-scenarios")});
+        QVERIFY(text.out.contains("actor  Actor pattern\n"));
+        QVERIFY2(text.out.contains("    variant: guide, the guide's code (its one variant)\n"), text.out.constData());
+        QVERIFY(text.out.contains("    variants: seed, robust (default robust)\n"));
+
+        const Result help = runTaskscope({QStringLiteral("--help")});
+        QVERIFY2(help.out.contains("seed or robust, for the patterns that ship both") && help.out.contains("variant guide"),
+                 help.out.constData());
+    }
+
+    void aOneVariantPatternRunsAsGuideAndTheOldNamesStillWorkWithANote()
+    {
+        const Result plain = runTaskscope({"--headless", "--scenario", "actor", "--deterministic", "--json"});
+        QCOMPARE(plain.exitCode, 0);
+        QCOMPARE(QJsonDocument::fromJson(plain.out).object().value(QStringLiteral("variant")).toString(),
+                 QStringLiteral("guide"));
+        QVERIFY2(plain.err.isEmpty(), plain.err.constData());
+
+        for (const char *old : {"robust", "seed"}) {
+            const Result aliased = runTaskscope({"--headless", "--scenario", "actor", "--variant", old,
+                                                 "--deterministic", "--json"});
+            QCOMPARE(aliased.exitCode, 0);
+            QCOMPARE(QJsonDocument::fromJson(aliased.out).object().value(QStringLiteral("variant")).toString(),
+                     QStringLiteral("guide"));
+            QCOMPARE(aliased.err, QByteArray("taskscope: --variant ") + old
+                                      + " is deprecated for actor: it ships one variant, the guide's code; "
+                                        "running --variant guide\n");
+        }
+        // A two-variant pattern takes robust when none is named, and refuses guide.
+        const Result pool = runTaskscope({"--headless", "--scenario", "connection-pool", "--deterministic", "--json",
+                                          "--set", "clients=2", "--set", "requests_per_client=1"});
+        QCOMPARE(QJsonDocument::fromJson(pool.out).object().value(QStringLiteral("variant")).toString(),
+                 QStringLiteral("robust"));
+        const Result guidePool = runTaskscope({"--headless", "--scenario", "connection-pool", "--variant", "guide"});
+        QCOMPARE(guidePool.exitCode, 2);
+        QVERIFY2(guidePool.err.contains("use one of: seed, robust"), guidePool.err.constData());
     }
 
     void aHeadlessCircuitBreakerRunListsItsTransitions()
@@ -233,7 +289,8 @@ private slots:
         QCOMPARE(fromPreset.exitCode, 0);
         QJsonObject report = QJsonDocument::fromJson(fromPreset.out).object();
         QCOMPARE(report.value(QStringLiteral("scenario")).toString(), QStringLiteral("runtime"));
-        QCOMPARE(report.value(QStringLiteral("variant")).toString(), QStringLiteral("seed"));
+        // An old preset's "seed" for a pattern that ships only the guide's code runs as guide.
+        QCOMPARE(report.value(QStringLiteral("variant")).toString(), QStringLiteral("guide"));
         QJsonObject params = report.value(QStringLiteral("params")).toObject();
         QCOMPARE(params.value(QStringLiteral("work_ms")).toInt(), 900);
         QCOMPARE(params.value(QStringLiteral("background_tasks")).toInt(), 2);
@@ -241,10 +298,10 @@ private slots:
 
         // --set and --variant come after the preset and win; the rest of the preset stays.
         const Result overridden = runTaskscope({"--headless", "--preset", path, "--scenario", "runtime", "--set",
-                                                "timeout_ms=2000", "--variant", "robust", "--deterministic", "--json"});
+                                                "timeout_ms=2000", "--variant", "guide", "--deterministic", "--json"});
         QCOMPARE(overridden.exitCode, 0);
         report = QJsonDocument::fromJson(overridden.out).object();
-        QCOMPARE(report.value(QStringLiteral("variant")).toString(), QStringLiteral("robust"));
+        QCOMPARE(report.value(QStringLiteral("variant")).toString(), QStringLiteral("guide"));
         params = report.value(QStringLiteral("params")).toObject();
         QCOMPARE(params.value(QStringLiteral("timeout_ms")).toInt(), 2000);
         QCOMPARE(params.value(QStringLiteral("work_ms")).toInt(), 900);

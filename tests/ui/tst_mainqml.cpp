@@ -273,6 +273,31 @@ private slots:
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
 
+    void theVariantSelectorSwitchesSeedAndRobustOrShowsTheGuidesCode()
+    {
+        QQmlApplicationEngine engine;
+        auto *window = qobject_cast<QQuickWindow *>(load(engine, {{"initialPatternId", "pool"}}));
+        QVERIFY(window);
+        auto *controller = window->findChild<taskscope::EngineController *>();
+        QVERIFY(controller);
+        QTRY_COMPARE(controller->scenarioId(), QStringLiteral("connection-pool"));
+        QQuickItem *selector = window->findChild<QQuickItem *>(QStringLiteral("variantSelector"));
+        QVERIFY(selector);
+        QTRY_VERIFY(selector->isVisible());
+        QVERIFY(selector->isEnabled());
+        QCOMPARE(selector->property("count").toInt(), 2);
+        QCOMPARE(selector->property("currentText").toString(), controller->variant());
+
+        // The actor ships one variant: the selector names it and cannot switch.
+        controller->setScenarioId(QStringLiteral("actor"));
+        QTRY_COMPARE(selector->property("count").toInt(), 1);
+        QVERIFY(selector->isVisible());
+        QVERIFY(!selector->isEnabled());
+        QCOMPARE(selector->property("currentText").toString(), QStringLiteral("the guide's code"));
+        QCOMPARE(controller->variant(), QStringLiteral("guide"));
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
     void thePresetFileDialogOpensWithoutWarnings()
     {
         QQmlApplicationEngine engine;

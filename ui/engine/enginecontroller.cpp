@@ -62,6 +62,7 @@ void EngineController::setScenarioId(const QString &id)
         emit parametersChanged();
     }
     emit scenarioIdChanged();
+    emit variantChanged(); // variant() depends on what the scenario offers
 }
 
 void EngineController::setParameters(const QVariantMap &parameters)
@@ -144,12 +145,24 @@ bool EngineController::setParameter(const QString &name, const QVariant &value)
     return true;
 }
 
+QString EngineController::variant() const
+{
+    const Scenario *scenario = ScenarioCatalog::find(m_scenarioId);
+    if (!scenario)
+        return m_variant;
+    const QStringList offered = scenario->variants();
+    return offered.contains(m_variant) ? m_variant : scenario->defaultVariant();
+}
+
 void EngineController::setVariant(const QString &variant)
 {
-    if (variant == m_variant)
+    const QStringList offered = variants();
+    if (variant == m_variant || (offered.size() == 1 && offered.constFirst() == variant))
         return;
+    const QString before = this->variant();
     m_variant = variant;
-    emit variantChanged();
+    if (this->variant() != before)
+        emit variantChanged();
 }
 
 QStringList EngineController::variants() const
@@ -299,9 +312,7 @@ void EngineController::startRun()
     m_recorder = std::make_unique<TraceRecorder>(config.workerThreads);
     m_runtime->setTraceSink(m_recorder.get());
     showLanesOf(config);
-    const QStringList offered = scenario->variants();
-    const QString variant = offered.contains(m_variant) ? m_variant : offered.value(offered.size() - 1);
-    m_context = std::make_unique<ScenarioContext>(ScenarioContext{*m_runtime, values, variant, {}});
+    m_context = std::make_unique<ScenarioContext>(ScenarioContext{*m_runtime, values, variant(), {}});
     m_runningParameters = values;
     m_run = m_runtime->spawn(scenario->run(*m_context), scenario->id());
     m_frameTimer.start();
@@ -650,9 +661,7 @@ QString EngineController::loadPreset(const QUrl &url)
 
 QString EngineController::savePreset(const QUrl &url) const
 {
-    const QStringList offered = variants();
-    const QString variant = offered.contains(m_variant) || offered.isEmpty() ? m_variant : offered.constLast();
-    return taskscope::savePreset(presetPath(url), m_scenarioId, variant, effectiveParameters());
+    return taskscope::savePreset(presetPath(url), m_scenarioId, variant(), effectiveParameters());
 }
 
 } // namespace taskscope

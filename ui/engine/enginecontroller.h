@@ -53,8 +53,10 @@ class EngineController : public QObject
     Q_PROPERTY(QVariantMap effectiveParameters READ effectiveParameters NOTIFY parametersChanged)
     /// True when the values differ from the running ones: they apply on Reset.
     Q_PROPERTY(bool parametersPending READ parametersPending NOTIFY parametersPendingChanged)
-    /// seed (the original code, defects included) or robust; applies on Reset.
+    /// The variant the next run takes: seed (the guide's code, defect included) or robust where
+    /// the scenario ships both, else guide (its one variant). Applies on Reset.
     Q_PROPERTY(QString variant READ variant WRITE setVariant NOTIFY variantChanged)
+    /// The scenario's variants: seed and robust, or guide alone (nothing to switch).
     Q_PROPERTY(QStringList variants READ variants NOTIFY scenarioIdChanged)
     Q_PROPERTY(int workers READ workers WRITE setWorkers NOTIFY workersChanged)
     Q_PROPERTY(bool deterministic READ deterministic WRITE setDeterministic NOTIFY deterministicChanged)
@@ -109,7 +111,9 @@ public:
     /// A live parameter (ParameterSpec::live) also reaches the running scenario at once; the
     /// others apply on Reset.
     Q_INVOKABLE bool setParameter(const QString &name, const QVariant &value);
-    [[nodiscard]] QString variant() const { return m_variant; }
+    [[nodiscard]] QString variant() const;
+    /// Chooses between seed and robust; the choice stays for the next two-variant scenario. A
+    /// one-variant scenario's own id changes nothing (there is no choice to make).
     void setVariant(const QString &variant);
     [[nodiscard]] QStringList variants() const;
     [[nodiscard]] int workers() const { return m_workers; }
@@ -238,7 +242,7 @@ private:
 
     QString m_scenarioId;
     QVariantMap m_parameters;
-    QString m_variant = QStringLiteral("robust");
+    QString m_variant = QStringLiteral("robust"); // the seed/robust choice (variant() resolves it)
     int m_workers = 2;
     bool m_deterministic = false;
     int m_seed = 0;

@@ -183,15 +183,40 @@ ToolBar {
                 Accessible.name: qsTr("Seed")
             }
         }
+        // Seed and robust where the guide's code has a defect worth seeing; elsewhere the one
+        // variant, named and not switchable.
         PlainComboBox {
-            visible: root.controller.variants.length > 1
-            width: root.compact ? Theme.px(110) : implicitWidth
-            model: root.controller.variants
-            currentIndex: Math.max(0, root.controller.variants.indexOf(root.controller.variant))
+            id: variantBox
+
+            readonly property bool switchable: root.controller.variants.length > 1
+            // Fan-out ships only its robust code until its seed can run (the guide polls every
+            // request inside one task): it must not be called the guide's code.
+            readonly property string onlyVariant: root.controller.variants[0] === "guide" ? qsTr("the guide's code")
+                                                                                        : qsTr("robust only")
+
+            objectName: "variantSelector"
+            enabled: switchable
+            // With nothing to switch, no arrow, and as wide as "the guide's code" after the
+            // text's own inset, in a smaller font: the bar must stay one row at 1280 px.
+            width: switchable ? (root.compact ? Theme.px(110) : implicitWidth)
+                              : Math.ceil(guideCode.advanceWidth) + Theme.px(14)
+            indicator.visible: switchable
+            leftPadding: switchable ? undefined : 0
+            rightPadding: switchable ? undefined : 0
+            font.pixelSize: switchable ? Theme.px(14) : Theme.px(12)
+            model: switchable ? root.controller.variants : [onlyVariant]
+            currentIndex: switchable ? Math.max(0, root.controller.variants.indexOf(root.controller.variant)) : 0
             onActivated: index => root.controller.variant = root.controller.variants[index]
             ToolTip.visible: hovered
-            ToolTip.text: qsTr("seed: the original code, defects included; robust: the fix. Applies on Reset")
+            ToolTip.text: qsTr("seed: the guide's code, defect included; robust: the fix. Applies on Reset")
             Accessible.name: qsTr("Variant")
+
+            TextMetrics {
+                id: guideCode
+
+                font: variantBox.font
+                text: variantBox.onlyVariant
+            }
         }
         ToolButton {
             text: root.theme === "dark" ? "☾" : root.theme === "light" ? "☀" : "◐"

@@ -47,6 +47,32 @@ private:
     std::int64_t m_items = 0;
 };
 
+/// The latest item a named stage passed on, as "stage <name> last" (or "stage <name> dropped
+/// last" for the items a filter refused), for integral items only (a counter holds a number);
+/// other item types record nothing here. A page labels the item it sees move with it.
+template<typename T>
+class LastItemCounter
+{
+public:
+    explicit LastItemCounter(const QString &stageName)
+    {
+        if constexpr (std::is_integral_v<T>) {
+            if (!stageName.isEmpty())
+                m_counter.emplace(QStringLiteral("stage %1 last").arg(stageName));
+        }
+    }
+    void took(const T &item) const noexcept
+    {
+        if constexpr (std::is_integral_v<T>) {
+            if (m_counter)
+                m_counter->set(std::int64_t(item));
+        }
+    }
+
+private:
+    std::optional<TraceCounter> m_counter;
+};
+
 /// The items of a range, kept by value.
 template<typename Range>
 class IterSource final : public StreamSource<std::ranges::range_value_t<Range>>
@@ -57,6 +83,7 @@ public:
     IterSource(Range range, const QString &stageName)
         : m_range(std::move(range))
         , m_counter(stageName)
+        , m_last(stageName)
     {
     }
 
@@ -69,6 +96,8 @@ public:
             co_return std::nullopt;
         std::optional<Item> item(*(*m_position));
         ++*m_position;
+        // The value first: a page that sees the count go up reads the item it counted.
+        m_last.took(*item);
         m_counter.passed();
         co_return item;
     }
@@ -77,6 +106,7 @@ private:
     Range m_range;
     std::optional<std::ranges::iterator_t<Range>> m_position;
     StageCounter m_counter;
+    LastItemCounter<Item> m_last;
 };
 
 template<typename T, typename U, typename F>
@@ -87,6 +117,7 @@ public:
         : m_upstream(std::move(upstream))
         , m_f(std::move(f))
         , m_counter(stageName)
+        , m_last(stageName)
     {
     }
 
@@ -96,6 +127,7 @@ public:
         if (!item)
             co_return std::nullopt;
         std::optional<U> mapped(std::invoke(m_f, std::move(*item)));
+        m_last.took(*mapped);
         m_counter.passed();
         co_return mapped;
     }
@@ -104,6 +136,7 @@ private:
     Stream<T> m_upstream;
     F m_f;
     StageCounter m_counter;
+    LastItemCounter<U> m_last;
 };
 
 template<typename T, typename F>
@@ -115,6 +148,8 @@ public:
         , m_predicate(std::move(predicate))
         , m_counter(stageName)
         , m_dropped(stageName.isEmpty() ? QString() : stageName + QStringLiteral(" dropped"))
+        , m_last(stageName)
+        , m_lastDropped(stageName.isEmpty() ? QString() : stageName + QStringLiteral(" dropped"))
     {
     }
 
@@ -122,9 +157,11 @@ public:
     {
         while (std::optional<T> item = co_await m_upstream.next()) {
             if (std::invoke(m_predicate, std::as_const(*item))) {
+                m_last.took(*item);
                 m_counter.passed();
                 co_return item;
             }
+            m_lastDropped.took(*item);
             m_dropped.passed();
         }
         co_return std::nullopt;
@@ -135,6 +172,8 @@ private:
     F m_predicate;
     StageCounter m_counter;
     StageCounter m_dropped; ///< "stage <name> dropped": the items the predicate refused
+    LastItemCounter<T> m_last;
+    LastItemCounter<T> m_lastDropped; ///< "stage <name> dropped last"
 };
 
 template<typename T, typename U, typename F>
@@ -145,6 +184,7 @@ public:
         : m_upstream(std::move(upstream))
         , m_f(std::move(f))
         , m_counter(stageName)
+        , m_last(stageName)
     {
     }
 
@@ -155,6 +195,7 @@ public:
             co_return std::nullopt;
         // m_f lives in the stage, so a capturing coroutine lambda's captures outlive its task.
         std::optional<U> result(co_await std::invoke(m_f, std::move(*item)));
+        m_last.took(*result);
         m_counter.passed();
         co_return result;
     }
@@ -163,6 +204,7 @@ private:
     Stream<T> m_upstream;
     F m_f;
     StageCounter m_counter;
+    LastItemCounter<U> m_last;
 };
 
 template<typename T>
@@ -194,31 +236,6 @@ private:
     Stream<T> m_upstream;
     std::size_t m_remaining;
     StageCounter m_counter;
-};
-
-/// The latest item a named collect took, as "stage <name> last", for integral items only (a
-/// counter holds a number); other item types record nothing here.
-template<typename T>
-class LastItemCounter
-{
-public:
-    explicit LastItemCounter(const QString &stageName)
-    {
-        if constexpr (std::is_integral_v<T>) {
-            if (!stageName.isEmpty())
-                m_counter.emplace(QStringLiteral("stage %1 last").arg(stageName));
-        }
-    }
-    void took(const T &item) const noexcept
-    {
-        if constexpr (std::is_integral_v<T>) {
-            if (m_counter)
-                m_counter->set(std::int64_t(item));
-        }
-    }
-
-private:
-    std::optional<TraceCounter> m_counter;
 };
 
 /// Awaits every item of @p stream (owned by this frame, so nothing dangles); a named collect

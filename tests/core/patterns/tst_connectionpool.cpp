@@ -5,6 +5,7 @@
 #include "patterns/connectionpool.h"
 #include "runtime/joinset.h"
 #include "runtime/runtime.h"
+#include "runtime/yieldnow.h"
 #include "time/sleep.h"
 #endif
 
@@ -103,6 +104,31 @@ private slots:
             co_return std::chrono::duration_cast<std::chrono::milliseconds>(connection.waited()).count();
         }());
         QCOMPARE(waited, 30);
+    }
+
+    void connectingHoldsTheWorkerAsTheGuidesSynchronousFactoryDoes()
+    {
+        // One worker: a task that is ready while a client connects cannot run until the
+        // connect is over, because the factory blocks the worker instead of awaiting.
+        for (PoolVariant variant : {PoolVariant::Seed, PoolVariant::Robust}) {
+            Runtime runtime(virtualConfig(1));
+            const long long tickerRanAtMs = runtime.blockOn([](PoolVariant chosen) -> Task<long long> {
+                auto pool = std::make_shared<ConnectionPool>(poolOptions(1, 40ms, chosen));
+                Runtime &here = currentRuntime("test");
+                const Instant start = here.now();
+                JoinHandle<void> user = spawn([](std::shared_ptr<ConnectionPool> shared) -> Task<void> {
+                    PooledConnection connection = co_await shared->acquire();
+                    co_await connection.release();
+                }(pool));
+                JoinHandle<long long> ticker = spawn([](Instant since) -> Task<long long> {
+                    co_await yieldNow(); // behind the client, whichever of the two ran first
+                    co_return std::chrono::duration_cast<std::chrono::milliseconds>(currentRuntime("ticker").now() - since).count();
+                }(start));
+                co_await user.join();
+                co_return co_await ticker.join();
+            }(variant));
+            QCOMPARE(tickerRanAtMs, 40LL);
+        }
     }
 
     void waitersGetTheConnectionInTurnWhenThePoolHasOne()

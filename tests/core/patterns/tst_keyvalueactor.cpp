@@ -29,50 +29,71 @@ class TestKeyValueActor : public QObject
     Q_OBJECT
 
 private slots:
-    void getAfterSetSeesTheValueAndSetGivesThePreviousOne()
+    void theMessagesReplyAsTheGuidesEnumDoes()
     {
-        Runtime runtime(virtualConfig());
-        const QList<Reply> replies = runtime.blockOn([]() -> Task<QList<Reply>> {
-            const KeyValueHandle store = KeyValueHandle::spawn();
-            QList<Reply> out;
-            out << co_await store.get(QStringLiteral("name"));
-            out << co_await store.set(QStringLiteral("name"), QStringLiteral("Alice"));
-            out << co_await store.get(QStringLiteral("name"));
-            out << co_await store.set(QStringLiteral("name"), QStringLiteral("Bob"));
-            out << co_await store.get(QStringLiteral("name"));
-            co_return out;
-        }());
-        QCOMPARE(replies, (QList<Reply>{none, none, value("Alice"), value("Alice"), value("Bob")}));
+        // Get answers Option<String>, Set answers (), Delete answers bool.
+        static_assert(std::is_same_v<decltype(detail::KeyValueGet::respondTo), oneshot::Sender<std::optional<QString>>>);
+        static_assert(std::is_same_v<decltype(detail::KeyValueSet::respondTo), oneshot::Sender<std::monostate>>);
+        static_assert(std::is_same_v<decltype(detail::KeyValueDelete::respondTo), oneshot::Sender<bool>>);
+        static_assert(std::is_same_v<decltype(std::declval<KeyValueHandle>().set({}, {})), Task<void>>);
+        static_assert(std::is_same_v<decltype(std::declval<KeyValueHandle>().remove({})), Task<bool>>);
     }
 
-    void removeGivesTheRemovedValueAndTheKeyIsGone()
+    void getAfterSetSeesTheLatestValue()
     {
         Runtime runtime(virtualConfig());
         const QList<Reply> replies = runtime.blockOn([]() -> Task<QList<Reply>> {
             const KeyValueHandle store = KeyValueHandle::spawn();
             QList<Reply> out;
-            (void)co_await store.set(QStringLiteral("name"), QStringLiteral("Alice"));
-            (void)co_await store.set(QStringLiteral("other"), QStringLiteral("kept"));
-            out << co_await store.remove(QStringLiteral("name"));
             out << co_await store.get(QStringLiteral("name"));
-            out << co_await store.remove(QStringLiteral("name"));
-            out << co_await store.get(QStringLiteral("other"));
+            co_await store.set(QStringLiteral("name"), QStringLiteral("Alice"));
+            out << co_await store.get(QStringLiteral("name"));
+            co_await store.set(QStringLiteral("name"), QStringLiteral("Bob"));
+            out << co_await store.get(QStringLiteral("name"));
             co_return out;
         }());
-        QCOMPARE(replies, (QList<Reply>{value("Alice"), none, none, value("kept")}));
+        QCOMPARE(replies, (QList<Reply>{none, value("Alice"), value("Bob")}));
+    }
+
+    void deleteAnswersWhetherTheKeyWasThereAndTheKeyIsGone()
+    {
+        Runtime runtime(virtualConfig());
+        struct Seen
+        {
+            bool firstDelete = false;
+            Reply afterDelete;
+            bool secondDelete = true;
+            Reply other;
+        };
+        const Seen seen = runtime.blockOn([]() -> Task<Seen> {
+            const KeyValueHandle store = KeyValueHandle::spawn();
+            Seen out;
+            co_await store.set(QStringLiteral("name"), QStringLiteral("Alice"));
+            co_await store.set(QStringLiteral("other"), QStringLiteral("kept"));
+            out.firstDelete = co_await store.remove(QStringLiteral("name"));
+            out.afterDelete = co_await store.get(QStringLiteral("name"));
+            out.secondDelete = co_await store.remove(QStringLiteral("name"));
+            out.other = co_await store.get(QStringLiteral("other"));
+            co_return out;
+        }());
+        QVERIFY(seen.firstDelete);
+        QCOMPARE(seen.afterDelete, none);
+        QVERIFY(!seen.secondDelete);
+        QCOMPARE(seen.other, value("kept"));
     }
 
     void anEmptyValueIsStoredAndIsNotAbsence()
     {
         Runtime runtime(virtualConfig());
-        const QList<Reply> replies = runtime.blockOn([]() -> Task<QList<Reply>> {
+        const std::pair<Reply, bool> replies = runtime.blockOn([]() -> Task<std::pair<Reply, bool>> {
             const KeyValueHandle store = KeyValueHandle::spawn();
-            QList<Reply> out;
-            out << co_await store.set(QStringLiteral("k"), QString());
-            out << co_await store.get(QStringLiteral("k"));
-            co_return out;
+            co_await store.set(QStringLiteral("k"), QString());
+            const Reply stored = co_await store.get(QStringLiteral("k"));
+            const bool existed = co_await store.remove(QStringLiteral("k"));
+            co_return std::pair{stored, existed};
         }());
-        QCOMPARE(replies, (QList<Reply>{none, Reply(QString())}));
+        QCOMPARE(replies.first, Reply(QString()));
+        QVERIFY(replies.second);
     }
 
     void theActorEndsWhenTheLastHandleIsGoneAfterServingEverything()
@@ -83,7 +104,7 @@ private slots:
             {
                 const KeyValueHandle store = KeyValueHandle::spawn({}, &actor);
                 const KeyValueHandle copy = store; // copies share the one actor
-                (void)co_await store.set(QStringLiteral("a"), QStringLiteral("1"));
+                co_await store.set(QStringLiteral("a"), QStringLiteral("1"));
                 (void)co_await copy.get(QStringLiteral("a"));
                 (void)co_await copy.remove(QStringLiteral("a"));
             }
@@ -112,9 +133,9 @@ private slots:
             for (int i = 0; i < 10; ++i) {
                 clients.spawn([](KeyValueHandle kv, int index) -> Task<bool> {
                     const QString key = QString::number(index);
-                    const Reply previous = co_await kv.set(key, key);
+                    co_await kv.set(key, key);
                     const Reply now = co_await kv.get(key);
-                    co_return !previous && now == key;
+                    co_return now == key;
                 }(store, i));
             }
             int correct = 0;
@@ -135,7 +156,7 @@ private slots:
             options.mailboxCapacity = 1;
             const KeyValueHandle store = KeyValueHandle::spawn(options);
             for (int i = 0; i < 50; ++i)
-                (void)co_await store.set(QStringLiteral("k"), QString::number(i));
+                co_await store.set(QStringLiteral("k"), QString::number(i));
             co_return std::pair{store.senderWaits(), store.maxMailboxLength()};
         }());
         // One client waits for each reply before it sends again: the mailbox is never full.
@@ -156,21 +177,25 @@ private slots:
         QCOMPARE(elapsedMs(runtime), 12);
     }
 
-    void requestsToAStoppedActorGiveNothing()
+    void requestsToAStoppedActorGiveNothingAndDeleteGivesFalse()
     {
         Runtime runtime(virtualConfig());
-        const Reply reply = runtime.blockOn([]() -> Task<Reply> {
+        const std::pair<Reply, bool> replies = runtime.blockOn([]() -> Task<std::pair<Reply, bool>> {
             JoinHandle<std::uint64_t> actor;
             const KeyValueHandle store = KeyValueHandle::spawn({}, &actor);
-            (void)co_await store.set(QStringLiteral("k"), QStringLiteral("v"));
+            co_await store.set(QStringLiteral("k"), QStringLiteral("v"));
             actor.abort();
             try {
                 co_await actor.join();
             } catch (const JoinError &) {
             }
-            co_return co_await store.get(QStringLiteral("k"));
+            const Reply got = co_await store.get(QStringLiteral("k"));
+            co_await store.set(QStringLiteral("k"), QStringLiteral("w")); // answers nothing, and returns
+            const bool deleted = co_await store.remove(QStringLiteral("k"));
+            co_return std::pair{got, deleted};
         }());
-        QCOMPARE(reply, none);
+        QCOMPARE(replies.first, none);
+        QVERIFY(!replies.second); // the guide's `unwrap_or(false)`
     }
 
     void repliesReachTheirOwnCallersOnSeveralWorkers()
@@ -187,10 +212,7 @@ private slots:
                     for (int n = 0; n < 50; ++n) {
                         const QString key = QStringLiteral("%1/%2").arg(client).arg(n % 5);
                         const QString next = QStringLiteral("%1:%2").arg(key).arg(n);
-                        const Reply previous = co_await kv.set(key, next);
-                        const Reply expected = n < 5 ? none : Reply(QStringLiteral("%1:%2").arg(key).arg(n - 5));
-                        if (previous != expected)
-                            ++mismatches;
+                        co_await kv.set(key, next);
                         if (co_await kv.get(key) != next)
                             ++mismatches;
                     }

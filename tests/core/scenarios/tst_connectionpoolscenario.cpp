@@ -5,6 +5,7 @@
 #include "scenariotest.h"
 #include "runtime/runtime.h"
 #include "scenarios/connectionpoolscenario.h"
+#include "scenarios/scenariorunner.h"
 #endif
 
 using namespace taskscope;
@@ -45,8 +46,27 @@ private slots:
         QCOMPARE(metric(metrics, "connections_created"), 4);
         QCOMPARE(metric(metrics, "max_in_use"), 4);
         QVERIFY(metrics.value("wait_ms_p50").toDouble() <= metrics.value("wait_ms_p99").toDouble());
-        // 160 requests of 20 ms over 4 connections, after one connect of 50 ms.
-        QCOMPARE(metric(metrics, "elapsed_ms"), 50 + 160 / 4 * 20);
+        // The factory is synchronous: on the one worker the four connects of 50 ms run one after
+        // another, the last connection is ready at 200 ms, then serves its 40 requests of 20 ms.
+        QCOMPARE(metric(metrics, "elapsed_ms"), 4 * 50 + 160 / 4 * 20);
+    }
+
+    void theTaskRegistryNamesTheConnectAsALongPollInBothVariants()
+    {
+        // The guide's factory blocks the worker for connect_ms; the run's warnings say so.
+        for (const QString variant : {QStringLiteral("seed"), QStringLiteral("robust")}) {
+            ScenarioRunOptions options;
+            options.scenario = QStringLiteral("connection-pool");
+            options.variant = variant;
+            options.deterministic = true;
+            QVERIFY(ScenarioRunner::validate(options).isEmpty());
+            QString error;
+            const auto report = ScenarioRunner::run(options, &error);
+            QVERIFY2(report, qPrintable(error));
+            const QString warnings = report->warnings.join(QLatin1Char('\n'));
+            QVERIFY2(warnings.contains(QLatin1String("(client-")) && warnings.contains(QLatin1String("held worker 0 for 50.0 ms")),
+                     qPrintable(variant + QStringLiteral(": ") + warnings));
+        }
     }
 
     void theRobustPoolStaysWithinPoolSizeUnderTenThousandClients()

@@ -48,7 +48,8 @@ private slots:
         const auto preset = loadPreset(path, &error);
         QVERIFY2(preset, qPrintable(error));
         QCOMPARE(preset->scenario, QStringLiteral("actor"));
-        QCOMPARE(preset->variant, QStringLiteral("seed"));
+        QCOMPARE(preset->variant, QStringLiteral("guide")); // the actor's one variant, saved as such
+        QVERIFY(readAll(path).contains(R"("variant": "guide")"));
         QCOMPARE(preset->title, QStringLiteral("Mailbox too small"));
         QCOMPARE(preset->description, QStringLiteral("One slot."));
         QCOMPARE(preset->parameters.keys(), values.keys());
@@ -91,9 +92,23 @@ private slots:
         const auto preset = parsePreset(R"({"scenario": "tracing"})", QStringLiteral("bare.json"), &error);
         QVERIFY2(preset, qPrintable(error));
         QCOMPARE(preset->scenario, QStringLiteral("tracing"));
-        QCOMPARE(preset->variant, QStringLiteral("robust"));
+        QCOMPARE(preset->variant, QStringLiteral("guide"));
+        const auto twoVariants = parsePreset(R"({"scenario": "circuit-breaker"})", QStringLiteral("bare.json"), &error);
+        QVERIFY2(twoVariants, qPrintable(error));
+        QCOMPARE(twoVariants->variant, QStringLiteral("robust"));
         QVERIFY(preset->parameters.isEmpty());
         QVERIFY(preset->title.isEmpty());
+    }
+
+    void anOldPresetNamingSeedOrRobustForAOneVariantPatternLoadsAsGuide()
+    {
+        for (const char *old : {"seed", "robust"}) {
+            QString error;
+            const auto preset = parsePreset(QStringLiteral(R"({"scenario": "actor", "variant": "%1"})").arg(QLatin1String(old)).toUtf8(),
+                                            QStringLiteral("old.json"), &error);
+            QVERIFY2(preset, qPrintable(error));
+            QCOMPARE(preset->variant, QStringLiteral("guide"));
+        }
     }
 
     void aBadPresetIsRejectedWithItsFieldNamed_data()
@@ -116,8 +131,11 @@ private slots:
                                                << "preset bad.json: field scenario is a number; expected a string";
         QTest::newRow("title not a string") << QByteArray(R"({"scenario": "actor", "title": ["a"]})")
                                             << "preset bad.json: field title is an array; expected a string";
-        QTest::newRow("variant") << QByteArray(R"({"scenario": "tracing", "variant": "seed"})")
-                                 << "preset bad.json: variant seed is not one of tracing's (valid: robust)";
+        QTest::newRow("variant") << QByteArray(R"({"scenario": "tracing", "variant": "fixed"})")
+                                 << "preset bad.json: variant fixed is not one of tracing's (valid: guide)";
+        QTest::newRow("guide of a two-variant pattern")
+            << QByteArray(R"({"scenario": "connection-pool", "variant": "guide"})")
+            << "preset bad.json: variant guide is not one of connection-pool's (valid: seed, robust)";
         QTest::newRow("parameters not an object")
             << QByteArray(R"({"scenario": "actor", "parameters": [1]})")
             << "preset bad.json: field parameters is an array; expected an object of name: value";

@@ -55,8 +55,38 @@ private slots:
         QCOMPARE(metrics.value("result").toList(), QVariantList({6, 8, 10, 12, 14, 16, 18, 20}));
         QCOMPARE(metrics.value("count").toLongLong(), 8);
         QCOMPARE(metrics.value("sum").toLongLong(), 104);
-        QCOMPARE(metrics.value("number_stream").toList(), QVariantList({0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
         QCOMPARE(metrics.value("elapsed_ms").toLongLong(), 0);
+    }
+
+    void theNumberStreamCountsToFiveAsTheGuidesDoes()
+    {
+        // `NumberStream::new(5)`, whatever the pipeline's item count.
+        QCOMPARE(runPipeline().value("number_stream").toList(), QVariantList({0, 1, 2, 3, 4}));
+        QCOMPARE(runPipeline({{"items", 0}}).value("number_stream").toList(), QVariantList({0, 1, 2, 3, 4}));
+        QCOMPARE(runPipeline({{"numbers", 3}}).value("number_stream").toList(), QVariantList({0, 1, 2}));
+    }
+
+    void theNumberStreamLoopNeverYieldsItsWorker()
+    {
+        // Always ready, as the guide's: every number is printed in one poll of the run's task,
+        // even past the 32 pulls after which Stream<T>::next() would yield.
+        const TracedRun run = runScenarioTraced(StreamPipelineScenario(), {{"items", 0}, {"numbers", 200}});
+        QList<qlonglong> printed;
+        int pollEndsWhilePrinting = 0;
+        std::uint64_t printingTask = 0;
+        for (const TraceEvent &event : run.events) {
+            if (event.kind == TraceKind::Instant && run.names.value(event.object) == QLatin1String("number stream printed")) {
+                printed << qlonglong(event.value);
+                printingTask = event.task;
+            } else if (event.kind == TraceKind::PollEnd && printingTask != 0 && event.task == printingTask
+                       && printed.size() < 200) {
+                ++pollEndsWhilePrinting;
+            }
+        }
+        QCOMPARE(printed.size(), 200);
+        QCOMPARE(printed.first(), 0);
+        QCOMPARE(printed.last(), 199);
+        QCOMPARE(pollEndsWhilePrinting, 0);
     }
 
     void noItemsGiveEmptyResults()
@@ -65,7 +95,6 @@ private slots:
         QVERIFY(metrics.value("result").toList().isEmpty());
         QCOMPARE(metrics.value("count").toLongLong(), 0);
         QCOMPARE(metrics.value("sum").toLongLong(), 0);
-        QVERIFY(metrics.value("number_stream").toList().isEmpty());
     }
 
     void aNegativeFactorKeepsOnlyWhatIsStillAboveTheThreshold()
@@ -107,6 +136,19 @@ private slots:
         }
     }
 
+    void everyStageTracesTheValueItPassedOn()
+    {
+        // What the page labels its tokens with: the values themselves, not a guess from the
+        // parameters. 1…6 × 3 = 3, 6, …, 18; the filter keeps those above 10.
+        QHash<QString, QList<qlonglong>> counters;
+        runPipelineTraced({{"items", 6}, {"multiply", 3}, {"keep_above", 10}}, counters);
+        QCOMPARE(counters.value("stage iter last"), upTo(6));
+        QCOMPARE(counters.value("stage map last"), (QList<qlonglong>{3, 6, 9, 12, 15, 18}));
+        QCOMPARE(counters.value("stage filter last"), (QList<qlonglong>{12, 15, 18}));
+        QCOMPARE(counters.value("stage filter dropped last"), (QList<qlonglong>{3, 6, 9}));
+        QCOMPARE(counters.value("stage collect last"), (QList<qlonglong>{12, 15, 18}));
+    }
+
     void listMetricsShowTheFirstHundredValuesButCountAll()
     {
         const QVariantMap metrics = runPipeline({{"items", 1000}, {"multiply", 1}, {"keep_above", 0}});
@@ -114,7 +156,7 @@ private slots:
         QCOMPARE(metrics.value("result").toList().last().toLongLong(), 100);
         QCOMPARE(metrics.value("count").toLongLong(), 1000);
         QCOMPARE(metrics.value("sum").toLongLong(), 500500);
-        QCOMPARE(metrics.value("number_stream").toList().size(), 100);
+        QCOMPARE(runPipeline({{"numbers", 1000}}).value("number_stream").toList().size(), 100);
     }
 
     void settingsOutsideTheRangeAreRejectedWithTheName()
@@ -133,14 +175,15 @@ private slots:
         QCOMPARE(parameters.value("multiply").toLongLong(), -1000);
     }
 
-    void theCatalogRunsItAsRobustOnly()
+    void theCatalogRunsItAsTheGuidesCodeOnly()
     {
         ScenarioRunOptions options;
         options.scenario = QStringLiteral("stream-pipeline");
         options.deterministic = true;
         QVERIFY2(ScenarioRunner::validate(options).isEmpty(), qPrintable(ScenarioRunner::validate(options)));
-        options.variant = QStringLiteral("seed");
-        QVERIFY(ScenarioRunner::validate(options).contains("robust"));
+        QCOMPARE(options.variant, QStringLiteral("guide"));
+        options.variant = QStringLiteral("fixed");
+        QVERIFY(ScenarioRunner::validate(options).contains("guide"));
     }
 };
 

@@ -6,6 +6,7 @@
 #include "stream/numberstream.h"
 #include "stream/stream.h"
 #include "time/sleep.h"
+#include "trace/objectnames.h"
 #endif
 
 #include <algorithm>
@@ -140,14 +141,25 @@ private slots:
                                      .map([](int x) { return x * 2; }, QStringLiteral("map"))
                                      .filter([](int x) { return x > 5; }, QStringLiteral("filter")));
         runtime.setTraceSink(nullptr);
+        const ObjectNames names;
         std::map<std::uint64_t, std::vector<std::int64_t>> levels;
+        std::map<QString, std::vector<std::int64_t>> lastItems;
         for (const TraceEvent &event : sink.events()) {
-            if (event.kind == TraceKind::Counter)
+            if (event.kind != TraceKind::Counter)
+                continue;
+            const QString name = names.value(event.object);
+            if (name.endsWith(QLatin1String(" last")))
+                lastItems[name].push_back(event.value);
+            else
                 levels[event.object].push_back(event.value);
         }
         // map passes on all ten items, filter the eight above five and drops the other two
         // (its "dropped" counter); each counts up by one.
         QCOMPARE(levels.size(), std::size_t(3));
+        // And each records the items themselves: 2, 4, …, 20 mapped; 2 and 4 dropped.
+        QCOMPARE(lastItems["stage map last"], (std::vector<std::int64_t>{2, 4, 6, 8, 10, 12, 14, 16, 18, 20}));
+        QCOMPARE(lastItems["stage filter last"], (std::vector<std::int64_t>{6, 8, 10, 12, 14, 16, 18, 20}));
+        QCOMPARE(lastItems["stage filter dropped last"], (std::vector<std::int64_t>{2, 4}));
         std::vector<std::size_t> totals;
         for (const auto &[object, values] : levels) {
             for (std::size_t index = 0; index < values.size(); ++index)

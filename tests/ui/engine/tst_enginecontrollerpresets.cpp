@@ -73,7 +73,7 @@ private slots:
                  QStringLiteral("preset broken.json: parameter pool_size = \"0\" is not valid: expected an "
                                 "integer 1–1000 connections"));
         QCOMPARE(controller.scenarioId(), QStringLiteral("actor"));
-        QCOMPARE(controller.variant(), QStringLiteral("robust"));
+        QCOMPARE(controller.variant(), QStringLiteral("guide"));
         QCOMPARE(controller.parameters(), (QVariantMap{{QStringLiteral("clients"), 7LL}}));
         QCOMPARE(parametersChanged.count(), 0);
         QCOMPARE(scenarioChanged.count(), 0);
@@ -108,7 +108,31 @@ private slots:
         QCOMPARE(controller.savePreset(url), QString());
         controller.setVariant(QStringLiteral("robust"));
         QCOMPARE(controller.loadPreset(url), QString());
-        QCOMPARE(controller.variant(), QStringLiteral("robust"));
+        QCOMPARE(controller.variant(), QStringLiteral("guide"));
+        QFile saved(url.toLocalFile());
+        QVERIFY(saved.open(QIODevice::ReadOnly));
+        QVERIFY(saved.readAll().contains(R"("variant": "guide")"));
+    }
+
+    void theVariantIsTheGuidesCodeWhereThereIsNothingToSwitch()
+    {
+        EngineController controller;
+        QSignalSpy changed(&controller, &EngineController::variantChanged);
+        controller.setScenarioId(QStringLiteral("actor"));
+        QCOMPARE(controller.variants(), QStringList{QStringLiteral("guide")});
+        QCOMPARE(controller.variant(), QStringLiteral("guide"));
+        // Choosing seed on a one-variant page keeps the choice for the next page that has it.
+        controller.setVariant(QStringLiteral("seed"));
+        QCOMPARE(controller.variant(), QStringLiteral("guide"));
+        controller.setScenarioId(QStringLiteral("connection-pool"));
+        QCOMPARE(controller.variants(), (QStringList{QStringLiteral("seed"), QStringLiteral("robust")}));
+        QCOMPARE(controller.variant(), QStringLiteral("seed"));
+        QVERIFY(changed.count() >= 2);
+        // Naming a one-variant page's own variant is no choice: it leaves seed/robust alone.
+        controller.setScenarioId(QStringLiteral("runtime"));
+        controller.setVariant(QStringLiteral("guide"));
+        controller.setScenarioId(QStringLiteral("circuit-breaker"));
+        QCOMPARE(controller.variant(), QStringLiteral("seed"));
     }
 };
 

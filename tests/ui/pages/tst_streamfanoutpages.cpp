@@ -53,7 +53,7 @@ private slots:
     void theStagesShowTheTracedCountsAndTheResultTheMetrics()
     {
         // 200 ms per item in the map: items pass one by one, and one sits in the map mid-run.
-        QVERIFY(open(QStringLiteral("streams"), QStringLiteral("robust"),
+        QVERIFY(open(QStringLiteral("streams"), QStringLiteral("guide"),
                      {{"items", 20}, {"multiply", 2}, {"keep_above", 5}, {"stage_delay_ms", 200}}));
         QTRY_VERIFY(page() != nullptr);
         QVERIFY(pageSource().endsWith(QStringLiteral("StreamPipelinePage.qml")));
@@ -114,6 +114,36 @@ private slots:
             QCOMPARE(token->property("status").toInt(), 1); // Image.Ready
         }
         QTRY_VERIFY(std::all_of(tokens.begin(), tokens.end(), [](QQuickItem *token) { return token->opacity() == 0.0; }));
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
+    void theTokensCarryTheTracedValuesNotOnesWorkedOutFromTheParameters()
+    {
+        QVERIFY(open(QStringLiteral("streams"), QStringLiteral("guide"),
+                     {{"items", 12}, {"multiply", 3}, {"keep_above", 10}, {"stage_delay_ms", 200}}));
+        QTRY_VERIFY(page() != nullptr);
+        QVERIFY(runUntil(500));
+        // A new factor waits for Reset: the running pipeline still multiplies by 3, and the
+        // page must label its items with what the stages traced.
+        QVERIFY(controller()->setParameter(QStringLiteral("multiply"), 1000));
+        QVERIFY(runToTheEnd());
+        QSet<QString> traced;
+        for (int item = 1; item <= 12; ++item)
+            traced << QString::number(item) << QString::number(3 * item);
+        bool sawAMappedValue = false;
+        for (QQuickItem *token : itemsNamed(page(), QStringLiteral("flyingToken"))) {
+            const QString label = token->property("label").toString();
+            if (label.isEmpty() || label.startsWith(QLatin1Char('+')))
+                continue;
+            QVERIFY2(traced.contains(label), qPrintable(label));
+            sawAMappedValue = sawAMappedValue || label.toInt() > 12;
+        }
+        QVERIFY(sawAMappedValue);
+        QCOMPARE(counter("stage map last"), 36);
+        QCOMPARE(counter("stage filter dropped last"), 9);
+        // Then the guide's NumberStream(5), printed as the trace marked it.
+        QVERIFY(itemNamed(page(), QStringLiteral("numberStreamLine"))->property("text").toString().endsWith(
+            QStringLiteral(": 0 1 2 3 4")));
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
 

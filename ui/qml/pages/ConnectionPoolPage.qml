@@ -6,6 +6,7 @@ import Taskscope
 /// The pool's connections as slots — in use, idle, being opened, on their way back — the
 /// callers waiting for a permit, and the connections opened so far. In the seed variant the
 /// connections past pool_size (opened while another was still on its way back) stand out.
+/// A slot being opened holds its worker: the guide's connection factory is synchronous.
 Item {
     id: root
 
@@ -275,6 +276,16 @@ Item {
                 caption: qsTr("In use")
                 value: root.inUse
                 color: Theme.active
+            }
+            // The guide's factory is a plain function: while a slot is opening, its worker runs
+            // nothing else, and the run's warnings name that long poll.
+            Label {
+                Layout.fillWidth: true
+                objectName: "blockingConnectNote"
+                text: qsTr("Opening a connection calls the guide's blocking factory: it holds its worker the whole time, and the warnings name each connect as a long poll. That warning is the lesson.")
+                font.pixelSize: Theme.px(14)
+                opacity: 0.8
+                wrapMode: Text.Wrap
             }
             Item {
                 Layout.fillHeight: true

@@ -4,8 +4,9 @@ import QtQuick.Layouts
 import Taskscope
 
 /// A JoinSet collecting its tasks: the order they were spawned in beside the order joinNext()
-/// hands them back — filling in as each one returns, with its result and how long it took —
-/// so the two visibly differ. Then abortAll() cancels a second batch. Beside them every task
+/// hands them back — filling in as each one returns, with its result and how long it took.
+/// As in the guide, task i sleeps i steps, so they come back in the order they went out;
+/// with a step of 0 the scheduler decides. Then abortAll() cancels a second batch. Beside them every task
 /// of the run as a card moving through scheduled → running → sleeping → done or cancelled.
 ///
 /// Drawn with plain Qt Quick items: two short lists and a few dozen cards are cheap for the

@@ -6,7 +6,9 @@ import Taskscope
 /// The seed's stream pipeline, source → map → filter → collect, as four boxes in a row with
 /// numbered items travelling between them; each box counts what it has passed on (from the
 /// trace's "stage …" counters), the filter drops the items it refuses, and the collected
-/// result grows below.
+/// result grows below. Every token and held item is labelled with the value its stage traced
+/// ("stage … last"), never one worked out here. Then the guide's NumberStream prints its
+/// numbers, all in one poll: it is always ready and never yields.
 ///
 /// Why plain Qt Quick items: the page is a handful of boxes and a small, fixed pool of tokens
 /// whose motion is a NumberAnimation on the scene graph's render thread — nothing is repainted
@@ -32,8 +34,18 @@ Item {
     readonly property real passed: root.counter("stage filter", 0)
     readonly property real dropped: root.counter("stage filter dropped", 0)
     readonly property real collected: root.counter("stage collect", 0)
-    /// The item collect took last (traced by the collect stage itself).
+    // The item each stage passed on last, traced by the stage itself before its count.
+    readonly property real lastProduced: root.counter("stage iter last", 0)
+    readonly property real lastMapped: root.counter("stage map last", 0)
+    readonly property real lastDropped: root.counter("stage filter dropped last", 0)
     readonly property real lastCollected: root.counter("stage collect last", 0)
+    /// PatternState keeps this many instants (PatternState::instantCapacity): ask for all.
+    readonly property int instantCapacity: 256
+    /// The numbers NumberStream's loop printed so far, oldest first (from the trace's instants;
+    /// the revision is in the expression so that it re-reads on every drained frame).
+    readonly property var printedNumbers: root.feed.revision >= 0
+                                          ? root.feed.instants("number stream printed", root.instantCapacity).reverse().map(mark => mark.value)
+                                          : []
     // Items pass one at a time, pulled by collect: an item the source gave and the map has
     // not finished is inside the map (sleeping stage_delay_ms), and likewise for the filter.
     readonly property real inMap: Math.max(0, root.produced - root.mapped)
@@ -66,11 +78,6 @@ Item {
         return root.values[name] ?? fallback
     }
 
-    /// The k-th item of the source (iter(1…items) gives k) after the map stage.
-    function mappedValue(ordinal: real): real {
-        return ordinal * root.multiply
-    }
-
     /// Compares this frame's counts with the last and sends the tokens; a reset starts over.
     function takeFrame() {
         if (root.produced < root.seenProduced || root.collected < root.seenCollected) {
@@ -84,11 +91,11 @@ Item {
         const dCollected = root.collected - root.seenCollected
         // An item's own value is known when one item moved on that edge this frame.
         if (dProduced > 0)
-            root.launch("source", dProduced === 1 ? String(root.produced) : root.several(dProduced), Theme.idle)
+            root.launch("source", dProduced === 1 ? String(root.lastProduced) : root.several(dProduced), Theme.idle)
         if (dMapped > 0)
-            root.launch("map", dMapped === 1 ? String(root.mappedValue(root.mapped)) : root.several(dMapped), Theme.active)
+            root.launch("map", dMapped === 1 ? String(root.lastMapped) : root.several(dMapped), Theme.active)
         if (dDropped > 0)
-            root.launch("drop", dDropped === 1 && dMapped <= 1 ? String(root.mappedValue(root.mapped)) : root.several(dDropped), Theme.bad)
+            root.launch("drop", dDropped === 1 ? String(root.lastDropped) : root.several(dDropped), Theme.bad)
         if (dPassed > 0 || dCollected > 0) {
             const moved = Math.max(dPassed, dCollected)
             root.launch("filter", moved === 1 ? String(root.lastCollected) : root.several(moved), Theme.good)
@@ -370,7 +377,7 @@ Item {
                 caption: qsTr("mapped")
                 count: root.mapped
                 countColor: Theme.active
-                holding: root.inMap > 0 ? String(root.produced) : ""
+                holding: root.inMap > 0 ? String(root.lastProduced) : ""
                 holdingColor: Theme.active
             }
             StageBox {
@@ -387,7 +394,7 @@ Item {
                 countColor: Theme.good
                 extraCount: root.dropped
                 extraCaption: qsTr("dropped")
-                holding: root.inFilter > 0 ? String(root.mappedValue(root.mapped)) : ""
+                holding: root.inFilter > 0 ? String(root.lastMapped) : ""
                 holdingColor: Theme.caution
             }
             StageBox {
@@ -500,11 +507,19 @@ Item {
         }
         Label {
             Layout.fillWidth: true
-            visible: root.finished
-            text: qsTr("Then the seed's custom NumberStream: %1").arg((root.metrics["number_stream"] ?? []).join(" "))
+            objectName: "numberStreamLine"
+            visible: root.printedNumbers.length > 0
+            text: qsTr("Then the guide's NumberStream prints: %1").arg(root.printedNumbers.join(" "))
             font.pixelSize: Theme.px(15)
-            opacity: 0.8
             elide: Text.ElideRight
+        }
+        Label {
+            Layout.fillWidth: true
+            visible: root.printedNumbers.length > 0
+            text: qsTr("It is always ready and never yields, as in the guide: the whole loop is one poll. Raise “NumberStream count” and the task registry warns that it held its worker: that warning is the lesson.")
+            font.pixelSize: Theme.px(14)
+            opacity: 0.8
+            wrapMode: Text.WordWrap
         }
         Item {
             Layout.fillHeight: true
