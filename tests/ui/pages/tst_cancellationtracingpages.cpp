@@ -184,6 +184,12 @@ private slots:
         QCOMPARE(itemNamed(page(), QStringLiteral("completedCount"))->property("value").toInt(), metrics.value("completed").toInt());
         QCOMPARE(itemNamed(page(), QStringLiteral("raceWork"))->property("outcome").toString(), QStringLiteral("won"));
         QCOMPARE(itemNamed(page(), QStringLiteral("raceCancel"))->property("outcome").toString(), QStringLiteral("dropped"));
+        // Nothing was cancelled, so there is no latency: a dash, not "0 ms".
+        QCOMPARE(metrics.value("cancel_latency_ms").typeId(), QMetaType::Nullptr);
+        QQuickItem *latency = itemNamed(page(), QStringLiteral("cancelLatency"));
+        QVERIFY(latency);
+        QCOMPARE(latency->property("value").toString(), QStringLiteral("–"));
+        QCOMPARE(latency->property("suffix").toString(), QString());
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
 
