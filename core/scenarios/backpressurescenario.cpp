@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <utility>
 
 namespace taskscope {
 
@@ -39,6 +40,7 @@ struct Measures
     // producer is held back by a full queue (1) or not (0).
     TraceCounter latencyMs;
     TraceCounter producerBlocked;
+    std::atomic<int> produced{0}; // items sent, as the producer goes
     std::atomic<int> processed{0};
     std::atomic<int> inFlight{0};
     std::atomic<int> maxInFlight{0};
@@ -82,6 +84,7 @@ Task<int> producer(mpsc::Sender<Item> out, int items, double ratePerSecond, Runt
         raiseTo(measures->maxQueueLength, length);
         measures->queueLength.set(length);
         ++produced;
+        ++measures->produced;
     }
     co_return produced;
 }
@@ -143,6 +146,25 @@ Task<QVariantMap> BackpressureScenario::run(ScenarioContext &context) const
     const Instant start = runtime.now();
 
     const auto measures = std::make_shared<Measures>();
+    context.metricsSoFar = [measures, start, &runtime] {
+        std::vector<Duration> latencies;
+        {
+            detail::LockGuard lock(measures->latencyMutex);
+            latencies = measures->latencies;
+        }
+        std::sort(latencies.begin(), latencies.end());
+        QVariantMap metrics;
+        metrics.insert(QStringLiteral("produced"), measures->produced.load());
+        metrics.insert(QStringLiteral("processed"), measures->processed.load());
+        metrics.insert(QStringLiteral("max_in_flight"), measures->maxInFlight.load());
+        metrics.insert(QStringLiteral("max_queue_len"), measures->maxQueueLength.load());
+        metrics.insert(QStringLiteral("producer_wait_ms"), double(measures->producerWaitNs.load()) / 1e6);
+        metrics.insert(QStringLiteral("latency_ms_p50"), percentileMs(latencies, 50));
+        metrics.insert(QStringLiteral("latency_ms_p99"), percentileMs(latencies, 99));
+        metrics.insert(QStringLiteral("elapsed_ms"),
+                       qlonglong(std::chrono::duration_cast<std::chrono::milliseconds>(runtime.now() - start).count()));
+        return metrics;
+    };
     auto [tx, rx] = mpsc::channel<Item>(std::size_t(capacity), QStringLiteral("items"));
     // In a set of its own, so that a run cut short takes the producer down with it (a dropped
     // JoinHandle would leave it producing for nobody).
@@ -166,24 +188,10 @@ Task<QVariantMap> BackpressureScenario::run(ScenarioContext &context) const
     while (auto finished = co_await running.joinNext())
         (void)finished;
 
-    std::vector<Duration> latencies;
-    {
-        detail::LockGuard lock(measures->latencyMutex);
-        latencies = measures->latencies;
-    }
-    std::sort(latencies.begin(), latencies.end());
-    QVariantMap metrics;
     std::optional<JoinResult<int>> produced = co_await producing.joinNext();
-    metrics.insert(QStringLiteral("produced"), produced->value());
-    metrics.insert(QStringLiteral("processed"), measures->processed.load());
-    metrics.insert(QStringLiteral("max_in_flight"), measures->maxInFlight.load());
-    metrics.insert(QStringLiteral("max_queue_len"), measures->maxQueueLength.load());
-    metrics.insert(QStringLiteral("producer_wait_ms"), double(measures->producerWaitNs.load()) / 1e6);
-    metrics.insert(QStringLiteral("latency_ms_p50"), percentileMs(latencies, 50));
-    metrics.insert(QStringLiteral("latency_ms_p99"), percentileMs(latencies, 99));
-    metrics.insert(QStringLiteral("elapsed_ms"),
-                   qlonglong(std::chrono::duration_cast<std::chrono::milliseconds>(runtime.now() - start).count()));
-    co_return metrics;
+    (void)produced->value(); // a failed producer fails the run; its count is measures->produced
+    // Taken out as the run ends, so that nothing it holds outlives the run.
+    co_return std::exchange(context.metricsSoFar, nullptr)();
 }
 
 } // namespace taskscope

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <utility>
 
 namespace taskscope {
 
@@ -272,7 +273,8 @@ Task<QVariantMap> CancellationScenario::run(ScenarioContext &context) const
     trace->tasksCounter.set(tally.tasks);
     trace->cancelledCounter.set(tally.cancelled);
     trace->completedCounter.set(tally.completed);
-    co_return treeMetrics(*trace, start, runtime.now());
+    // Taken out as the run ends, so that nothing it holds outlives the run.
+    co_return std::exchange(context.metricsSoFar, nullptr)();
 }
 
 } // namespace taskscope
