@@ -9,6 +9,7 @@
 #ifndef Q_MOC_RUN
 #include "runtime/runtime.h"
 #include "scenarios/scenario.h"
+#include "trace/quantilesketch.h"
 #include "trace/tracerecorder.h"
 #endif
 
@@ -249,7 +250,10 @@ private slots:
             QVERIFY2(traced.contains(name), qPrintable(name));
             const std::vector<double> &durations = traced.value(name);
             QCOMPARE(row->property("count").toLongLong(), qlonglong(durations.size()));
-            QCOMPARE(row->property("p50Ms").toDouble(), median(durations));
+            // The page's figures come from a sketch: within its stated error of the exact median.
+            const double exactMedian = median(durations);
+            QVERIFY2(std::abs(row->property("p50Ms").toDouble() - exactMedian) <= QuantileSketch::relativeError * exactMedian,
+                     qPrintable(QStringLiteral("%1: p50 %2, exact %3").arg(name).arg(row->property("p50Ms").toDouble()).arg(exactMedian)));
             QCOMPARE(row->property("maxMs").toDouble(), *std::max_element(durations.begin(), durations.end()));
             QQuickItem *histogram = itemNamed(row, QStringLiteral("spanHistogram"));
             QVERIFY(histogram);
