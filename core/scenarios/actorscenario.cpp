@@ -2,11 +2,13 @@
 
 #include "patterns/keyvalueactor.h"
 #include "runtime/joinset.h"
+#include "runtime/impl/loom.h"
 
 #include "trace/tracecounter.h"
 
 #include <QHash>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -48,27 +50,34 @@ struct ClientTrace
     std::vector<std::unique_ptr<TraceCounter>> keys;
 };
 
-/// What one client did and saw.
+/// What one client has done and seen so far. The run owns them all and reads them at its
+/// end or when it is cut short, while the client may still run on another worker: atomics,
+/// each a count on its own (no order between them is read, and the end reads them after the
+/// client is joined).
 struct ClientTally
 {
-    qlonglong ops = 0;
-    qlonglong gets = 0;
-    qlonglong sets = 0;
-    qlonglong deletes = 0;
-    qlonglong hits = 0;
-    qlonglong lost = 0; ///< replies that differ from the client's model
-    qlonglong stored = 0; ///< keys of this client in the store at the end
+    detail::Atomic<qlonglong> ops{0};
+    detail::Atomic<qlonglong> gets{0};
+    detail::Atomic<qlonglong> sets{0};
+    detail::Atomic<qlonglong> deletes{0};
+    detail::Atomic<qlonglong> hits{0};
+    detail::Atomic<qlonglong> lost{0};   ///< replies that differ from the client's model
+    detail::Atomic<qlonglong> stored{0}; ///< keys of this client in the store
+    /// The handle's figures as this client last saw them (both only grow): the run's, when it
+    /// is cut short and the handle is gone.
+    detail::Atomic<qlonglong> senderWaitsSeen{0};
+    detail::Atomic<qlonglong> maxMailboxLengthSeen{0};
 };
 
 // A client owns the keys "c<index>/k<n>" and nobody else touches them, so its model of the
 // store is exact: every reply must equal what the model predicts, whatever the interleaving.
 // The trace is shared by every client (and outlives them: the run owns it).
-Task<ClientTally> client(KeyValueHandle store, int index, int operations, int keySpace,
-                         std::shared_ptr<const ClientTrace> trace)
+Task<void> client(KeyValueHandle store, int index, int operations, int keySpace,
+                  std::shared_ptr<const ClientTrace> trace, std::shared_ptr<std::vector<ClientTally>> tallies)
 {
     Runtime &runtime = currentRuntime("actor client");
     QHash<QString, QString> model;
-    ClientTally tally;
+    ClientTally &tally = (*tallies)[std::size_t(index)];
     const TraceCounter *keysHeld = std::size_t(index) < trace->keys.size() ? trace->keys[std::size_t(index)].get() : nullptr;
     std::int64_t keyBits = 0;
     for (int n = 0; n < operations; ++n) {
@@ -108,10 +117,11 @@ Task<ClientTally> client(KeyValueHandle store, int index, int operations, int ke
         }
         if (!replyMatches)
             ++tally.lost;
+        tally.stored = model.size();
+        tally.senderWaitsSeen = qlonglong(store.senderWaits());
+        tally.maxMailboxLengthSeen = qlonglong(store.maxMailboxLength());
         ++tally.ops;
     }
-    tally.stored = model.size();
-    co_return tally;
 }
 
 } // namespace
@@ -156,47 +166,66 @@ Task<QVariantMap> ActorScenario::run(ScenarioContext &context) const
     Runtime &runtime = context.runtime;
     const Instant start = runtime.now();
 
-    ClientTally total;
     std::uint64_t senderWaits = 0;
     std::size_t maxMailboxLength = 0;
     JoinHandle<std::uint64_t> actor;
     const auto trace = std::make_shared<const ClientTrace>(clients, keySpace);
+    auto tallies = std::make_shared<std::vector<ClientTally>>(std::size_t(clients));
+    // Every client's tally together; handled and the mailbox figures once the actor has ended
+    // (a run cut short reports its clients' side).
+    auto metricsOf = [tallies, start, &runtime](std::uint64_t handled, std::size_t maxMailboxLength,
+                                                 std::uint64_t senderWaits) {
+        qlonglong ops = 0, gets = 0, sets = 0, deletes = 0, hits = 0, lost = 0, stored = 0;
+        for (const ClientTally &tally : *tallies) {
+            ops += tally.ops;
+            gets += tally.gets;
+            sets += tally.sets;
+            deletes += tally.deletes;
+            hits += tally.hits;
+            lost += tally.lost;
+            stored += tally.stored;
+        }
+        QVariantMap metrics;
+        metrics.insert(QStringLiteral("ops"), ops);
+        metrics.insert(QStringLiteral("gets"), gets);
+        metrics.insert(QStringLiteral("sets"), sets);
+        metrics.insert(QStringLiteral("deletes"), deletes);
+        metrics.insert(QStringLiteral("hits"), hits);
+        metrics.insert(QStringLiteral("lost"), lost);
+        metrics.insert(QStringLiteral("handled"), qlonglong(handled));
+        metrics.insert(QStringLiteral("max_mailbox_len"), qlonglong(maxMailboxLength));
+        metrics.insert(QStringLiteral("sender_waits"), qlonglong(senderWaits));
+        // Keys left in the store: each client's model is exact for its own keys (lost = 0).
+        metrics.insert(QStringLiteral("store_size"), stored);
+        metrics.insert(QStringLiteral("elapsed_ms"),
+                       qlonglong(std::chrono::duration_cast<std::chrono::milliseconds>(runtime.now() - start).count()));
+        return metrics;
+    };
     {
         const KeyValueHandle store = KeyValueHandle::spawn(runtime, options, &actor, QStringLiteral("kv-actor"));
-        JoinSet<ClientTally> tasks;
+        // Cut short, the handle is gone with this frame: each op counted was answered, and the
+        // mailbox figures are the latest a client saw.
+        context.metricsSoFar = [metricsOf, tallies] {
+            qlonglong answered = 0, senderWaits = 0, maxMailboxLength = 0;
+            for (const ClientTally &tally : *tallies) {
+                answered += tally.ops;
+                senderWaits = std::max<qlonglong>(senderWaits, tally.senderWaitsSeen);
+                maxMailboxLength = std::max<qlonglong>(maxMailboxLength, tally.maxMailboxLengthSeen);
+            }
+            return metricsOf(std::uint64_t(answered), std::size_t(maxMailboxLength), std::uint64_t(senderWaits));
+        };
+        JoinSet<void> tasks;
         for (int index = 0; index < clients; ++index)
-            tasks.spawn(client(store, index, operations, keySpace, trace), QStringLiteral("client-%1").arg(index));
-        while (auto finished = co_await tasks.joinNext()) {
-            const ClientTally &tally = finished->value();
-            total.ops += tally.ops;
-            total.gets += tally.gets;
-            total.sets += tally.sets;
-            total.deletes += tally.deletes;
-            total.hits += tally.hits;
-            total.lost += tally.lost;
-            total.stored += tally.stored;
-        }
+            tasks.spawn(client(store, index, operations, keySpace, trace, tallies), QStringLiteral("client-%1").arg(index));
+        while (auto finished = co_await tasks.joinNext())
+            (void)finished->value(); // a client that failed fails the run
         senderWaits = store.senderWaits();
         maxMailboxLength = store.maxMailboxLength();
     }
     // Every handle is gone now: the actor drains its mailbox and ends.
     const std::uint64_t handled = co_await actor.join();
-
-    QVariantMap metrics;
-    metrics.insert(QStringLiteral("ops"), total.ops);
-    metrics.insert(QStringLiteral("gets"), total.gets);
-    metrics.insert(QStringLiteral("sets"), total.sets);
-    metrics.insert(QStringLiteral("deletes"), total.deletes);
-    metrics.insert(QStringLiteral("hits"), total.hits);
-    metrics.insert(QStringLiteral("lost"), total.lost);
-    metrics.insert(QStringLiteral("handled"), qlonglong(handled));
-    metrics.insert(QStringLiteral("max_mailbox_len"), qlonglong(maxMailboxLength));
-    metrics.insert(QStringLiteral("sender_waits"), qlonglong(senderWaits));
-    // Keys left in the store: each client's model is exact for its own keys (lost = 0).
-    metrics.insert(QStringLiteral("store_size"), total.stored);
-    metrics.insert(QStringLiteral("elapsed_ms"),
-                   qlonglong(std::chrono::duration_cast<std::chrono::milliseconds>(runtime.now() - start).count()));
-    co_return metrics;
+    context.metricsSoFar = nullptr; // nothing it holds outlives the run
+    co_return metricsOf(handled, maxMailboxLength, senderWaits);
 }
 
 } // namespace taskscope

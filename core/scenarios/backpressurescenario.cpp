@@ -13,6 +13,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace taskscope {
 
@@ -71,6 +72,7 @@ struct Measures
     TraceCounter returnedBeforeDone;
     /// Notified each time an item ends, so that the run can wait for the last one.
     Notify itemEnded;
+    std::atomic<int> produced{0}; // items sent, as the producer goes
     std::atomic<int> processed{0};
     std::atomic<int> itemsFailed{0};
     std::atomic<int> panicsReported{0}; // by the robust processor, as it joins them
@@ -135,6 +137,7 @@ Task<int> producer(mpsc::Sender<Item> out, int items, double ratePerSecond, doub
         raiseTo(measures->maxQueueLength, length);
         measures->queueLength.set(length);
         ++produced;
+        ++measures->produced;
     }
     co_return produced;
 }
@@ -315,6 +318,35 @@ Task<QVariantMap> BackpressureScenario::run(ScenarioContext &context) const
     const Instant start = runtime.now();
 
     const auto measures = std::make_shared<Measures>();
+    context.metricsSoFar = [measures, start, &runtime] {
+        std::vector<Duration> latencies;
+        {
+            detail::LockGuard lock(measures->latencyMutex);
+            latencies = measures->latencies;
+        }
+        std::sort(latencies.begin(), latencies.end());
+        const int failed = measures->itemsFailed.load();
+        const int reported = measures->panicsReported.load();
+        const std::int64_t returnedAt = measures->returnedAtNs.load();
+        QVariantMap metrics;
+        metrics.insert(QStringLiteral("produced"), measures->produced.load());
+        metrics.insert(QStringLiteral("processed"), measures->processed.load());
+        metrics.insert(QStringLiteral("items_failed"), failed);
+        metrics.insert(QStringLiteral("panics_reported"), reported);
+        metrics.insert(QStringLiteral("panics_lost"), failed - reported);
+        // Null while the processor has not returned (a run cut short before it did).
+        metrics.insert(QStringLiteral("returned_before_done_ms"),
+                       returnedAt < 0 ? QVariant()
+                                      : QVariant(qlonglong(std::max<std::int64_t>(0, (measures->lastEndNs.load() - returnedAt) / 1000000))));
+        metrics.insert(QStringLiteral("max_in_flight"), measures->maxInFlight.load());
+        metrics.insert(QStringLiteral("max_queue_len"), measures->maxQueueLength.load());
+        metrics.insert(QStringLiteral("producer_wait_ms"), double(measures->producerWaitNs.load()) / 1e6);
+        metrics.insert(QStringLiteral("latency_ms_p50"), percentileMs(latencies, 50));
+        metrics.insert(QStringLiteral("latency_ms_p99"), percentileMs(latencies, 99));
+        metrics.insert(QStringLiteral("elapsed_ms"),
+                       qlonglong(std::chrono::duration_cast<std::chrono::milliseconds>(runtime.now() - start).count()));
+        return metrics;
+    };
     auto [tx, rx] = mpsc::channel<Item>(std::size_t(capacity), QStringLiteral("items"));
     // In a set of its own, so that a run cut short takes the producer down with it (a dropped
     // JoinHandle would leave it producing for nobody).
@@ -344,27 +376,8 @@ Task<QVariantMap> BackpressureScenario::run(ScenarioContext &context) const
     const int panicsLost = measures->itemsFailed.load() - report.panics;
     measures->panicsLostCounter.set(panicsLost);
 
-    std::vector<Duration> latencies;
-    {
-        detail::LockGuard lock(measures->latencyMutex);
-        latencies = measures->latencies;
-    }
-    std::sort(latencies.begin(), latencies.end());
-    QVariantMap metrics;
-    metrics.insert(QStringLiteral("produced"), producedCount);
-    metrics.insert(QStringLiteral("processed"), measures->processed.load());
-    metrics.insert(QStringLiteral("items_failed"), measures->itemsFailed.load());
-    metrics.insert(QStringLiteral("panics_reported"), report.panics);
-    metrics.insert(QStringLiteral("panics_lost"), panicsLost);
-    metrics.insert(QStringLiteral("returned_before_done_ms"), qlonglong(returnedBeforeDoneMs));
-    metrics.insert(QStringLiteral("max_in_flight"), measures->maxInFlight.load());
-    metrics.insert(QStringLiteral("max_queue_len"), measures->maxQueueLength.load());
-    metrics.insert(QStringLiteral("producer_wait_ms"), double(measures->producerWaitNs.load()) / 1e6);
-    metrics.insert(QStringLiteral("latency_ms_p50"), percentileMs(latencies, 50));
-    metrics.insert(QStringLiteral("latency_ms_p99"), percentileMs(latencies, 99));
-    metrics.insert(QStringLiteral("elapsed_ms"),
-                   qlonglong(std::chrono::duration_cast<std::chrono::milliseconds>(runtime.now() - start).count()));
-    co_return metrics;
+    // Taken out as the run ends, so that nothing it holds outlives the run.
+    co_return std::exchange(context.metricsSoFar, nullptr)();
 }
 
 } // namespace taskscope

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <utility>
 
 namespace taskscope {
 
@@ -92,17 +93,35 @@ int tracedLevels(const TreeShape &shape)
 struct TreeTrace
 {
     int tracedLevels = 0;
-    // Relaxed: these only number the trace's samples; nothing is ordered by them, and the run
-    // sets the exact final values from the joined tally.
+    // Relaxed: each is a count on its own, read by the metrics after the tree's join (which
+    // orders them) or after a cut, where a count a moment old still counts what ran.
     std::atomic<int> tasks{0};
     std::atomic<int> cancelled{0};
     std::atomic<int> completed{0};
     TraceCounter tasksCounter{QStringLiteral("tree tasks")};
     TraceCounter cancelledCounter{QStringLiteral("tree cancelled")};
     TraceCounter completedCounter{QStringLiteral("tree work finished")};
-    /// When the cancelled subtree (a task's, see cancel_level) had stopped, in ns; -1 before.
+    /// When cancel() was called on the chosen token, in ns; -1 before (or never).
+    std::atomic<std::int64_t> cancelCalledNs{-1};
+    /// When what the cancel stopped had stopped (the chosen task's subtree, or the whole tree
+    /// for the root token), in ns; -1 before.
     std::atomic<std::int64_t> cancelledSubtreeDoneNs{-1};
 };
+
+std::int64_t nowNs()
+{
+    return currentRuntime("cancellation").now().time_since_epoch().count();
+}
+
+/// Cancels @p token and notes when: the latency counts from the call, however late the
+/// canceller ran after its planned time (a busy worker holds it back).
+void cancelNow(const CancellationToken &token, TreeTrace &trace)
+{
+    // Relaxed: read after the tree's join (which orders it) or after a cut, where a store not
+    // seen yet only leaves the latency null.
+    trace.cancelCalledNs.store(nowNs(), std::memory_order_relaxed);
+    token.cancel();
+}
 
 // One task of the tree: spawns its children with child tokens, races its own work against
 // its token (the seed's select!), then waits for its subtree. The children live in a
@@ -133,10 +152,10 @@ Task<TreeTally> treeTask(CancellationToken token, TreeShape shape, int level, QS
     std::optional<JoinHandle<void>> canceller;
     if (name == shape.cancelTarget) {
         canceller = spawn(
-            [](CancellationToken target, Instant at) -> Task<void> {
+            [](CancellationToken target, Instant at, std::shared_ptr<TreeTrace> trace) -> Task<void> {
                 co_await sleepUntil(at);
-                target.cancel();
-            }(token, shape.cancelAt),
+                cancelNow(target, *trace);
+            }(token, shape.cancelAt, trace),
             QStringLiteral("cancel ") + name);
     }
     const bool workFinished = (co_await withCancellation(token, longRunningWork(shape.work))).has_value();
@@ -151,16 +170,34 @@ Task<TreeTally> treeTask(CancellationToken token, TreeShape shape, int level, QS
     TreeTally tally{1, workFinished ? 0 : 1, workFinished ? 1 : 0};
     while (auto child = co_await children.joinNext())
         tally += child->value();
-    if (name == shape.cancelTarget) {
-        const Instant done = currentRuntime("treeTask").now();
-        trace->cancelledSubtreeDoneNs.store(done.time_since_epoch().count(), std::memory_order_relaxed);
-    }
+    if (name == shape.cancelTarget)
+        trace->cancelledSubtreeDoneNs.store(nowNs(), std::memory_order_relaxed);
     co_return tally;
 }
 
 qlonglong toMs(Duration duration)
 {
     return std::chrono::duration_cast<std::chrono::milliseconds>(duration).count();
+}
+
+/// The metrics of the tree as far as it has run: the tasks started, cancelled and finished,
+/// and the cancel's latency — from the cancel() call until what it cancelled had stopped;
+/// null when nothing was cancelled or it had not stopped yet.
+QVariantMap treeMetrics(const TreeTrace &trace, Instant start, Instant now)
+{
+    const int cancelled = trace.cancelled.load(std::memory_order_relaxed);
+    const std::int64_t calledNs = trace.cancelCalledNs.load(std::memory_order_relaxed);
+    const std::int64_t stoppedNs = trace.cancelledSubtreeDoneNs.load(std::memory_order_relaxed);
+    QVariant latency = QVariant::fromValue(nullptr);
+    if (cancelled > 0 && calledNs >= 0 && stoppedNs >= 0)
+        latency = toMs(Duration(std::max<std::int64_t>(0, stoppedNs - calledNs)));
+    QVariantMap metrics;
+    metrics.insert(QStringLiteral("tasks"), trace.tasks.load(std::memory_order_relaxed));
+    metrics.insert(QStringLiteral("cancelled"), cancelled);
+    metrics.insert(QStringLiteral("completed"), trace.completed.load(std::memory_order_relaxed));
+    metrics.insert(QStringLiteral("cancel_latency_ms"), latency);
+    metrics.insert(QStringLiteral("elapsed_ms"), toMs(now - start));
+    return metrics;
 }
 
 } // namespace
@@ -215,37 +252,29 @@ Task<QVariantMap> CancellationScenario::run(ScenarioContext &context) const
     DropGuard stopTreeOnExit = root.dropGuard();
     auto trace = std::make_shared<TreeTrace>();
     trace->tracedLevels = tracedLevels(shape);
+    context.metricsSoFar = [trace, start, &runtime] { return treeMetrics(*trace, start, runtime.now()); };
     JoinHandle<TreeTally> tree = runtime.spawn(treeTask(root.childToken(), shape, 0, QStringLiteral("task-0"), trace),
                                                QStringLiteral("task-0"));
 
-    Instant cancelledAt = start + cancelAfter;
     if (cancelLevel == 0) {
         co_await sleep(cancelAfter);
-        cancelledAt = runtime.now();
-        root.cancel();
+        cancelNow(root, *trace);
     }
     // The root task waits for its whole subtree, so its end is the end of the last tree task.
     const TreeTally tally = co_await tree.join();
     // The tree is done: a token that was never cancelled stays so in the trace (the page
     // would light the whole tree at the end otherwise).
     (void)stopTreeOnExit.disarm();
-    // From the cancel until what it cancelled had stopped: the whole tree, or the chosen
-    // task's subtree (the rest of the tree goes on with its work, which is not latency).
-    const std::int64_t subtreeDoneNs = trace->cancelledSubtreeDoneNs.load(std::memory_order_relaxed);
-    const Instant stoppedAt = cancelLevel == 0 || subtreeDoneNs < 0 ? runtime.now() : Instant(Duration(subtreeDoneNs));
-    const Duration cancelLatency = std::max(Duration::zero(), stoppedAt - cancelledAt);
+    // The root token stopped the whole tree; a token further down stopped its task's subtree,
+    // which noted its end (the rest of the tree goes on with its work, which is not latency).
+    if (cancelLevel == 0)
+        trace->cancelledSubtreeDoneNs.store(runtime.now().time_since_epoch().count(), std::memory_order_relaxed);
     // The live samples may have landed out of order across workers; these are exact.
     trace->tasksCounter.set(tally.tasks);
     trace->cancelledCounter.set(tally.cancelled);
     trace->completedCounter.set(tally.completed);
-
-    QVariantMap metrics;
-    metrics.insert(QStringLiteral("tasks"), tally.tasks);
-    metrics.insert(QStringLiteral("cancelled"), tally.cancelled);
-    metrics.insert(QStringLiteral("completed"), tally.completed);
-    metrics.insert(QStringLiteral("cancel_latency_ms"), toMs(cancelLatency));
-    metrics.insert(QStringLiteral("elapsed_ms"), toMs(runtime.now() - start));
-    co_return metrics;
+    // Taken out as the run ends, so that nothing it holds outlives the run.
+    co_return std::exchange(context.metricsSoFar, nullptr)();
 }
 
 } // namespace taskscope

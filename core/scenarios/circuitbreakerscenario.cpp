@@ -6,38 +6,39 @@
 #include "time/sleep.h"
 
 #include <memory>
+#include <utility>
 
 namespace taskscope {
 
 namespace {
 
-/// What one caller saw.
+/// What the callers saw, all together, as they go: the run reads it at its end or when it is
+/// cut short, while callers may still run on other workers. Each count stands alone (nothing
+/// orders one against another, and the end reads them after every caller is joined).
 struct CallerCounts
 {
-    std::int64_t calls = 0;
-    std::int64_t successes = 0;
-    std::int64_t failures = 0;
-    std::int64_t rejected = 0;
+    detail::Atomic<std::int64_t> calls{0};
+    detail::Atomic<std::int64_t> successes{0};
+    detail::Atomic<std::int64_t> failures{0};
+    detail::Atomic<std::int64_t> rejected{0};
 };
 
 // One caller: a call through the breaker, a pause, again, until the deadline. It shares the
-// breaker and the downstream, so a run cancelled half-way (Reset, --duration) can unwind its
-// callers in any order.
-Task<CallerCounts> breakerCaller(std::shared_ptr<CircuitBreaker> breaker, std::shared_ptr<SimulatedDownstream> downstream,
-                                 Duration interval, Instant deadline)
+// breaker, the downstream and the counts, so a run cancelled half-way (Reset, --duration) can
+// unwind its callers in any order.
+Task<void> breakerCaller(std::shared_ptr<CircuitBreaker> breaker, std::shared_ptr<SimulatedDownstream> downstream,
+                         Duration interval, Instant deadline, std::shared_ptr<CallerCounts> counts)
 {
     Runtime &runtime = currentRuntime("circuit-breaker caller");
-    CallerCounts counts;
     while (runtime.now() < deadline) {
-        ++counts.calls;
+        ++counts->calls;
         switch (co_await breaker->call(downstream->call())) {
-        case CallOutcome::Success: ++counts.successes; break;
-        case CallOutcome::Failure: ++counts.failures; break;
-        case CallOutcome::Rejected: ++counts.rejected; break;
+        case CallOutcome::Success: ++counts->successes; break;
+        case CallOutcome::Failure: ++counts->failures; break;
+        case CallOutcome::Rejected: ++counts->rejected; break;
         }
         co_await sleep(interval);
     }
-    co_return counts;
 }
 
 double msSince(Instant start, Instant at)
@@ -116,42 +117,40 @@ Task<QVariantMap> CircuitBreakerScenario::run(ScenarioContext &context) const
         context.live->bind(rateName, values.value(rateName).toDouble()), ms("downstream_latency_ms"));
 
     const Instant deadline = start + ms("duration_ms");
-    CallerCounts total;
+    auto total = std::make_shared<CallerCounts>();
+    context.metricsSoFar = [breaker, total, start, &runtime] {
+        const BreakerStats stats = breaker->stats();
+        QVariantList transitions;
+        for (const BreakerTransition &transition : stats.transitions) {
+            transitions.append(QVariantMap{
+                {QStringLiteral("from"), breakerStateName(transition.from)},
+                {QStringLiteral("to"), breakerStateName(transition.to)},
+                {QStringLiteral("at_ms"), msSince(start, transition.at)},
+            });
+        }
+        QVariantMap metrics;
+        metrics.insert(QStringLiteral("calls"), qlonglong(total->calls));
+        metrics.insert(QStringLiteral("successes"), qlonglong(total->successes));
+        metrics.insert(QStringLiteral("failures"), qlonglong(total->failures));
+        metrics.insert(QStringLiteral("rejected"), qlonglong(total->rejected));
+        metrics.insert(QStringLiteral("transitions"), transitions);
+        metrics.insert(QStringLiteral("half_open_admitted"), qulonglong(stats.halfOpenAdmitted));
+        metrics.insert(QStringLiteral("half_open_admitted_max"), qulonglong(stats.halfOpenAdmittedMax));
+        metrics.insert(QStringLiteral("final_state"), breakerStateName(breaker->state()));
+        metrics.insert(QStringLiteral("elapsed_ms"), msSince(start, runtime.now()));
+        return metrics;
+    };
     {
-        JoinSet<CallerCounts> callers;
+        JoinSet<void> callers;
         const int count = values.value(QStringLiteral("callers")).toInt();
         for (int index = 0; index < count; ++index)
-            callers.spawn(breakerCaller(breaker, downstream, ms("call_interval_ms"), deadline),
+            callers.spawn(breakerCaller(breaker, downstream, ms("call_interval_ms"), deadline, total),
                           QStringLiteral("caller-%1").arg(index));
-        while (auto finished = co_await callers.joinNext()) {
-            const CallerCounts &counts = finished->value();
-            total.calls += counts.calls;
-            total.successes += counts.successes;
-            total.failures += counts.failures;
-            total.rejected += counts.rejected;
-        }
+        while (auto finished = co_await callers.joinNext())
+            (void)finished->value(); // a caller that failed fails the run
     }
-
-    const BreakerStats stats = breaker->stats();
-    QVariantList transitions;
-    for (const BreakerTransition &transition : stats.transitions) {
-        transitions.append(QVariantMap{
-            {QStringLiteral("from"), breakerStateName(transition.from)},
-            {QStringLiteral("to"), breakerStateName(transition.to)},
-            {QStringLiteral("at_ms"), msSince(start, transition.at)},
-        });
-    }
-    QVariantMap metrics;
-    metrics.insert(QStringLiteral("calls"), qlonglong(total.calls));
-    metrics.insert(QStringLiteral("successes"), qlonglong(total.successes));
-    metrics.insert(QStringLiteral("failures"), qlonglong(total.failures));
-    metrics.insert(QStringLiteral("rejected"), qlonglong(total.rejected));
-    metrics.insert(QStringLiteral("transitions"), transitions);
-    metrics.insert(QStringLiteral("half_open_admitted"), qulonglong(stats.halfOpenAdmitted));
-    metrics.insert(QStringLiteral("half_open_admitted_max"), qulonglong(stats.halfOpenAdmittedMax));
-    metrics.insert(QStringLiteral("final_state"), breakerStateName(breaker->state()));
-    metrics.insert(QStringLiteral("elapsed_ms"), msSince(start, runtime.now()));
-    co_return metrics;
+    // Taken out as the run ends, so that nothing it holds outlives the run.
+    co_return std::exchange(context.metricsSoFar, nullptr)();
 }
 
 } // namespace taskscope

@@ -3,29 +3,40 @@
 
 #include "patterns/connectionpool.h"
 #include "runtime/joinset.h"
+#include "runtime/impl/loom.h"
 #include "time/sleep.h"
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
+#include <utility>
 
 namespace taskscope {
 
 namespace {
 
-// One client: requests one after the other, each holding a connection for hold (the query).
-// Gives how long each acquire took. The pool is shared, so an aborted run cannot leave a
-// client pointing at a pool that is gone.
-Task<std::vector<Duration>> poolClient(std::shared_ptr<ConnectionPool> pool, int requests, Duration hold)
+/// How long each acquire took, every client's together, as they go: the run reads them at its
+/// end or when it is cut short, while clients may still run on other workers.
+struct Waits
 {
+    detail::Mutex mutex;
     std::vector<Duration> waits;
-    waits.reserve(std::size_t(requests));
+};
+
+// One client: requests one after the other, each holding a connection for hold (the query),
+// noting how long each acquire took. The pool and the waits are shared, so an aborted run
+// cannot leave a client pointing at what is gone.
+Task<void> poolClient(std::shared_ptr<ConnectionPool> pool, int requests, Duration hold, std::shared_ptr<Waits> waits)
+{
     for (int request = 0; request < requests; ++request) {
         PooledConnection connection = co_await pool->acquire();
-        waits.push_back(connection.waited());
+        {
+            detail::LockGuard lock(waits->mutex);
+            waits->waits.push_back(connection.waited());
+        }
         co_await sleep(hold);
         co_await connection.release();
     }
-    co_return waits;
 }
 
 } // namespace
@@ -73,28 +84,34 @@ Task<QVariantMap> ConnectionPoolScenario::run(ScenarioContext &context) const
     const Instant start = runtime.now();
 
     auto pool = std::make_shared<ConnectionPool>(options, QStringLiteral("pool"));
-    std::vector<Duration> waits;
-    waits.reserve(std::size_t(clients) * std::size_t(requests));
-    {
-        JoinSet<std::vector<Duration>> tasks;
-        for (int index = 0; index < clients; ++index)
-            tasks.spawn(poolClient(pool, requests, hold), QStringLiteral("client-%1").arg(index));
-        while (auto finished = co_await tasks.joinNext()) {
-            const std::vector<Duration> &clientWaits = finished->value();
-            waits.insert(waits.end(), clientWaits.begin(), clientWaits.end());
+    auto waits = std::make_shared<Waits>();
+    context.metricsSoFar = [pool, waits, start, &runtime] {
+        std::vector<Duration> sorted;
+        {
+            detail::LockGuard lock(waits->mutex);
+            sorted = waits->waits;
         }
+        std::sort(sorted.begin(), sorted.end());
+        QVariantMap metrics;
+        metrics.insert(QStringLiteral("requests_done"), qlonglong(sorted.size()));
+        metrics.insert(QStringLiteral("connections_created"), qlonglong(pool->connectionsCreated()));
+        metrics.insert(QStringLiteral("max_in_use"), qlonglong(pool->maxInUse()));
+        metrics.insert(QStringLiteral("wait_ms_p50"), percentileMs(sorted, 50));
+        metrics.insert(QStringLiteral("wait_ms_p99"), percentileMs(sorted, 99));
+        metrics.insert(QStringLiteral("elapsed_ms"),
+                       qlonglong(std::chrono::duration_cast<std::chrono::milliseconds>(runtime.now() - start).count()));
+        return metrics;
+    };
+    waits->waits.reserve(std::size_t(clients) * std::size_t(requests));
+    {
+        JoinSet<void> tasks;
+        for (int index = 0; index < clients; ++index)
+            tasks.spawn(poolClient(pool, requests, hold, waits), QStringLiteral("client-%1").arg(index));
+        while (auto finished = co_await tasks.joinNext())
+            (void)finished->value(); // a client that failed fails the run
     }
-    std::sort(waits.begin(), waits.end());
-
-    QVariantMap metrics;
-    metrics.insert(QStringLiteral("requests_done"), qlonglong(waits.size()));
-    metrics.insert(QStringLiteral("connections_created"), qlonglong(pool->connectionsCreated()));
-    metrics.insert(QStringLiteral("max_in_use"), qlonglong(pool->maxInUse()));
-    metrics.insert(QStringLiteral("wait_ms_p50"), percentileMs(waits, 50));
-    metrics.insert(QStringLiteral("wait_ms_p99"), percentileMs(waits, 99));
-    metrics.insert(QStringLiteral("elapsed_ms"),
-                   qlonglong(std::chrono::duration_cast<std::chrono::milliseconds>(runtime.now() - start).count()));
-    co_return metrics;
+    // Taken out as the run ends, so that nothing it holds outlives the run.
+    co_return std::exchange(context.metricsSoFar, nullptr)();
 }
 
 } // namespace taskscope

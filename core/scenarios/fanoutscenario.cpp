@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <deque>
+#include <memory>
 #include <stdexcept>
 #include <utility>
 
@@ -203,11 +204,32 @@ Task<QVariantMap> FanOutScenario::run(ScenarioContext &context) const
     // order as the trace tells it, one named counter per place so none is merged away.
     std::deque<TraceCounter> completionCounters;
     const Instant start = runtime.now();
-    QVariantList completionOrder;
-    QVariantList statuses;
+    // What has come back so far, kept as it goes so that a run cut short still reports it
+    // (only this task writes it; the runner reads it after a cut, in this task too).
+    struct SoFar
+    {
+        QVariantList completionOrder;
+        QVariantList statuses;
+        int errors = 0;
+    };
+    auto soFar = std::make_shared<SoFar>();
     for (int index = 0; index < requests; ++index)
-        statuses << 0;
-    int errors = 0;
+        soFar->statuses << 0;
+    QVariantList delaysMs;
+    for (long long delay : delays)
+        delaysMs << delay;
+    context.metricsSoFar = [soFar, measures, delaysMs, transportName = transport->name(), start, &runtime] {
+        QVariantMap metrics;
+        metrics.insert(QStringLiteral("completion_order"), soFar->completionOrder);
+        metrics.insert(QStringLiteral("statuses"), soFar->statuses);
+        metrics.insert(QStringLiteral("delays_ms"), delaysMs);
+        metrics.insert(QStringLiteral("errors"), soFar->errors);
+        metrics.insert(QStringLiteral("max_in_flight"), measures->maxInFlight.load());
+        metrics.insert(QStringLiteral("transport"), transportName);
+        metrics.insert(QStringLiteral("total_ms"),
+                       qlonglong(std::chrono::duration_cast<std::chrono::milliseconds>(runtime.now() - start).count()));
+        return metrics;
+    };
     {
         // FuturesUnordered with an optional limit (buffer_unordered): keep up to `limit`
         // requests in the set, and start the next one each time one completes.
@@ -221,30 +243,18 @@ Task<QVariantMap> FanOutScenario::run(ScenarioContext &context) const
             launchNext();
         while (auto done = co_await inFlight.joinNext()) {
             const Completion &completion = done->value();
-            completionOrder << completion.index;
-            completionCounters.emplace_back(QStringLiteral("completion %1").arg(completionOrder.size()));
+            soFar->completionOrder << completion.index;
+            completionCounters.emplace_back(QStringLiteral("completion %1").arg(soFar->completionOrder.size()));
             completionCounters.back().set(completion.index);
-            statuses[completion.index] = completion.response.status;
+            soFar->statuses[completion.index] = completion.response.status;
             if (!completion.response.answered())
-                ++errors;
+                ++soFar->errors;
             if (next < requests)
                 launchNext();
         }
     }
-
-    QVariantList delaysMs;
-    for (long long delay : delays)
-        delaysMs << delay;
-    QVariantMap metrics;
-    metrics.insert(QStringLiteral("completion_order"), completionOrder);
-    metrics.insert(QStringLiteral("statuses"), statuses);
-    metrics.insert(QStringLiteral("delays_ms"), delaysMs);
-    metrics.insert(QStringLiteral("errors"), errors);
-    metrics.insert(QStringLiteral("max_in_flight"), measures->maxInFlight.load());
-    metrics.insert(QStringLiteral("transport"), transport->name());
-    metrics.insert(QStringLiteral("total_ms"),
-                   qlonglong(std::chrono::duration_cast<std::chrono::milliseconds>(runtime.now() - start).count()));
-    co_return metrics;
+    // Taken out as the run ends, so that nothing it holds outlives the run.
+    co_return std::exchange(context.metricsSoFar, nullptr)();
 }
 
 } // namespace taskscope

@@ -5,6 +5,10 @@
 #include "time/sleep.h"
 #include "trace/tracecounter.h"
 
+#include <memory>
+#include <optional>
+#include <utility>
+
 namespace taskscope {
 
 namespace {
@@ -67,26 +71,44 @@ Task<QVariantMap> JoinSetScenario::run(ScenarioContext &context) const
     const TraceCounter abortedCount(QStringLiteral("join set aborted"));
     const Instant start = runtime.now();
 
+    // What the run has seen, kept as it goes so that a run cut short still reports it (only
+    // this task writes it; the runner reads it after the cut, in this task too).
+    struct SoFar
+    {
+        QVariantList spawnOrder;
+        QVariantList completionOrder;
+        QStringList messages;
+        std::optional<Duration> elapsed;
+        int aborted = 0;
+    };
+    auto soFar = std::make_shared<SoFar>();
+    context.metricsSoFar = [soFar, start, &runtime] {
+        QVariantMap metrics;
+        metrics.insert(QStringLiteral("spawn_order"), soFar->spawnOrder);
+        metrics.insert(QStringLiteral("completion_order"), soFar->completionOrder);
+        metrics.insert(QStringLiteral("messages"), soFar->messages);
+        metrics.insert(QStringLiteral("elapsed_ms"), toMs(soFar->elapsed.value_or(runtime.now() - start)));
+        metrics.insert(QStringLiteral("aborted"), soFar->aborted);
+        return metrics;
+    };
+
     // The guide's `for i in 0..5 { set.spawn(...) }`.
     JoinSet<Completion> set;
-    QVariantList spawnOrder;
     for (int index = 0; index < taskCount; ++index) {
         set.spawn(sleepsThenReports(index, step), QStringLiteral("task-%1").arg(index));
-        spawnOrder << index;
+        soFar->spawnOrder << index;
         spawned.mark(index);
     }
     pending.set(qint64(set.size()));
 
-    QVariantList completionOrder;
-    QStringList messages;
     while (auto result = co_await set.joinNext()) {
         Completion &completion = result->value();
-        completionOrder << completion.index;
+        soFar->completionOrder << completion.index;
         joined.mark(completion.index);
-        messages << completion.message;
+        soFar->messages << completion.message;
         pending.set(qint64(set.size()));
     }
-    const Duration elapsed = runtime.now() - start;
+    soFar->elapsed = runtime.now() - start;
 
     // abortAll: a batch that would outlast the first one many times over is cancelled. The
     // yield lets every task reach its sleep first, so the abort unwinds a suspended sleep.
@@ -96,20 +118,13 @@ Task<QVariantMap> JoinSetScenario::run(ScenarioContext &context) const
     pending.set(qint64(set.size()));
     co_await yieldNow();
     set.abortAll();
-    int aborted = 0;
     while (auto result = co_await set.joinNext()) {
         if (!result->isOk() && result->error().isCancelled())
-            abortedCount.set(++aborted);
+            abortedCount.set(++soFar->aborted);
         pending.set(qint64(set.size()));
     }
-
-    QVariantMap metrics;
-    metrics.insert(QStringLiteral("spawn_order"), spawnOrder);
-    metrics.insert(QStringLiteral("completion_order"), completionOrder);
-    metrics.insert(QStringLiteral("messages"), messages);
-    metrics.insert(QStringLiteral("elapsed_ms"), toMs(elapsed));
-    metrics.insert(QStringLiteral("aborted"), aborted);
-    co_return metrics;
+    // Taken out as the run ends, so that nothing it holds outlives the run.
+    co_return std::exchange(context.metricsSoFar, nullptr)();
 }
 
 } // namespace taskscope

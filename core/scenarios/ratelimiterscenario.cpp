@@ -163,6 +163,32 @@ Task<QVariantMap> RateLimiterScenario::run(ScenarioContext &context) const
     if (variant == BucketVariant::Seed)
         bucket->setRaceMagnifier(std::chrono::microseconds(parameters.value(QStringLiteral("magnify_race_us")).toLongLong()));
     auto tally = std::make_shared<LiveTally>(start, capacity, refillPerSecond, plan.cost);
+    auto metricsOf = [bucket, capacity, refillPerSecond, cost = plan.cost](std::int64_t admitted, std::int64_t rejected,
+                                                                          Duration elapsed) {
+        // The most requests a correct bucket can have admitted: floor((capacity + rate ×
+        // elapsed) / cost), in integers (split into seconds and the rest, so rate ×
+        // nanoseconds cannot overflow).
+        const std::int64_t elapsedNs = elapsed.count();
+        const std::int64_t refilled = refillPerSecond * (elapsedNs / 1'000'000'000)
+            + refillPerSecond * (elapsedNs % 1'000'000'000) / 1'000'000'000;
+        const std::int64_t bound = (capacity + refilled) / cost;
+        QVariantMap metrics;
+        metrics.insert(QStringLiteral("admitted"), qlonglong(admitted));
+        metrics.insert(QStringLiteral("rejected"), qlonglong(rejected));
+        metrics.insert(QStringLiteral("bound"), qlonglong(bound));
+        metrics.insert(QStringLiteral("over_admitted"), qlonglong(std::max<std::int64_t>(0, admitted - bound)));
+        metrics.insert(QStringLiteral("underflows"), qlonglong(bucket->underflows()));
+        metrics.insert(QStringLiteral("tokens_final"), qlonglong(bucket->tokens()));
+        metrics.insert(QStringLiteral("elapsed_ms"),
+                       qlonglong(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()));
+        return metrics;
+    };
+    // Cut short, the clients' own counts are gone with their frames: the running totals.
+    context.metricsSoFar = [metricsOf, tally, start, &runtime] {
+        // Relaxed: each total stands alone, and one a moment old still counts what ran.
+        return metricsOf(std::int64_t(tally->admitted.load(std::memory_order_relaxed)),
+                         std::int64_t(tally->rejected.load(std::memory_order_relaxed)), runtime.now() - start);
+    };
     ClientCounts total;
     {
         JoinSet<ClientCounts> tasks;
@@ -173,24 +199,8 @@ Task<QVariantMap> RateLimiterScenario::run(ScenarioContext &context) const
             total.rejected += finished->value().rejected;
         }
     }
-
-    const Duration elapsed = runtime.now() - start;
-    // The most requests a correct bucket can have admitted: floor((capacity + rate × elapsed) /
-    // cost), in integers (split into seconds and the rest, so rate × nanoseconds cannot overflow).
-    const std::int64_t elapsedNs = elapsed.count();
-    const std::int64_t refilled = refillPerSecond * (elapsedNs / 1'000'000'000)
-        + refillPerSecond * (elapsedNs % 1'000'000'000) / 1'000'000'000;
-    const std::int64_t bound = (capacity + refilled) / plan.cost;
-    QVariantMap metrics;
-    metrics.insert(QStringLiteral("admitted"), qlonglong(total.admitted));
-    metrics.insert(QStringLiteral("rejected"), qlonglong(total.rejected));
-    metrics.insert(QStringLiteral("bound"), qlonglong(bound));
-    metrics.insert(QStringLiteral("over_admitted"), qlonglong(std::max<std::int64_t>(0, total.admitted - bound)));
-    metrics.insert(QStringLiteral("underflows"), qlonglong(bucket->underflows()));
-    metrics.insert(QStringLiteral("tokens_final"), qlonglong(bucket->tokens()));
-    metrics.insert(QStringLiteral("elapsed_ms"),
-                   qlonglong(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()));
-    co_return metrics;
+    context.metricsSoFar = nullptr; // it holds the bucket, whose refill task ends with the run
+    co_return metricsOf(total.admitted, total.rejected, runtime.now() - start);
 }
 
 } // namespace taskscope

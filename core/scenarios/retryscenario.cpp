@@ -9,6 +9,7 @@
 #include "trace/tracecounter.h"
 
 #include <memory>
+#include <utility>
 
 namespace taskscope {
 
@@ -48,6 +49,8 @@ struct RetryTrace
     detail::Atomic<std::int64_t> attempts{0};
     detail::Atomic<std::int64_t> successes{0};
     detail::Atomic<std::int64_t> gaveUp{0};
+    /// Attempts the breaker refused (not traced; the run's metric).
+    detail::Atomic<std::int64_t> rejected{0};
 };
 
 /// One retried call and which one it was.
@@ -55,7 +58,6 @@ struct NumberedResult
 {
     int index = 0;
     RetryResult result;
-    std::int64_t rejected = 0; ///< attempts the breaker refused
 };
 
 // One call and its retries. It shares the retry policy, the downstream, the breaker (null
@@ -84,8 +86,8 @@ Task<NumberedResult> retriedCall(int index, std::shared_ptr<const Retry> retry,
             } else {
                 const CallOutcome outcome = co_await breaker->call(downstream->call());
                 refused = outcome == CallOutcome::Rejected;
-                if (refused)
-                    ++numbered.rejected; // a refused attempt is a failed one: it is retried like any other
+                if (refused) // a refused attempt is a failed one: it is retried like any other
+                    trace->rejected.fetch_add(1, std::memory_order_relaxed); // Relaxed: a count on its own
                 succeeded = outcome == CallOutcome::Success;
             }
             trace->outcome.mark(code * 4 + (succeeded ? 1 : refused ? 2 : 0));
@@ -166,42 +168,49 @@ Task<QVariantMap> RetryScenario::run(ScenarioContext &context) const
     const auto trace = std::make_shared<RetryTrace>();
     const int calls = values.value(QStringLiteral("calls")).toInt();
     const Duration interval = ms("call_interval_ms");
-    std::int64_t attemptsTotal = 0;
-    std::int64_t successes = 0;
-    std::int64_t gaveUp = 0;
-    std::int64_t rejected = 0;
-    QVariantList firstBackoffs;
+    // Calls started and call 0's backoffs once it has ended: only this task writes them; the
+    // runner reads them after a cut, in this task too. The totals are the trace's, which the
+    // calls keep as they go.
+    struct SoFar
+    {
+        int started = 0;
+        QVariantList firstBackoffs;
+    };
+    auto soFar = std::make_shared<SoFar>();
+    context.metricsSoFar = [soFar, trace, breaker, start, &runtime] {
+        // Relaxed: each total stands alone; read after every call is joined, or after a cut,
+        // where one a moment old still counts what ran.
+        QVariantMap metrics;
+        metrics.insert(QStringLiteral("calls"), soFar->started);
+        metrics.insert(QStringLiteral("attempts_total"), qlonglong(trace->attempts.load(std::memory_order_relaxed)));
+        metrics.insert(QStringLiteral("successes"), qlonglong(trace->successes.load(std::memory_order_relaxed)));
+        metrics.insert(QStringLiteral("gave_up"), qlonglong(trace->gaveUp.load(std::memory_order_relaxed)));
+        metrics.insert(QStringLiteral("backoff_ms"), soFar->firstBackoffs);
+        metrics.insert(QStringLiteral("rejected"), qlonglong(trace->rejected.load(std::memory_order_relaxed)));
+        if (breaker)
+            metrics.insert(QStringLiteral("breaker_transitions"), qulonglong(breaker->stats().transitions.size()));
+        metrics.insert(QStringLiteral("elapsed_ms"), toMs(runtime.now() - start));
+        return metrics;
+    };
     {
         JoinSet<NumberedResult> running;
         auto collect = [&](const NumberedResult &finished) {
-            attemptsTotal += finished.result.attempts;
-            ++(finished.result.succeeded ? successes : gaveUp);
-            rejected += finished.rejected;
             if (finished.index == 0) {
                 for (Duration wait : finished.result.backoffs)
-                    firstBackoffs.append(toMs(wait));
+                    soFar->firstBackoffs.append(toMs(wait));
             }
         };
         for (int index = 0; index < calls; ++index) {
             co_await sleepUntil(start + interval * index);
             running.spawn(retriedCall(index, retry, downstream, breaker, trace),
                           QStringLiteral("call-%1").arg(index));
+            ++soFar->started;
         }
         while (auto finished = co_await running.joinNext())
             collect(finished->value());
     }
-
-    QVariantMap metrics;
-    metrics.insert(QStringLiteral("calls"), calls);
-    metrics.insert(QStringLiteral("attempts_total"), qlonglong(attemptsTotal));
-    metrics.insert(QStringLiteral("successes"), qlonglong(successes));
-    metrics.insert(QStringLiteral("gave_up"), qlonglong(gaveUp));
-    metrics.insert(QStringLiteral("backoff_ms"), firstBackoffs);
-    metrics.insert(QStringLiteral("rejected"), qlonglong(rejected));
-    if (breaker)
-        metrics.insert(QStringLiteral("breaker_transitions"), qulonglong(breaker->stats().transitions.size()));
-    metrics.insert(QStringLiteral("elapsed_ms"), toMs(runtime.now() - start));
-    co_return metrics;
+    // Taken out as the run ends, so that nothing it holds outlives the run.
+    co_return std::exchange(context.metricsSoFar, nullptr)();
 }
 
 } // namespace taskscope

@@ -6,6 +6,10 @@
 #include "trace/span.h"
 #include "trace/tracecounter.h"
 
+#include <memory>
+#include <optional>
+#include <utility>
+
 namespace taskscope {
 
 namespace {
@@ -70,21 +74,34 @@ Task<QVariantMap> RuntimeScenario::run(ScenarioContext &context) const
     workLength.set(std::chrono::duration_cast<std::chrono::milliseconds>(work).count());
     timeoutLength.set(std::chrono::duration_cast<std::chrono::milliseconds>(limit).count());
     race.mark(0);
+    // How the race ended, once it has: what the metrics report, at the end or at a cut.
+    struct RaceSoFar
+    {
+        bool completed = false;
+        bool timedOut = false;
+        std::optional<Duration> elapsed;
+    };
+    auto soFar = std::make_shared<RaceSoFar>();
+    context.metricsSoFar = [soFar, start, &runtime] {
+        QStringList workerNames;
+        for (const WorkerStats &worker : runtime.workerStats())
+            workerNames << worker.name;
+        QVariantMap metrics;
+        metrics.insert(QStringLiteral("completed"), soFar->completed);
+        metrics.insert(QStringLiteral("timed_out"), soFar->timedOut);
+        metrics.insert(QStringLiteral("elapsed_ms"), qlonglong(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                                   soFar->elapsed.value_or(runtime.now() - start))
+                                                                   .count()));
+        metrics.insert(QStringLiteral("worker_names"), workerNames);
+        return metrics;
+    };
     auto result = co_await timeout(limit, slowOperation(work));
-    const Duration elapsed = runtime.now() - start;
+    *soFar = {result.hasValue(), result.timedOut(), runtime.now() - start};
     race.mark(result.hasValue() ? 1 : 2);
     while (auto finished = co_await others.joinNext())
         (void)finished;
-
-    QStringList workerNames;
-    for (const WorkerStats &worker : runtime.workerStats())
-        workerNames << worker.name;
-    QVariantMap metrics;
-    metrics.insert(QStringLiteral("completed"), result.hasValue());
-    metrics.insert(QStringLiteral("timed_out"), result.timedOut());
-    metrics.insert(QStringLiteral("elapsed_ms"), qlonglong(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()));
-    metrics.insert(QStringLiteral("worker_names"), workerNames);
-    co_return metrics;
+    // Taken out as the run ends, so that nothing it holds outlives the run.
+    co_return std::exchange(context.metricsSoFar, nullptr)();
 }
 
 } // namespace taskscope

@@ -17,6 +17,7 @@
 #include <QString>
 #include <QVariantMap>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -52,6 +53,14 @@ struct ScenarioContext
     /// Live parameters (ParameterSpec::live): the scenario binds them here, at their value in
     /// `parameters`; whoever started the run may set() them while it goes.
     std::shared_ptr<LiveParameters> live = std::make_shared<LiveParameters>();
+    /// The metrics of what has run so far, for a run cut at `duration`: the scenario sets it
+    /// as it starts, to a function of the state it shares with its tasks, and builds its final
+    /// metrics with the same function, taking it out as it ends (leaving nullptr behind)
+    /// so that nothing it holds, a token bucket and its refill task, outlives the run. The
+    /// runner calls it after the cut, when the scenario's frame is gone and tasks it spawned
+    /// may still run on other workers: it reads only shared state, and what those tasks write
+    /// it reads through atomics or a lock.
+    std::function<QVariantMap()> metricsSoFar = nullptr;
 };
 
 class Scenario

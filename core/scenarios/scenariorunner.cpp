@@ -147,12 +147,21 @@ std::optional<ScenarioRunReport> ScenarioRunner::run(const ScenarioRunOptions &o
             ScenarioContext{runtime, report.parameters, report.options.variant,
                             std::chrono::duration_cast<Duration>(std::chrono::duration<double>(options.durationSeconds))});
         auto runIt = [](const Scenario &s, ScenarioContext &c) -> Task<QVariantMap> {
-            if (c.duration <= Duration::zero())
-                co_return co_await s.run(c);
-            auto limited = co_await timeout(c.duration, s.run(c));
-            if (limited.timedOut())
-                co_return QVariantMap{{QStringLiteral("stopped_at_duration"), true}};
-            co_return limited.value();
+            QVariantMap metrics;
+            if (c.duration <= Duration::zero()) {
+                metrics = co_await s.run(c);
+            } else if (auto limited = co_await timeout(c.duration, s.run(c)); !limited.timedOut()) {
+                metrics = std::move(limited.value());
+            } else {
+                // The scenario's frame is gone with its locals; what it shared with its tasks
+                // is still there, and says what ran.
+                metrics = c.metricsSoFar ? c.metricsSoFar() : QVariantMap();
+                metrics.insert(QStringLiteral("stopped_at_duration"), true);
+            }
+            // What it shares (a token bucket whose refill task it aborts when it goes) is let
+            // go here, on the runtime, like the scenario's frames: the context outlives it.
+            c.metricsSoFar = nullptr;
+            co_return metrics;
         };
         JoinHandle<QVariantMap> handle = runtime.spawn(runIt(*scenario, context), scenario->id());
         const TaskId root = handle.id();
@@ -272,9 +281,14 @@ QString ScenarioRunReport::summary() const
     for (auto it = parameters.begin(); it != parameters.end(); ++it)
         params << QStringLiteral("%1=%2").arg(it.key(), it.value().toString());
     lines << QStringLiteral("  parameters: %1").arg(params.join(QStringLiteral(" ")));
+    if (stoppedAtDuration)
+        lines << QStringLiteral("  stopped at --duration %1 s: the metrics below are of what ran until then")
+                     .arg(options.durationSeconds);
     for (auto it = metrics.begin(); it != metrics.end(); ++it) {
         QString value;
-        if (it.value().canConvert<QVariantList>() && it.value().typeId() != QMetaType::QString) {
+        if (it.value().typeId() == QMetaType::Nullptr) {
+            value = QStringLiteral("none"); // not measured: a latency when nothing was cancelled
+        } else if (it.value().canConvert<QVariantList>() && it.value().typeId() != QMetaType::QString) {
             QStringList items;
             for (const QVariant &item : it.value().toList()) {
                 // A record (a breaker transition) reads best as compact JSON.

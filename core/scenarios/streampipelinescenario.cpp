@@ -6,7 +6,10 @@
 #include "trace/span.h"
 #include "trace/tracecounter.h"
 
+#include <memory>
+#include <optional>
 #include <ranges>
+#include <utility>
 
 namespace taskscope {
 
@@ -78,6 +81,28 @@ Task<QVariantMap> StreamPipelineScenario::run(ScenarioContext &context) const
     Runtime &runtime = context.runtime;
     const Instant start = runtime.now();
 
+    // What has come out so far, kept as it goes so that a run cut short still reports it.
+    // The pipeline runs inline in this task, so only this task writes it; the runner reads it
+    // after a cut, in this task too.
+    struct SoFar
+    {
+        QVariantList result;
+        qint64 count = 0;
+        qint64 sum = 0;
+        QVariantList numberList;
+        std::optional<Duration> elapsed;
+    };
+    auto soFar = std::make_shared<SoFar>();
+    context.metricsSoFar = [soFar, start, &runtime] {
+        QVariantMap metrics;
+        metrics.insert(QStringLiteral("result"), soFar->result);
+        metrics.insert(QStringLiteral("count"), qlonglong(soFar->count));
+        metrics.insert(QStringLiteral("sum"), qlonglong(soFar->sum));
+        metrics.insert(QStringLiteral("number_stream"), soFar->numberList);
+        metrics.insert(QStringLiteral("elapsed_ms"), toMs(soFar->elapsed.value_or(runtime.now() - start)));
+        return metrics;
+    };
+
     // Each stage is named, so the trace counts what it passes on ("stage iter", "stage map",
     // "stage filter", "stage filter dropped", "stage collect", "stage collect last"): the
     // Pattern page animates the items from those counters.
@@ -93,19 +118,22 @@ Task<QVariantMap> StreamPipelineScenario::run(ScenarioContext &context) const
               },
               QStringLiteral("map"))
         : std::move(source).map([factor](qint64 value) { return value * factor; }, QStringLiteral("map"));
-    const std::vector<qint64> kept =
-        co_await std::move(mapped)
-            .filter([threshold](qint64 value) { return value > threshold; }, QStringLiteral("filter"))
-            .collect(QStringLiteral("collect"));
-    const Duration elapsed = runtime.now() - start;
-
-    QVariantList result;
-    qint64 sum = 0;
-    for (qint64 value : kept) {
-        if (result.size() < kShownValues)
-            result << value;
-        sum += value;
-    }
+    // Noted as it passes: collect takes each item the moment the filter lets it through.
+    // Built outside the co_await: as a temporary inside it, GCC 12 released the lambda's
+    // shared_ptr once too often (valgrind: SoFar freed while the metrics still held it).
+    Stream<qint64> filtered = std::move(mapped).filter(
+        [threshold, soFar](qint64 value) {
+            if (value <= threshold)
+                return false;
+            if (soFar->result.size() < kShownValues)
+                soFar->result << value;
+            ++soFar->count;
+            soFar->sum += value;
+            return true;
+        },
+        QStringLiteral("filter"));
+    (void)co_await std::move(filtered).collect(QStringLiteral("collect")); // counted as they passed
+    soFar->elapsed = runtime.now() - start;
 
     // The guide's custom_stream_example: `while let Some(number) = stream.next().await`. The
     // loop awaits NumberStream::next() itself, not through Stream<T>::next(), whose cooperative
@@ -114,20 +142,13 @@ Task<QVariantMap> StreamPipelineScenario::run(ScenarioContext &context) const
     const qint64 numberCount = context.parameters.value(QStringLiteral("numbers")).toLongLong();
     const TraceInstant printed(QStringLiteral("number stream printed"));
     NumberStream numbers{std::size_t(numberCount)};
-    QVariantList numberList;
     while (std::optional<std::size_t> number = co_await pollNext(numbers)) {
         printed.mark(std::int64_t(*number));
-        if (numberList.size() < kShownValues)
-            numberList << qulonglong(*number);
+        if (soFar->numberList.size() < kShownValues)
+            soFar->numberList << qulonglong(*number);
     }
-
-    QVariantMap metrics;
-    metrics.insert(QStringLiteral("result"), result);
-    metrics.insert(QStringLiteral("count"), qlonglong(kept.size()));
-    metrics.insert(QStringLiteral("sum"), qlonglong(sum));
-    metrics.insert(QStringLiteral("number_stream"), numberList);
-    metrics.insert(QStringLiteral("elapsed_ms"), toMs(elapsed));
-    co_return metrics;
+    // Taken out as the run ends, so that nothing it holds outlives the run.
+    co_return std::exchange(context.metricsSoFar, nullptr)();
 }
 
 } // namespace taskscope

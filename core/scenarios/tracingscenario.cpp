@@ -7,7 +7,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
+#include <optional>
 #include <vector>
+#include <utility>
 
 namespace taskscope {
 
@@ -90,38 +93,50 @@ Task<QVariantMap> TracingScenario::run(ScenarioContext &context) const
         set.spawn(timedOperation(index, length), QStringLiteral("task-%1").arg(index));
     }
 
-    std::vector<Duration> spanLengths;
-    std::vector<Duration> timedLengths;
-    spanLengths.reserve(std::size_t(taskCount));
-    timedLengths.reserve(std::size_t(taskCount));
-    qlonglong results = 0;
+    // What the joined operations measured, kept as they come so that a run cut short still
+    // reports it (only this task writes it; the runner reads it after a cut, in this task too).
+    struct SoFar
+    {
+        std::vector<Duration> spanLengths;
+        std::vector<Duration> timedLengths;
+        qlonglong results = 0;
+        std::optional<Duration> elapsed;
+    };
+    auto soFar = std::make_shared<SoFar>();
+    soFar->spanLengths.reserve(std::size_t(taskCount));
+    soFar->timedLengths.reserve(std::size_t(taskCount));
+    context.metricsSoFar = [soFar, start, &runtime] {
+        std::vector<Duration> spanLengths = soFar->spanLengths;
+        std::vector<Duration> timedLengths = soFar->timedLengths;
+        std::sort(spanLengths.begin(), spanLengths.end());
+        std::sort(timedLengths.begin(), timedLengths.end());
+        QVariantMap operationSpans;
+        operationSpans.insert(QStringLiteral("count"), qlonglong(spanLengths.size()));
+        operationSpans.insert(QStringLiteral("p50_ms"), percentileMs(spanLengths, 50));
+        operationSpans.insert(QStringLiteral("p99_ms"), percentileMs(spanLengths, 99));
+        QVariantMap spans;
+        spans.insert(expensiveOperationName, operationSpans);
+
+        QVariantMap metrics;
+        metrics.insert(QStringLiteral("spans"), spans);
+        metrics.insert(QStringLiteral("timed_p50_ms"), percentileMs(timedLengths, 50));
+        metrics.insert(QStringLiteral("timed_p99_ms"), percentileMs(timedLengths, 99));
+        metrics.insert(QStringLiteral("results"), soFar->results);
+        metrics.insert(QStringLiteral("elapsed_ms"), toMs(soFar->elapsed.value_or(runtime.now() - start)));
+        return metrics;
+    };
     while (auto joined = co_await set.joinNext()) {
         if (!joined->isOk())
             continue;
         const TimedOperation &done = joined->value();
-        spanLengths.push_back(done.operation.spanLength);
-        timedLengths.push_back(done.timed);
+        soFar->spanLengths.push_back(done.operation.spanLength);
+        soFar->timedLengths.push_back(done.timed);
         if (!done.operation.result.isEmpty())
-            ++results;
+            ++soFar->results;
     }
-    const Duration elapsed = runtime.now() - start;
-    std::sort(spanLengths.begin(), spanLengths.end());
-    std::sort(timedLengths.begin(), timedLengths.end());
-
-    QVariantMap operationSpans;
-    operationSpans.insert(QStringLiteral("count"), qlonglong(spanLengths.size()));
-    operationSpans.insert(QStringLiteral("p50_ms"), percentileMs(spanLengths, 50));
-    operationSpans.insert(QStringLiteral("p99_ms"), percentileMs(spanLengths, 99));
-    QVariantMap spans;
-    spans.insert(expensiveOperationName, operationSpans);
-
-    QVariantMap metrics;
-    metrics.insert(QStringLiteral("spans"), spans);
-    metrics.insert(QStringLiteral("timed_p50_ms"), percentileMs(timedLengths, 50));
-    metrics.insert(QStringLiteral("timed_p99_ms"), percentileMs(timedLengths, 99));
-    metrics.insert(QStringLiteral("results"), results);
-    metrics.insert(QStringLiteral("elapsed_ms"), toMs(elapsed));
-    co_return metrics;
+    soFar->elapsed = runtime.now() - start;
+    // Taken out as the run ends, so that nothing it holds outlives the run.
+    co_return std::exchange(context.metricsSoFar, nullptr)();
 }
 
 } // namespace taskscope

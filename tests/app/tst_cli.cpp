@@ -215,6 +215,41 @@ private slots:
         QCOMPARE(runtime.value(QStringLiteral("events_dropped")).toInt(), 0);
     }
 
+    void aRunCutAtItsDurationPrintsTheMetricsOfWhatRan()
+    {
+        // The rate limiter runs 2 s; cut at 1 s, its counts are of that second.
+        const QStringList run{"--headless", "--scenario", "rate-limiter", "--deterministic", "--duration", "1"};
+        const Result json = runTaskscope(run + QStringList{"--json"});
+        QCOMPARE(json.exitCode, 0);
+        const QJsonObject metrics =
+            QJsonDocument::fromJson(json.out).object().value(QStringLiteral("metrics")).toObject();
+        QCOMPARE(metrics.value(QStringLiteral("stopped_at_duration")).toBool(), true);
+        QCOMPARE(metrics.value(QStringLiteral("elapsed_ms")).toInt(), 1000); // exactly, on the virtual clock
+        QVERIFY(metrics.value(QStringLiteral("admitted")).toInt() > 0);
+        QVERIFY(metrics.value(QStringLiteral("admitted")).toInt() <= metrics.value(QStringLiteral("bound")).toInt());
+        QVERIFY(metrics.value(QStringLiteral("rejected")).toInt() > 0);
+
+        const Result text = runTaskscope(run);
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(text.out.contains("stopped at --duration 1 s"), text.out.constData());
+        QVERIFY2(text.out.contains(QStringLiteral("  admitted: %1\n").arg(metrics.value(QStringLiteral("admitted")).toInt()).toUtf8()),
+                 text.out.constData());
+    }
+
+    void aCancelThatCancelledNothingHasNoLatency()
+    {
+        const QStringList run{"--headless", "--scenario", "cancellation", "--deterministic", "--set", "work_ms=100",
+                              "--set", "cancel_after_ms=200"};
+        const Result json = runTaskscope(run + QStringList{"--json"});
+        QCOMPARE(json.exitCode, 0);
+        const QJsonObject metrics =
+            QJsonDocument::fromJson(json.out).object().value(QStringLiteral("metrics")).toObject();
+        QVERIFY(metrics.contains(QStringLiteral("cancel_latency_ms")));
+        QVERIFY(metrics.value(QStringLiteral("cancel_latency_ms")).isNull());
+        const Result text = runTaskscope(run);
+        QVERIFY2(text.out.contains("  cancel_latency_ms: none\n"), text.out.constData());
+    }
+
     void aHeadlessRunReportsTheTaskWarnings()
     {
         // The actor holds its worker 20 ms per message (virtual clock: exactly): the registry's

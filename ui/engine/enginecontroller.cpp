@@ -346,6 +346,10 @@ void EngineController::stopRun()
 {
     m_frameTimer.stop();
     m_run.reset();
+    // What the scenario's metricsSoFar shares with its tasks (a token bucket that aborts its
+    // refill task when it goes) is let go while the runtime is still there.
+    if (m_context)
+        m_context->metricsSoFar = nullptr;
     if (m_runtime)
         m_runtime->setTraceSink(nullptr);
     m_runtime.reset(); // cancels what is left, destroys the frames

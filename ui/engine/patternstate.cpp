@@ -85,8 +85,7 @@ void PatternState::apply(const std::vector<TraceEvent> &events, const ObjectName
             } else {
                 // A span that began before a drain we did not see (none today) must not go negative.
                 series.open = std::max<qint64>(0, series.open - 1);
-                series.durationsMs.push_back(double(event.value) / 1e6);
-                series.sorted = false;
+                series.durationsMs.add(double(event.value) / 1e6);
             }
             continue;
         }
@@ -198,37 +197,21 @@ QString PatternState::spanFamily(const QString &spanName)
     return match.hasMatch() ? match.captured(1) + QLatin1Char('*') : spanName;
 }
 
-namespace {
-
-/// The nearest-rank percentile of @p sorted (not empty), as core/scenarios/statistics.h.
-double nearestRank(const std::vector<double> &sorted, double percent)
-{
-    const auto rank = std::size_t(std::ceil(percent / 100.0 * double(sorted.size())));
-    return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
-}
-
-} // namespace
-
 QVariantList PatternState::spanStats() const
 {
     QStringList families = m_spans.keys();
     families.sort();
     QVariantList out;
     for (const QString &family : families) {
-        SpanSeries &series = m_spans[family];
-        if (!series.sorted) {
-            std::sort(series.durationsMs.begin(), series.durationsMs.end());
-            series.sorted = true;
-        }
-        const std::vector<double> &sorted = series.durationsMs;
-        const bool any = !sorted.empty();
+        const SpanSeries &series = *m_spans.constFind(family);
+        const QuantileSketch &durations = series.durationsMs;
         out.append(QVariantMap{{QStringLiteral("name"), family},
-                               {QStringLiteral("count"), qint64(sorted.size())},
+                               {QStringLiteral("count"), qint64(durations.count())},
                                {QStringLiteral("open"), series.open},
-                               {QStringLiteral("minMs"), any ? sorted.front() : 0.0},
-                               {QStringLiteral("p50Ms"), any ? nearestRank(sorted, 50) : 0.0},
-                               {QStringLiteral("p95Ms"), any ? nearestRank(sorted, 95) : 0.0},
-                               {QStringLiteral("maxMs"), any ? sorted.back() : 0.0}});
+                               {QStringLiteral("minMs"), durations.min()},
+                               {QStringLiteral("p50Ms"), durations.quantile(0.50)},
+                               {QStringLiteral("p95Ms"), durations.quantile(0.95)},
+                               {QStringLiteral("maxMs"), durations.max()}});
     }
     return out;
 }
@@ -237,20 +220,21 @@ QVariantMap PatternState::spanHistogram(const QString &family, int buckets) cons
 {
     QVariantList counts;
     auto found = m_spans.constFind(family);
-    if (found == m_spans.constEnd() || found->durationsMs.empty() || buckets < 1)
+    if (found == m_spans.constEnd() || found->durationsMs.count() == 0 || buckets < 1)
         return {{QStringLiteral("counts"), counts}, {QStringLiteral("fromMs"), 0.0}, {QStringLiteral("toMs"), 0.0}};
-    const std::vector<double> &durations = found->durationsMs;
-    const auto [low, high] = std::minmax_element(durations.begin(), durations.end());
-    const double from = std::floor(*low);
+    const QuantileSketch &durations = found->durationsMs;
+    const double from = std::floor(durations.min());
     // At least a tenth of the longest duration (and a millisecond) wide: durations that differ
     // by timer noise alone stay in one or two bars instead of filling the axis with a spread
     // that is not there, and equal durations make one bar rather than a division by zero.
-    const double to = std::max(*high, from + std::max(1.0, 0.1 * *high));
+    const double to = std::max(durations.max(), from + std::max(1.0, 0.1 * durations.max()));
     std::vector<qint64> tally(std::size_t(buckets), 0);
-    for (double duration : durations) {
-        const auto bucket = std::size_t((duration - from) / (to - from) * buckets);
-        ++tally[std::min(bucket, tally.size() - 1)];
-    }
+    // Each of the sketch's buckets goes whole into the bar of its value (a duration within
+    // the sketch's error of a bar's edge may land in the neighbouring bar).
+    durations.forEachBucket([&](double value, std::uint64_t count) {
+        const auto bucket = std::size_t((value - from) / (to - from) * buckets);
+        tally[std::min(bucket, tally.size() - 1)] += qint64(count);
+    });
     for (qint64 count : tally)
         counts.append(count);
     return {{QStringLiteral("counts"), counts}, {QStringLiteral("fromMs"), from}, {QStringLiteral("toMs"), to}};

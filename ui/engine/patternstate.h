@@ -9,14 +9,16 @@
 /// text: engine.patternState.values["breaker state"] ?? 0
 /// LevelPlot { state: engine.patternState; counter: "bucket tokens" }
 /// ```
-/// It also keeps every closed user span's duration (TraceKind::SpanEnd), by span family, for
-/// the tracing page's histograms (spanStats(), spanHistogram()).
+/// It also sketches the closed user spans' durations (TraceKind::SpanEnd), by span family, for
+/// the tracing page's histograms (spanStats(), spanHistogram()): a QuantileSketch per family,
+/// so a run of any length holds a bounded number of counters and reads them without a sort.
 ///
 /// EngineController owns it and hands it every drained batch of events; a page never sees an
 /// engine object. It emits changed() once per batch, so bindings re-evaluate once per frame.
 /// GUI thread only.
 
 #include "trace/objectnames.h"
+#include "trace/quantilesketch.h"
 #include "trace/traceevent.h"
 
 #include <QHash>
@@ -105,11 +107,12 @@ public:
     Q_INVOKABLE double latestMs() const { return m_latestMs; }
 
     /// Every span family seen, sorted by name, as {name, count (closed), open, minMs, p50Ms,
-    /// p95Ms, maxMs}; percentiles by nearest rank, as the scenarios' metrics compute them.
+    /// p95Ms, maxMs}; count, min and max exact, the percentiles by nearest rank (as the
+    /// scenarios' metrics compute them) within QuantileSketch::relativeError (1 %).
     Q_INVOKABLE QVariantList spanStats() const;
-    /// The closed durations of span family @p family in @p buckets equal buckets from the
-    /// shortest (rounded down to a whole ms) to the longest, the axis at least a tenth of the
-    /// longest wide, as {counts: [..], fromMs, toMs} (empty counts if none closed).
+    /// The closed durations of span family @p family, as sketched, in @p buckets equal buckets
+    /// from the shortest (rounded down to a whole ms) to the longest, the axis at least a tenth
+    /// of the longest wide, as {counts: [..], fromMs, toMs} (empty counts if none closed).
     Q_INVOKABLE QVariantMap spanHistogram(const QString &family, int buckets = 20) const;
     /// The family a span named @p spanName is counted under: the name itself, or, for names
     /// that end in a number after a dash ("task-17", the seed's timed_task per task), the name
@@ -133,8 +136,7 @@ private:
     struct SpanSeries
     {
         qint64 open = 0;
-        std::vector<double> durationsMs; // closed spans, in arrival order until sorted
-        bool sorted = true;
+        QuantileSketch durationsMs; // closed spans
     };
 
     /// What an object id of the trace stands for here, looked up once per object rather than
@@ -155,7 +157,7 @@ private:
 
     QHash<QString, Counter> m_counters;
     std::deque<InstantMark> m_instants;
-    mutable QHash<QString, SpanSeries> m_spans; // by family; sorted lazily when read
+    QHash<QString, SpanSeries> m_spans;         // by family
     QHash<QString, QString> m_spanFamilies;     // span name → family, so the pattern runs once a name
     std::unordered_map<std::uint64_t, ObjectEntry> m_objects;
     double m_latestMs = 0;

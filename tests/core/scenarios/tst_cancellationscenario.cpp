@@ -6,6 +6,7 @@
 #include "runtime/runtime.h"
 #include "scenarios/cancellationscenario.h"
 #include "scenarios/scenariorunner.h"
+#include "time/sleep.h"
 #include "trace/tracerecorder.h"
 #endif
 
@@ -71,7 +72,8 @@ private slots:
         QCOMPARE(metrics.value("tasks").toInt(), 13);
         QCOMPARE(metrics.value("completed").toInt(), 13);
         QCOMPARE(metrics.value("cancelled").toInt(), 0);
-        QCOMPARE(metrics.value("cancel_latency_ms").toLongLong(), 0);
+        // Nothing was cancelled, so there is no latency to tell (not a latency of 0).
+        QCOMPARE(metrics.value("cancel_latency_ms").typeId(), QMetaType::Nullptr);
         // As in the seed, the canceller still sleeps its full delay.
         QCOMPARE(metrics.value("elapsed_ms").toLongLong(), 2000);
     }
@@ -183,6 +185,34 @@ private slots:
         QCOMPARE(metrics.value("cancelled").toInt(), 0);
         QCOMPARE(metrics.value("elapsed_ms").toLongLong(), 1000);
         QCOMPARE(tree.value("token task-0.0", -1), -1);
+        QCOMPARE(metrics.value("cancel_latency_ms").typeId(), QMetaType::Nullptr);
+    }
+
+    void cancelLatencyCountsFromTheCancelCallNotFromThePlannedTime()
+    {
+        // A task holds the only worker from 20 ms to 320 ms (CPU work, on the virtual clock),
+        // so task-0's canceller, due at 50 ms, calls cancel() at 320 ms; the subtree stops
+        // at once. The latency is what followed the call: 0 ms, not the 270 ms of the hold.
+        Runtime runtime(RuntimeConfig::deterministic(1));
+        CancellationScenario scenario;
+        QVariantMap parameters = scenario.defaultParameters();
+        parameters.insert({{"cancel_level", 1}, {"cancel_after_ms", 50}, {"work_ms", 1000}});
+        ScenarioContext context{runtime, parameters, QStringLiteral("robust"), {}};
+        // Spawned by the run's own task, so the hold starts 20 ms after the scenario does (from
+        // outside, an idle worker could jump the virtual clock to it before the run began).
+        const QVariantMap metrics = runtime.blockOn([](const Scenario &run, ScenarioContext &c) -> Task<QVariantMap> {
+            JoinHandle<void> hog = spawn([]() -> Task<void> {
+                co_await sleep(20ms);
+                busyFor(300ms);
+            }(), QStringLiteral("hog"));
+            QVariantMap result = co_await run.run(c);
+            (void)co_await hog.join();
+            co_return result;
+        }(scenario, context));
+        QCOMPARE(metrics.value("cancelled").toInt(), 13);
+        QCOMPARE(metrics.value("elapsed_ms").toLongLong(), 320);
+        QCOMPARE(metrics.value("cancel_latency_ms").typeId(), QMetaType::LongLong);
+        QCOMPARE(metrics.value("cancel_latency_ms").toLongLong(), 0);
     }
 
     void workThatFinishesFirstIsTracedAsTheRacesWinner()

@@ -527,8 +527,9 @@ Item {
                     Layout.fillWidth: true
                     objectName: "cancelLatency"
                     caption: qsTr("Latency")
+                    // null when nothing was cancelled, absent while the run goes: "–" either way.
                     value: root.controller.metrics["cancel_latency_ms"] ?? "–"
-                    suffix: root.controller.metrics["cancel_latency_ms"] === undefined ? "" : qsTr("ms")
+                    suffix: (root.controller.metrics["cancel_latency_ms"] ?? null) === null ? "" : qsTr("ms")
                     size: 30
                 }
             }
