@@ -11,15 +11,21 @@ using namespace taskscope;
 
 namespace {
 
-/// The scenarios that ship a seed and a robust variant.
-QStringList twoVariantIds()
+/// The scenarios that ship exactly @p variants.
+QStringList idsShipping(const QStringList &variants)
 {
     QStringList ids;
     for (const auto &scenario : ScenarioCatalog::all()) {
-        if (scenario->variants().size() > 1)
+        if (scenario->variants() == variants)
             ids << scenario->id();
     }
     return ids;
+}
+
+/// The scenarios that ship a seed and a robust variant.
+QStringList twoVariantIds()
+{
+    return idsShipping({QStringLiteral("seed"), QStringLiteral("robust")});
 }
 
 /// The variants as --list-scenarios prints them.
@@ -28,7 +34,9 @@ QString variantsText(const Scenario &scenario)
     const QStringList offered = scenario.variants();
     if (offered.size() > 1)
         return QStringLiteral("variants: %1 (default %2)").arg(offered.join(QStringLiteral(", ")), scenario.defaultVariant());
-    return QStringLiteral("variant: %1, the guide's code (its one variant)").arg(offered.value(0));
+    if (offered.value(0) == QLatin1String("guide"))
+        return QStringLiteral("variant: guide, the guide's code (its one variant)");
+    return QStringLiteral("variant: %1 only, not the guide's code (its one variant)").arg(offered.value(0));
 }
 
 } // namespace
@@ -64,8 +72,9 @@ std::optional<CommandLine> parseCommandLine(const QStringList &arguments, QStrin
                                  QStringLiteral("name=value"));
     const QCommandLineOption variant(QStringLiteral("variant"),
                                      QStringLiteral("seed or robust, for the patterns that ship both (%1; default "
-                                                    "robust). The others run the guide's code, variant guide.")
-                                         .arg(twoVariantIds().join(QStringLiteral(", "))),
+                                                    "robust). %2 ship only robust; the others run the guide's code, variant guide.")
+                                         .arg(twoVariantIds().join(QStringLiteral(", ")),
+                                              idsShipping({QStringLiteral("robust")}).join(QStringLiteral(" and "))),
                                      QStringLiteral("variant"));
     const QCommandLineOption workers(QStringLiteral("workers"), QStringLiteral("Worker threads, 1–64 (default 2)."),
                                      QStringLiteral("n"), QStringLiteral("2"));

@@ -16,7 +16,9 @@ public:
     [[nodiscard]] QString description() const override;
     [[nodiscard]] std::vector<ParameterSpec> parameters() const override;
     /// The seed names retries but gives no code for them, so there is no seed defect to keep.
-    [[nodiscard]] QStringList variants() const override { return {variant::guide}; }
+    /// The guide names retries but shows no code for them: this recipe is ours, so it is not
+    /// called the guide's code.
+    [[nodiscard]] QStringList variants() const override { return {variant::robust}; }
     [[nodiscard]] Task<QVariantMap> run(ScenarioContext &context) const override;
 };
 
