@@ -112,7 +112,9 @@ public:
     bool runUntil(double ms)
     {
         m_controller->run();
-        if (!QTest::qWaitFor([this, ms] { return m_controller->elapsedMs() >= ms; }, 20000))
+        // Paced virtual time with thousands of 1 ms timers (the rate limiter's refused
+        // clients) takes many seconds of wall time, more on a busy machine.
+        if (!QTest::qWaitFor([this, ms] { return m_controller->elapsedMs() >= ms; }, 60000))
             return false;
         m_controller->pause();
         return settleAndShow();
