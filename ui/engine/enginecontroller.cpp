@@ -346,13 +346,11 @@ void EngineController::stopRun()
 {
     m_frameTimer.stop();
     m_run.reset();
-    // What the scenario's metricsSoFar shares with its tasks (a token bucket that aborts its
-    // refill task when it goes) is let go while the runtime is still there.
-    if (m_context)
-        m_context->metricsSoFar = nullptr;
     if (m_runtime)
         m_runtime->setTraceSink(nullptr);
     m_runtime.reset(); // cancels what is left, destroys the frames
+    // Only now: a scenario's first poll sets metricsSoFar on a worker, so the context is
+    // touched here once no worker runs (what the function shares holds no runtime).
     m_context.reset();
     m_recorder.reset();
 }
