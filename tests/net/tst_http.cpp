@@ -358,10 +358,8 @@ private slots:
         QCOMPARE(report->metrics.value("transport").toString(), QStringLiteral("http"));
         QCOMPARE(ints(report->metrics.value("statuses")), (QList<int>{200, 200, 200}));
         QVERIFY(http.transport().baseUrl().port() > 0);
-        // The orchestrating task's polls. (A request's first poll posts to the I/O thread under
-        // a lock; on a busy machine it can wait for a preempted holder, which is not this.)
-        for (const QString &warning : report->warnings)
-            QVERIFY2(!warning.contains(QStringLiteral("(fan-out) held worker")), qPrintable(warning));
+        // That the start runs off the workers is pinned in tst_fanoutscenario by where it ran;
+        // a poll's length here is the machine's (busy hosts and sanitizers pass 10 ms).
     }
 
     void aStoppedTransportFailsTheRunWithItsReason()

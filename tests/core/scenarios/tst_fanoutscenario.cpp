@@ -290,8 +290,8 @@ private slots:
         QVERIFY2(report, qPrintable(error));
         QCOMPARE(report->metrics.value("transport").toString(), QStringLiteral("http"));
         QCOMPARE(ints(report->metrics.value("completion_order")), (QList<int>{0, 1, 2}));
-        for (const QString &warning : report->warnings)
-            QVERIFY2(!warning.contains(QStringLiteral("(fan-out) held worker")), qPrintable(warning));
+        // Where the start ran, not how long a poll took: a poll's length is the machine's
+        // (a sanitizer build or a busy host makes ordinary polls pass the warning's 10 ms).
         QVERIFY(transport->starts >= 1);
         QCOMPARE(transport->startsOnAWorker.load(), 0);
     }
