@@ -54,7 +54,7 @@ private slots:
     void theTaskRegistryNamesTheConnectAsALongPollInBothVariants()
     {
         // The guide's factory blocks the worker for connect_ms; the run's warnings say so.
-        for (const QString variant : {QStringLiteral("seed"), QStringLiteral("robust")}) {
+        for (const QString &variant : {QStringLiteral("seed"), QStringLiteral("robust")}) {
             ScenarioRunOptions options;
             options.scenario = QStringLiteral("connection-pool");
             options.variant = variant;
