@@ -70,11 +70,14 @@ std::optional<CommandLine> parseCommandLine(const QStringList &arguments, QStrin
                                     QStringLiteral("file"));
     const QCommandLineOption set(QStringLiteral("set"), QStringLiteral("Set a scenario parameter (repeatable)."),
                                  QStringLiteral("name=value"));
+    const QStringList robustOnly = idsShipping({QStringLiteral("robust")});
     const QCommandLineOption variant(QStringLiteral("variant"),
                                      QStringLiteral("seed or robust, for the patterns that ship both (%1; default "
-                                                    "robust). %2 ship only robust; the others run the guide's code, variant guide.")
+                                                    "robust). %2 %3 only robust; the others run the guide's code, "
+                                                    "variant guide.")
                                          .arg(twoVariantIds().join(QStringLiteral(", ")),
-                                              idsShipping({QStringLiteral("robust")}).join(QStringLiteral(" and "))),
+                                              robustOnly.join(QStringLiteral(" and ")),
+                                              robustOnly.size() == 1 ? QStringLiteral("ships") : QStringLiteral("ship")),
                                      QStringLiteral("variant"));
     const QCommandLineOption workers(QStringLiteral("workers"), QStringLiteral("Worker threads, 1–64 (default 2)."),
                                      QStringLiteral("n"), QStringLiteral("2"));

@@ -61,14 +61,17 @@ struct IoState
 class HttpCall
 {
 public:
-    HttpCall(QUrl url, std::weak_ptr<IoState> io)
+    HttpCall(QUrl url, std::weak_ptr<IoState> io, bool ownClient)
         : url(std::move(url))
         , io(std::move(io))
+        , ownClient(ownClient)
     {
     }
 
     const QUrl url;
     const std::weak_ptr<IoState> io;
+    /// Sent through a QNetworkAccessManager of its own rather than the thread's shared one.
+    const bool ownClient;
     /// The reply while the request runs (I/O thread only).
     QPointer<QNetworkReply> reply;
 

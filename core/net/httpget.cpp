@@ -5,10 +5,12 @@
 
 namespace taskscope {
 
-HttpGetAwaiter::HttpGetAwaiter(std::shared_ptr<detail::IoState> io, QUrl url, std::source_location location) noexcept
+HttpGetAwaiter::HttpGetAwaiter(std::shared_ptr<detail::IoState> io, QUrl url, std::source_location location,
+                               bool ownClient) noexcept
     : m_io(std::move(io))
     , m_url(std::move(url))
     , m_location(location)
+    , m_ownClient(ownClient)
 {
 }
 
@@ -24,7 +26,7 @@ bool HttpGetAwaiter::await_suspend(std::coroutine_handle<> awaiting)
     if (m_task->stopRequested())
         return false;
     detail::Scheduler *scheduler = m_task->scheduler();
-    auto call = std::make_shared<detail::HttpCall>(m_url, m_io);
+    auto call = std::make_shared<detail::HttpCall>(m_url, m_io, m_ownClient);
     // Counted before the call can complete (and end the count), on any thread.
     scheduler->beginBlocking();
     call->arm(m_task->beginWait(awaiting, m_location), scheduler);

@@ -36,7 +36,8 @@ struct IoState;
 class [[nodiscard]] HttpGetAwaiter
 {
 public:
-    HttpGetAwaiter(std::shared_ptr<detail::IoState> io, QUrl url, std::source_location location) noexcept;
+    HttpGetAwaiter(std::shared_ptr<detail::IoState> io, QUrl url, std::source_location location,
+                   bool ownClient = false) noexcept;
     HttpGetAwaiter(const HttpGetAwaiter &) = delete;
     HttpGetAwaiter &operator=(const HttpGetAwaiter &) = delete;
     /// Detaches from the request: aborts it if it is still running.
@@ -50,6 +51,7 @@ private:
     std::shared_ptr<detail::IoState> m_io;
     QUrl m_url;
     std::source_location m_location;
+    bool m_ownClient;
     detail::TaskHeader *m_task = nullptr;
     std::shared_ptr<detail::HttpCall> m_call;
 };

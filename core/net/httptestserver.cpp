@@ -62,11 +62,20 @@ void addRoutes(QHttpServer &server)
                          responder.write(StatusCode::BadRequest);
                          return;
                      }
+                     // ?drop=1 (ours, not httpbin's): the connection is reset at once, without
+                     // an answer, so the client sees a transport error, not a status. At once:
+                     // QNetworkAccessManager sends a request whose connection closed unanswered
+                     // again (up to three times), and each retry would wait the delay anew.
+                     const bool drop = request.query().queryItemValue(QStringLiteral("drop")) == QLatin1String("1");
                      auto pending = std::make_shared<QHttpServerResponder>(std::move(responder));
                      QPointer<QTcpSocket> socket(pending->socket());
-                     QTimer::singleShot(delayMs, Qt::PreciseTimer, context, [pending, socket, delayMs, status] {
+                     QTimer::singleShot(drop ? 0 : delayMs, Qt::PreciseTimer, context, [pending, socket, delayMs, status, drop] {
                          if (!socket || !socket->isOpen())
                              return;
+                         if (drop) {
+                             socket->abort();
+                             return;
+                         }
                          pending->write(QJsonDocument(QJsonObject{{QStringLiteral("delay_ms"), delayMs}}),
                                         StatusCode(*status));
                      });

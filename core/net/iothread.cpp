@@ -31,7 +31,18 @@ QCoro::Task<void> perform(std::shared_ptr<IoState> io, std::shared_ptr<HttpCall>
     // Plain HTTP/1.1 to our own server: no HTTP/2 upgrade attempt, no redirects to follow.
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    QNetworkReply *reply = io->manager->get(request);
+    // A client of its own (the guide's reqwest::Client::new() per request): its own
+    // connection, made and torn down with this request, outside the shared one's pool.
+    struct DeleteLater
+    {
+        void operator()(QObject *object) const { object->deleteLater(); }
+    };
+    std::unique_ptr<QNetworkAccessManager, DeleteLater> ownClient;
+    if (call->ownClient) {
+        ownClient.reset(new QNetworkAccessManager);
+        ownClient->setProxy(QNetworkProxy::NoProxy);
+    }
+    QNetworkReply *reply = (ownClient ? ownClient.get() : io->manager)->get(request);
     call->reply = reply;
     co_await reply;
 

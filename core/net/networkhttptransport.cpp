@@ -47,6 +47,16 @@ QUrl NetworkHttpTransport::baseUrl() const
 
 Task<HttpResponse> NetworkHttpTransport::get(QString pathAndQuery)
 {
+    return send(std::move(pathAndQuery), false);
+}
+
+Task<HttpResponse> NetworkHttpTransport::getWithOwnClient(QString pathAndQuery)
+{
+    return send(std::move(pathAndQuery), true);
+}
+
+Task<HttpResponse> NetworkHttpTransport::send(QString pathAndQuery, bool ownClient)
+{
     // The first request starts the threads; that blocks this worker for a few milliseconds once.
     QString error;
     if (!start(&error))
@@ -60,7 +70,7 @@ Task<HttpResponse> NetworkHttpTransport::get(QString pathAndQuery)
         io = m_io->state();
         url = m_server->baseUrl().resolved(QUrl(pathAndQuery));
     }
-    co_return co_await HttpGetAwaiter(std::move(io), std::move(url), std::source_location::current());
+    co_return co_await HttpGetAwaiter(std::move(io), std::move(url), std::source_location::current(), ownClient);
 }
 
 HttpTransportInstallation::HttpTransportInstallation(std::shared_ptr<NetworkHttpTransport> transport)

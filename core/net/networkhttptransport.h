@@ -34,6 +34,8 @@ public:
     /// GETs @p pathAndQuery from the embedded server; status 0 and an error when the server
     /// could not start or the transport was stopped.
     [[nodiscard]] Task<HttpResponse> get(QString pathAndQuery) override;
+    /// get() through a QNetworkAccessManager made for this request on the I/O thread.
+    [[nodiscard]] Task<HttpResponse> getWithOwnClient(QString pathAndQuery) override;
 
     /// Starts the server and the I/O thread if they are not running; false (with *error) when
     /// the server cannot listen or the transport was stopped.
@@ -45,6 +47,8 @@ public:
     [[nodiscard]] QUrl baseUrl() const;
 
 private:
+    Task<HttpResponse> send(QString pathAndQuery, bool ownClient);
+
     mutable std::mutex m_mutex; // held across thread start and stop, which take milliseconds
     std::unique_ptr<HttpTestServer> m_server;
     std::unique_ptr<IoThread> m_io;

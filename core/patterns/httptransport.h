@@ -7,7 +7,7 @@
 /// HttpResponse response = co_await transport->get(QStringLiteral("/delay/250"));
 /// ```
 /// Paths, as httpbin answers them: `/delay/<ms>` (200 after ms; `?status=<code>` answers that
-/// code instead), `/status/<code>` (that code at once), `/get` (200). Two transports exist:
+/// code instead; `?drop=1`, our own, resets the connection at once without an answer), `/status/<code>` (that code at once), `/get` (200). Two transports exist:
 /// SimulatedHttpTransport (here, in core: timers on the runtime clock, reproducible) and the
 /// real one in core/net (an embedded QHttpServer on 127.0.0.1 and a QNetworkAccessManager on
 /// an I/O thread), which a program that links taskscope_net installs at start with
@@ -52,6 +52,10 @@ public:
     /// GETs @p pathAndQuery (such as "/delay/250?status=500"); awaited inside an engine task.
     /// The transport must outlive the returned task. Aborting the task abandons the request.
     [[nodiscard]] virtual Task<HttpResponse> get(QString pathAndQuery) = 0;
+    /// get() through a client made for this one request, as the guide's fan-out makes a
+    /// `reqwest::Client` per request: the real transport opens a connection of its own for it
+    /// (no reuse, and no per-host connection limit shared with other requests).
+    [[nodiscard]] virtual Task<HttpResponse> getWithOwnClient(QString pathAndQuery) { return get(std::move(pathAndQuery)); }
 };
 
 /// Makes @p transport the process's real HTTP transport (null removes it). Thread-safe.

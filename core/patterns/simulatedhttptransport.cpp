@@ -46,6 +46,9 @@ Task<HttpResponse> SimulatedHttpTransport::get(QString pathAndQuery)
             if (!ok || status < 100 || status > 599)
                 co_return answer(400, QStringLiteral("{\"error\": \"bad status\"}"));
         }
+        // As the real server: a dropped request is reset at once, whatever its delay.
+        if (QUrlQuery(url).queryItemValue(QStringLiteral("drop")) == QLatin1String("1"))
+            co_return HttpResponse{0, {}, QStringLiteral("the server reset the connection without answering")};
         co_await sleep(std::chrono::milliseconds(*delayMs));
         co_return answer(status, QStringLiteral("{\"delay_ms\": %1}").arg(*delayMs));
     }

@@ -1,4 +1,5 @@
 #include "runtime/impl/scheduler.h"
+#include "runtime/impl/localready.h"
 #include "sync/impl/cancelscope.h"
 
 #include <QLoggingCategory>
@@ -123,6 +124,14 @@ void TaskHeader::schedule() noexcept
     for (;;) {
         if (state & (Complete | Scheduled))
             return;
+        if (m_localQueue) [[unlikely]] {
+            // A local child: the task that owns it polls it (localready.h).
+            if (m_runState.compare_exchange_weak(state, Scheduled, std::memory_order_acq_rel)) {
+                m_localQueue->push(TaskRef::share(this));
+                return;
+            }
+            continue;
+        }
         if (state & Running) {
             if (state & Notified)
                 return;
@@ -142,6 +151,37 @@ void TaskHeader::schedule() noexcept
             return;
         }
     }
+}
+
+bool TaskHeader::pollAsLocalChild() noexcept
+{
+    // Idle before the resume: a wake during this poll queues the child again (localready.h).
+    m_runState.store(Idle, std::memory_order_seq_cst);
+    const std::uint64_t polls = m_polls.load(std::memory_order_relaxed);
+    m_polls.store(polls + 1, std::memory_order_relaxed);
+    if (polls == 0 && m_abortRequested.load(std::memory_order_acquire)) {
+        // Dropped before it was ever polled: the body never starts.
+        m_root.destroy();
+        m_root = {};
+        m_pendingOutcome = Outcome::Cancelled;
+    } else {
+        TaskHeader *const owner = t_current;
+        refillCoopBudget();
+        t_current = this;
+        m_resumePoint.resume();
+        t_current = owner;
+        if (!m_root.done())
+            return false;
+        try {
+            takeResult(m_root);
+        } catch (...) {
+            m_pendingOutcome = classify(std::current_exception());
+        }
+        m_root = {};
+    }
+    m_runState.store(Complete, std::memory_order_release);
+    publishCompletion(m_pendingOutcome);
+    return true;
 }
 
 void TaskHeader::throwStop() const

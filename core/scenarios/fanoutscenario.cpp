@@ -4,6 +4,7 @@
 #include "patterns/simulatedhttptransport.h"
 #include "runtime/joinset.h"
 #include "runtime/spawnblocking.h"
+#include "stream/futuresunordered.h"
 #include "trace/tracecounter.h"
 
 #include <atomic>
@@ -67,14 +68,22 @@ private:
     Measures &m_measures;
 };
 
-// One request: the seed's `async move { client.get(url).send().await }`.
+/// Which client a request goes through.
+enum class Client { Shared, OwnPerRequest };
+
+// One request. With its own client it is the guide's
+// `async move { let client = reqwest::Client::new(); client.get(url).send().await }`; the
+// index and the counters are ours, for the page: the guide's future gives only the Result.
 Task<Completion> fetch(int index, QString path, std::shared_ptr<HttpTransport> transport,
-                       std::shared_ptr<Measures> measures)
+                       std::shared_ptr<Measures> measures, Client client)
 {
     const InFlight counted(*measures);
     const TraceCounter &traced = measures->requestCounters[std::size_t(index)];
     traced.set(kRequestInFlight);
-    HttpResponse response = co_await transport->get(std::move(path));
+    // Not one co_await per arm of a ?: : g++ 12 corrupts the frame's temporaries there.
+    Task<HttpResponse> request = client == Client::OwnPerRequest ? transport->getWithOwnClient(std::move(path))
+                                                                 : transport->get(std::move(path));
+    HttpResponse response = co_await std::move(request);
     traced.set(response.status);
     co_return Completion{index, std::move(response)};
 }
@@ -121,18 +130,22 @@ Task<bool> prepareOffTheWorkers(std::shared_ptr<HttpTransport> transport, QStrin
 
 QString FanOutScenario::description() const
 {
-    return QStringLiteral("Sends requests GET /delay/<ms> requests, request i waiting (i+1) × base_delay_ms (or the "
-                          "same delays descending or shuffled), all at once or at most concurrency at a time, each "
-                          "request a task of its own, and handles each answer as it arrives (as the seed's "
-                          "FuturesUnordered does, though it polls every request from one task): completion_order "
-                          "follows the delays, not the order the requests were made in. A request that gets no answer "
-                          "is kept in statuses as 0 and counted in errors (the seed drops it). With failure_rate, that "
-                          "share of the requests (drawn with the seeded generator) asks for a 500 answer, kept like any "
-                          "other status (by the seed too). transport=http goes over "
-                          "real HTTP to an embedded server on 127.0.0.1 (Qt 6.4's QNetworkAccessManager opens at most 6 "
-                          "connections to it, so beyond 6 requests in flight the others wait for a connection); "
-                          "transport=simulated (forced on the virtual clock, so deterministic runs stay reproducible) "
-                          "replaces the network with timers.");
+    return QStringLiteral("Sends requests GET /delay/<ms> requests, request i waiting (i+1) x base_delay_ms (or the "
+                          "same delays descending or shuffled), and handles each answer as it arrives: completion_order "
+                          "follows the delays, not the order the requests were made in. The seed variant is the guide's "
+                          "code: every request in one FuturesUnordered polled from the one task (no task per request, no "
+                          "limit: concurrency is ignored), each through a client of its own, and the guide's filter_map: "
+                          "statuses lists the status of each answer in completion order, a 500 kept like a 200, while a "
+                          "request that got no answer is dropped without a word (answers_dropped counts them; the "
+                          "guide's result cannot). The robust variant runs each request as a task of its own in a "
+                          "JoinSet, at most concurrency at a time, through one shared client, and keeps a request "
+                          "without an answer in statuses (by request) as 0, counted in errors. failure_rate asks that "
+                          "share of the requests for a 500 answer, drop_rate that share for no answer at all (the "
+                          "server resets the connection at once), both drawn with the seeded generator. transport=http goes "
+                          "over real HTTP to an embedded server on 127.0.0.1 (a shared client opens at most 6 "
+                          "connections to it, so robust requests beyond 6 wait for one); transport=simulated (forced "
+                          "on the virtual clock, so deterministic runs stay reproducible) replaces the network with "
+                          "timers.");
 }
 
 std::vector<ParameterSpec> FanOutScenario::parameters() const
@@ -144,9 +157,14 @@ std::vector<ParameterSpec> FanOutScenario::parameters() const
         {QStringLiteral("base_delay_ms"), QStringLiteral("Base delay"), Type::Int, 0, 60000, 1000, QStringLiteral("ms"),
          QStringLiteral("Request i asks the server to wait (i+1) × this before it answers."), {}},
         {QStringLiteral("concurrency"), QStringLiteral("Concurrency limit"), Type::Int, 0, 1000, 0,
-         QStringLiteral("requests"), QStringLiteral("Requests in flight at most; 0: all at once."), {}},
+         QStringLiteral("requests"),
+         QStringLiteral("Requests in flight at most; 0: all at once. The robust variant's: the seed has no limit."), {}},
         {QStringLiteral("failure_rate"), QStringLiteral("Failure rate"), Type::Double, 0, 1, 0.0, QString(),
          QStringLiteral("Share of the requests that ask the server for a 500 answer."), {}},
+        {QStringLiteral("drop_rate"), QStringLiteral("Drop rate"), Type::Double, 0, 1, 0.0, QString(),
+         QStringLiteral("Share of the requests the server never answers: it resets the connection at once, a "
+                        "transport error (the seed drops it from its results)."),
+         {}},
         {QStringLiteral("delay_order"), QStringLiteral("Delay order"), Type::Choice, 0, 0, QStringLiteral("ascending"),
          QString(), QStringLiteral("How the delays are handed out: ascending (the seed's), descending or shuffled."),
          {QStringLiteral("ascending"), QStringLiteral("descending"), QStringLiteral("shuffled")}},
@@ -164,6 +182,8 @@ Task<QVariantMap> FanOutScenario::run(ScenarioContext &context) const
     const long long baseMs = values.value(QStringLiteral("base_delay_ms")).toLongLong();
     const int limit = values.value(QStringLiteral("concurrency")).toInt();
     const double failureRate = values.value(QStringLiteral("failure_rate")).toDouble();
+    const double dropRate = values.value(QStringLiteral("drop_rate")).toDouble();
+    const bool seed = context.variant == variant::seed;
     const QString order = values.value(QStringLiteral("delay_order")).toString();
     Runtime &runtime = context.runtime;
 
@@ -186,8 +206,13 @@ Task<QVariantMap> FanOutScenario::run(ScenarioContext &context) const
     QStringList paths;
     for (int index = 0; index < requests; ++index) {
         const bool fails = failureRate > 0 && uniform(runtime) < failureRate;
-        paths << QStringLiteral("/delay/%1%2").arg(delays[std::size_t(index)]).arg(fails ? QStringLiteral("?status=500")
-                                                                                         : QString());
+        const bool dropped = dropRate > 0 && uniform(runtime) < dropRate;
+        QString path = QStringLiteral("/delay/%1").arg(delays[std::size_t(index)]);
+        if (dropped)
+            path += QStringLiteral("?drop=1");
+        else if (fails)
+            path += QStringLiteral("?status=500");
+        paths << path;
     }
 
     // Start the transport's threads before the first request, and off the workers: starting
@@ -209,46 +234,69 @@ Task<QVariantMap> FanOutScenario::run(ScenarioContext &context) const
     struct SoFar
     {
         QVariantList completionOrder;
+        /// robust: by request, 0 for no answer; seed: the guide's filter_map result, the
+        /// statuses of the answers in completion order.
         QVariantList statuses;
-        int errors = 0;
+        int errors = 0; ///< requests without an answer (kept by robust, dropped by the seed)
     };
     auto soFar = std::make_shared<SoFar>();
-    for (int index = 0; index < requests; ++index)
-        soFar->statuses << 0;
+    if (!seed) {
+        for (int index = 0; index < requests; ++index)
+            soFar->statuses << 0;
+    }
     QVariantList delaysMs;
     for (long long delay : delays)
         delaysMs << delay;
-    context.metricsSoFar = [soFar, measures, delaysMs, transportName = transport->name(), start, &runtime] {
+    context.metricsSoFar = [soFar, measures, delaysMs, transportName = transport->name(), start, &runtime, seed] {
         QVariantMap metrics;
         metrics.insert(QStringLiteral("completion_order"), soFar->completionOrder);
         metrics.insert(QStringLiteral("statuses"), soFar->statuses);
         metrics.insert(QStringLiteral("delays_ms"), delaysMs);
-        metrics.insert(QStringLiteral("errors"), soFar->errors);
+        // What the guide's code loses without a word (we count it; its result cannot).
+        metrics.insert(seed ? QStringLiteral("answers_dropped") : QStringLiteral("errors"), soFar->errors);
         metrics.insert(QStringLiteral("max_in_flight"), measures->maxInFlight.load());
         metrics.insert(QStringLiteral("transport"), transportName);
         metrics.insert(QStringLiteral("total_ms"),
                        qlonglong(std::chrono::duration_cast<std::chrono::milliseconds>(runtime.now() - start).count()));
         return metrics;
     };
-    {
-        // FuturesUnordered with an optional limit (buffer_unordered): keep up to `limit`
-        // requests in the set, and start the next one each time one completes.
+    // Instrumentation both variants share: the completion order as the trace tells it.
+    auto recordCompletion = [&](const Completion &completion) {
+        soFar->completionOrder << completion.index;
+        completionCounters.emplace_back(QStringLiteral("completion %1").arg(soFar->completionOrder.size()));
+        completionCounters.back().set(completion.index);
+        if (!completion.response.answered())
+            ++soFar->errors;
+    };
+    if (seed) {
+        // The guide's: every request's future in one FuturesUnordered, all polled from this
+        // task (no task per request, no limit), each through a client of its own; its
+        // filter_map keeps the status of every answer, a 500 as much as a 200, and drops a
+        // request that got no answer.
+        FuturesUnordered<Completion> futures;
+        for (int index = 0; index < requests; ++index)
+            futures.push(fetch(index, paths.at(index), transport, measures, Client::OwnPerRequest));
+        while (std::optional<Completion> done = co_await futures.next()) {
+            recordCompletion(*done);
+            if (done->response.answered())
+                soFar->statuses << done->response.status;
+        }
+    } else {
+        // A task per request in a JoinSet, with an optional limit (as buffer_unordered has):
+        // keep up to `limit` requests in the set, and start the next one as one completes.
         JoinSet<Completion> inFlight;
         int next = 0;
         auto launchNext = [&] {
-            inFlight.spawn(fetch(next, paths.at(next), transport, measures), QStringLiteral("request-%1").arg(next));
+            inFlight.spawn(fetch(next, paths.at(next), transport, measures, Client::Shared),
+                           QStringLiteral("request-%1").arg(next));
             ++next;
         };
         while (next < requests && (limit == 0 || int(inFlight.size()) < limit))
             launchNext();
         while (auto done = co_await inFlight.joinNext()) {
             const Completion &completion = done->value();
-            soFar->completionOrder << completion.index;
-            completionCounters.emplace_back(QStringLiteral("completion %1").arg(soFar->completionOrder.size()));
-            completionCounters.back().set(completion.index);
+            recordCompletion(completion);
             soFar->statuses[completion.index] = completion.response.status;
-            if (!completion.response.answered())
-                ++soFar->errors;
             if (next < requests)
                 launchNext();
         }

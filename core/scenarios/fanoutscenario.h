@@ -20,7 +20,9 @@ public:
     /// Only robust so far: the seed polls every request from one task (a FuturesUnordered
     /// with a client per request, dropping requests that got no answer), and the runtime has
     /// no way yet to poll several futures inside one task.
-    [[nodiscard]] QStringList variants() const override { return {QStringLiteral("robust")}; }
+    /// seed: the guide's FuturesUnordered in one task, a client per request, transport errors
+    /// dropped; robust: a task per request in a JoinSet, one shared client, every outcome kept.
+    [[nodiscard]] QStringList variants() const override { return {variant::seed, variant::robust}; }
     /// Throws std::runtime_error when transport=http is asked for on the real clock and no
     /// real transport is installed (see patterns/httptransport.h).
     [[nodiscard]] Task<QVariantMap> run(ScenarioContext &context) const override;

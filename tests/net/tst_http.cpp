@@ -217,6 +217,45 @@ private slots:
         QVERIFY(!refused.error.isEmpty());
     }
 
+    void aDroppedRequestGetsNoAnswerThroughEitherClient()
+    {
+        Runtime runtime(httpConfig());
+        const QUrl dropped = m_server->baseUrl().resolved(QUrl("/delay/10?drop=1"));
+        const HttpResponse shared = runWithin(runtime, getFrom(m_io->state(), dropped));
+        QCOMPARE(shared.status, 0);
+        QVERIFY(!shared.error.isEmpty());
+        const HttpResponse own = runWithin(
+            runtime, [](std::shared_ptr<detail::IoState> io, QUrl url) -> Task<HttpResponse> {
+                co_return co_await HttpGetAwaiter(std::move(io), std::move(url), std::source_location::current(), true);
+            }(m_io->state(), dropped));
+        QCOMPARE(own.status, 0);
+        // The same path without drop is answered, through a client of its own too.
+        const HttpResponse answered = runWithin(
+            runtime, [](std::shared_ptr<detail::IoState> io, QUrl url) -> Task<HttpResponse> {
+                co_return co_await HttpGetAwaiter(std::move(io), std::move(url), std::source_location::current(), true);
+            }(m_io->state(), m_server->baseUrl().resolved(QUrl("/delay/10?status=500"))));
+        QCOMPARE(answered.status, 500);
+    }
+
+    void theSeedFanOutOverRealHttpHasNoConnectionLimitAndDropsTheUnanswered()
+    {
+        const HttpTransportInstallation http = installHttpTransport();
+        // Eight requests, a client each, no limit: all eight out at once, all answered.
+        const QVariantMap all = runScenario(FanOutScenario(), {{"transport", "http"}, {"requests", 8}, {"base_delay_ms", 100}},
+                                            QStringLiteral("seed"), httpConfig());
+        QCOMPARE(all.value("transport").toString(), QStringLiteral("http"));
+        QCOMPARE(all.value("max_in_flight").toInt(), 8);
+        QCOMPARE(ints(all.value("statuses")), QList<int>(8, 200));
+        QCOMPARE(all.value("answers_dropped").toInt(), 0);
+        QCOMPARE(all.value("live_after_run").toULongLong(), 0ull);
+        // Every request reset: the guide's result is empty, and says nothing of why.
+        const QVariantMap none = runScenario(FanOutScenario(), {{"transport", "http"}, {"requests", 4}, {"drop_rate", 1.0}},
+                                             QStringLiteral("seed"), httpConfig());
+        QVERIFY(ints(none.value("statuses")).isEmpty());
+        QCOMPARE(none.value("answers_dropped").toInt(), 4);
+        QCOMPARE(ints(none.value("completion_order")).size(), 4);
+    }
+
     void httpGetOutsideATaskIsALogicError()
     {
         HttpGetAwaiter awaiter(m_io->state(), m_server->baseUrl(), std::source_location::current());

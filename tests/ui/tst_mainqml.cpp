@@ -296,8 +296,8 @@ private slots:
         QCOMPARE(selector->property("currentText").toString(), QStringLiteral("the guide's code"));
         QCOMPARE(controller->variant(), QStringLiteral("guide"));
 
-        // Fan-out ships only its robust code, which is not the guide's: the selector says so.
-        controller->setScenarioId(QStringLiteral("fan-out"));
+        // Retry ships only its robust code, which is not the guide's: the selector says so.
+        controller->setScenarioId(QStringLiteral("retry"));
         QTRY_COMPARE(selector->property("currentText").toString(), QStringLiteral("robust only"));
         QVERIFY(!selector->isEnabled());
         QCOMPARE(controller->variant(), QStringLiteral("robust"));

@@ -51,6 +51,7 @@ namespace detail {
 class Scheduler;
 class TaskHeader;
 class CancelScopeState;
+class LocalReadyQueue;
 
 /// Thrown at an await point of an aborted task; unwinds its frames. Not a std::exception,
 /// so `catch (const std::exception &)` in user code does not swallow it.
@@ -275,6 +276,21 @@ public:
     /// Puts the task on a run queue unless it is queued, running (then: Notified) or done.
     void schedule() noexcept;
 
+    // --- local children (FuturesUnordered, localready.h) ---
+    //
+    // A local child is a Task polled inside another task's poll, on its thread, rather than
+    // by the scheduler: it has a header of its own (its own waits, wakers and scopes), but it
+    // is not registered, and a wake puts it on @p queue instead of a run queue.
+
+    /// Makes this unpolled, unregistered header a local child whose wakes go to @p queue.
+    void makeLocalChild(std::shared_ptr<LocalReadyQueue> queue) noexcept { m_localQueue = std::move(queue); }
+    /// Polls this local child once, inside the calling task's poll; true when it completed
+    /// (its outcome and value are then set, as a spawned task's are).
+    bool pollAsLocalChild() noexcept;
+    /// Destroys this unfinished local child's frames without resuming them, as shutdown does
+    /// to a spawned task.
+    void dropAsLocalChild() noexcept { destroyUnfinished(); }
+
     /// Asks the task to stop at its current or next await point.
     void requestAbort() noexcept
     {
@@ -382,6 +398,7 @@ private:
     QString m_name;
     std::source_location m_spawnedAt;
     std::vector<std::shared_ptr<CancelScopeState>> m_scopes; // task thread only
+    std::shared_ptr<LocalReadyQueue> m_localQueue; // set before the first poll, then constant
 
     Atomic<Outcome> m_outcome{Outcome::Pending};
     mutable Mutex m_mutex; // guards m_joinWaiter, the completion hand-off and scope firing

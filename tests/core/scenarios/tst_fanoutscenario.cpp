@@ -94,6 +94,45 @@ private:
     SimulatedHttpTransport m_requests;
 };
 
+/// A transport=http stand-in that counts which client each request asked for; its requests
+/// are the simulated ones, on the real clock.
+class ClientCountingTransport final : public HttpTransport
+{
+public:
+    [[nodiscard]] QString name() const override { return QStringLiteral("http"); }
+    [[nodiscard]] Task<HttpResponse> get(QString pathAndQuery) override
+    {
+        ++shared;
+        return m_requests.get(std::move(pathAndQuery));
+    }
+    [[nodiscard]] Task<HttpResponse> getWithOwnClient(QString pathAndQuery) override
+    {
+        ++own;
+        return m_requests.get(std::move(pathAndQuery));
+    }
+
+    std::atomic<int> shared{0};
+    std::atomic<int> own{0};
+
+private:
+    SimulatedHttpTransport m_requests;
+};
+
+/// A deterministic run of @p variant, with the tasks it spawned beside its metrics.
+QVariantMap runCountingTasks(const QString &variant, const QVariantMap &overrides)
+{
+    Runtime runtime(RuntimeConfig::deterministic(1));
+    FanOutScenario scenario;
+    QVariantMap parameters = scenario.defaultParameters();
+    parameters.insert(overrides);
+    ScenarioContext context{runtime, parameters, variant, {}};
+    const std::uint64_t before = runtime.tasksSpawned();
+    QVariantMap metrics = runtime.blockOn(scenario.run(context));
+    metrics.insert(QStringLiteral("tasks_spawned"), qulonglong(runtime.tasksSpawned() - before));
+    metrics.insert(QStringLiteral("live_after_run"), qulonglong(runtime.liveTasks()));
+    return metrics;
+}
+
 } // namespace
 
 class TestFanOutScenario : public QObject
@@ -249,6 +288,64 @@ private slots:
         QCOMPARE(*std::max_element(inFlight.begin(), inFlight.end()), metrics.value("max_in_flight").toLongLong());
     }
 
+    void theSeedPollsEveryRequestFromItsOneTaskWithNoLimit()
+    {
+        const QVariantMap overrides{{"requests", 5}, {"base_delay_ms", 100}, {"concurrency", 2}};
+        const QVariantMap seed = runCountingTasks(QStringLiteral("seed"), overrides);
+        // One task, the run's own: the requests are futures polled inside it.
+        QCOMPARE(seed.value("tasks_spawned").toULongLong(), 1ull);
+        // The guide has no limit: concurrency is the robust variant's.
+        QCOMPARE(seed.value("max_in_flight").toInt(), 5);
+        QCOMPARE(seed.value("total_ms").toLongLong(), 500);
+        QCOMPARE(ints(seed.value("completion_order")), (QList<int>{0, 1, 2, 3, 4}));
+        QCOMPARE(seed.value("live_after_run").toULongLong(), 0ull);
+
+        const QVariantMap robust = runCountingTasks(QStringLiteral("robust"), overrides);
+        QCOMPARE(robust.value("tasks_spawned").toULongLong(), 6ull); // the run's and one per request
+        QCOMPARE(robust.value("max_in_flight").toInt(), 2);
+    }
+
+    void theSeedKeepsErrorStatusesAndDropsTheRequestsWithoutAnAnswer()
+    {
+        const QVariantMap overrides{{"requests", 12}, {"base_delay_ms", 50}, {"failure_rate", 0.3}, {"drop_rate", 0.3}};
+        const QVariantMap seedRun = runScenario(FanOutScenario(), overrides, QStringLiteral("seed"));
+        const QVariantMap robust = runFanOut(overrides);
+        // The same plan (drawn before anything runs) on both variants.
+        QCOMPARE(seedRun.value("delays_ms"), robust.value("delays_ms"));
+        const QList<int> robustStatuses = ints(robust.value("statuses"));
+        const int unanswered = int(robustStatuses.count(0));
+        QVERIFY2(unanswered > 0 && robustStatuses.contains(500), "seed 1 should drop some and fail some");
+        QCOMPARE(robust.value("errors").toInt(), unanswered);
+        // The guide's filter_map: the statuses of the answers, in completion order; a 500 is
+        // kept, a request without an answer is gone from the list and counted only by us.
+        QList<int> answeredInCompletionOrder;
+        for (int index : ints(robust.value("completion_order"))) {
+            if (robustStatuses.at(index) != 0)
+                answeredInCompletionOrder << robustStatuses.at(index);
+        }
+        QCOMPARE(ints(seedRun.value("statuses")), answeredInCompletionOrder);
+        QCOMPARE(seedRun.value("answers_dropped").toInt(), unanswered);
+        QVERIFY(!seedRun.contains(QStringLiteral("errors")));
+        QCOMPARE(ints(seedRun.value("completion_order")).size(), 12);
+    }
+
+    void theSeedSendsEachRequestThroughAClientOfItsOwn()
+    {
+        auto transport = std::make_shared<ClientCountingTransport>();
+        setInstalledHttpTransport(transport);
+        const auto uninstall = qScopeGuard([] { setInstalledHttpTransport(nullptr); });
+        RuntimeConfig config;
+        config.workerThreads = 1; // the real clock: transport=http is not forced to simulated
+        const QVariantMap seed =
+            runScenario(FanOutScenario(), {{"requests", 4}, {"base_delay_ms", 1}}, QStringLiteral("seed"), config);
+        QCOMPARE(seed.value("transport").toString(), QStringLiteral("http"));
+        QCOMPARE(transport->own.load(), 4);
+        QCOMPARE(transport->shared.load(), 0);
+        (void)runScenario(FanOutScenario(), {{"requests", 4}, {"base_delay_ms", 1}}, QStringLiteral("robust"), config);
+        QCOMPARE(transport->own.load(), 4);
+        QCOMPARE(transport->shared.load(), 4);
+    }
+
     void settingsOutsideTheRangeAreRejectedWithTheName_data()
     {
         QTest::addColumn<QString>("setting");
@@ -259,6 +356,7 @@ private slots:
         QTest::newRow("concurrency") << "concurrency=-1" << "0–1000";
         QTest::newRow("failure rate") << "failure_rate=1.5" << "0–1";
         QTest::newRow("failure rate text") << "failure_rate=often" << "0–1";
+        QTest::newRow("drop rate") << "drop_rate=-0.1" << "0–1";
         QTest::newRow("transport") << "transport=carrier-pigeon" << "http, simulated";
         QTest::newRow("delay order") << "delay_order=random" << "ascending, descending, shuffled";
     }

@@ -218,6 +218,37 @@ private slots:
         QCOMPARE(counter("requests in flight"), 0);
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
+
+    void theSeedPageCountsTheRequestsItsResultDrops()
+    {
+        QVERIFY(open(QStringLiteral("fanout"), QStringLiteral("seed"),
+                     {{"requests", 8}, {"base_delay_ms", 100}, {"drop_rate", 0.3}, {"concurrency", 2}}));
+        QTRY_VERIFY(page() != nullptr);
+        QVERIFY(runToTheEnd());
+        const QVariantMap metrics = controller()->metrics();
+        const int dropped = metrics.value("answers_dropped").toInt();
+        QVERIFY2(dropped > 0 && dropped < 8, qPrintable(QString::number(dropped)));
+        QCOMPARE(itemNamed(page(), QStringLiteral("unansweredCount"))->property("value").toInt(), dropped);
+        QCOMPARE(itemNamed(page(), QStringLiteral("unansweredCount"))->property("caption").toString(),
+                 QStringLiteral("Dropped unseen"));
+        // No limit in the seed: the concurrency knob is the robust variant's. Every answered
+        // request was out at once (the dropped ones end as they start).
+        QVERIFY(metrics.value("max_in_flight").toInt() >= 8 - dropped);
+        QVERIFY(metrics.value("max_in_flight").toInt() > 2);
+        QCOMPARE(itemNamed(page(), QStringLiteral("inFlightCount"))->property("caption").toString(),
+                 QStringLiteral("In flight (no limit)"));
+        // The bars, in the order they landed, give the guide's result once the dropped are left out.
+        QList<QQuickItem *> bars = itemsNamed(page(), QStringLiteral("requestBar"));
+        QCOMPARE(bars.size(), 8);
+        std::sort(bars.begin(), bars.end(), [](QQuickItem *a, QQuickItem *b) { return a->property("rank").toInt() < b->property("rank").toInt(); });
+        QList<qlonglong> answered;
+        for (QQuickItem *bar : bars) {
+            if (bar->property("status").toInt() != 0)
+                answered << bar->property("status").toLongLong();
+        }
+        QCOMPARE(answered, longs(metrics.value("statuses")));
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
 };
 
 QTEST_MAIN(TestStreamFanOutPages)

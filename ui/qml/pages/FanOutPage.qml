@@ -21,7 +21,10 @@ Item {
     /// Every traced counter's latest value by name; changes once per drained frame.
     readonly property var values: root.feed.values
     readonly property int requests: root.controller.effectiveParameters["requests"] ?? 3
-    readonly property int concurrency: root.controller.effectiveParameters["concurrency"] ?? 0
+    /// The guide's code: one task polls every request, with no limit, and drops the unanswered.
+    readonly property bool seed: root.controller.variant === "seed"
+    /// The limit in force: the seed has none, whatever the parameter says.
+    readonly property int concurrency: root.seed ? 0 : root.controller.effectiveParameters["concurrency"] ?? 0
     readonly property bool simulated: root.controller.deterministic
                                       || root.controller.effectiveParameters["transport"] === "simulated"
     readonly property var metrics: root.controller.metrics
@@ -33,6 +36,15 @@ Item {
     /// and the "completion <k>" counters (the k-th answer handled was request value):
     /// {index, started, startMs, endMs, status, inFlight, rank}.
     readonly property var rows: root.feed.revision >= 0 ? root.readRows() : []
+    /// Requests that ended without an answer (status 0), from the trace.
+    readonly property int unanswered: {
+        let count = 0
+        for (const row of root.rows) {
+            if (row.started && !row.inFlight && row.status === 0)
+                ++count
+        }
+        return count
+    }
     /// The request indices in the order their answers were handled.
     readonly property var completionOrder: root.feed.revision >= 0 ? root.readCompletionOrder() : []
     /// When the first request went out (trace time, ms); -1 before.
@@ -145,7 +157,8 @@ Item {
     }
 
     function statusText(status: int): string {
-        return status < 0 ? qsTr("in flight") : status === 0 ? qsTr("no answer") : String(status)
+        return status < 0 ? qsTr("in flight") : status === 0 ? (root.seed ? qsTr("dropped") : qsTr("no answer"))
+                                                             : String(status)
     }
 
     ColumnLayout {
@@ -162,7 +175,8 @@ Item {
                 controller: root.controller
                 Layout.fillWidth: true
                 objectName: "inFlightCount"
-                caption: root.concurrency > 0 ? qsTr("In flight (limit %1)").arg(root.concurrency) : qsTr("In flight")
+                caption: root.concurrency > 0 ? qsTr("In flight (limit %1)").arg(root.concurrency)
+                                              : root.seed ? qsTr("In flight (no limit)") : qsTr("In flight")
                 value: root.inFlight
                 suffix: qsTr("· max %1").arg(root.maxInFlight)
                 color: Theme.active
@@ -172,9 +186,18 @@ Item {
                 Layout.fillWidth: true
                 objectName: "doneCount"
                 caption: qsTr("Answered")
-                value: root.completionOrder.length
+                value: root.completionOrder.length - root.unanswered
                 suffix: qsTr("/ %1").arg(root.requests)
                 color: Theme.good
+            }
+            // The lesson of the seed: what its result leaves out without a word.
+            BigNumber {
+                controller: root.controller
+                Layout.fillWidth: true
+                objectName: "unansweredCount"
+                caption: root.seed ? qsTr("Dropped unseen") : qsTr("No answer (kept)")
+                value: root.unanswered
+                color: Theme.caution
             }
             BigNumber {
                 controller: root.controller
@@ -214,9 +237,10 @@ Item {
 
                 Label {
                     Layout.fillWidth: true
-                    text: root.simulated
-                          ? qsTr("GET /delay/<ms> per request — simulated transport (timers on the runtime clock)")
-                          : qsTr("GET /delay/<ms> per request — real HTTP to the embedded server on 127.0.0.1")
+                    text: (root.seed ? qsTr("Seed: one task polls every request, a client each")
+                                     : qsTr("Robust: a task per request, one shared client"))
+                          + " — " + (root.simulated ? qsTr("simulated transport (timers on the runtime clock)")
+                                                    : qsTr("real HTTP to the embedded server on 127.0.0.1"))
                     font.pixelSize: Theme.px(15)
                     opacity: 0.8
                     elide: Text.ElideRight
