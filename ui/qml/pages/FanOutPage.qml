@@ -239,8 +239,8 @@ Item {
                     Layout.fillWidth: true
                     text: (root.seed ? qsTr("Seed: one task polls every request, a client each")
                                      : qsTr("Robust: a task per request, one shared client"))
-                          + " — " + (root.simulated ? qsTr("simulated transport (timers on the runtime clock)")
-                                                    : qsTr("real HTTP to the embedded server on 127.0.0.1"))
+                          + " — " + (root.simulated ? qsTr("simulated (timers on the runtime clock)")
+                                                    : qsTr("real HTTP on 127.0.0.1"))
                     font.pixelSize: Theme.px(15)
                     opacity: 0.8
                     elide: Text.ElideRight
