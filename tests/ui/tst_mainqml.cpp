@@ -409,7 +409,8 @@ private slots:
                 }
                 QCOMPARE(controller->state(), taskscope::EngineController::State::Paused);
                 paused << controller->scenarioId();
-                QTRY_VERIFY2(controller->isSettled(), qPrintable(controller->scenarioId()));
+                // Settling waits for the poll under way to end: seconds when the machine is busy.
+                QTRY_VERIFY2_WITH_TIMEOUT(controller->isSettled(), qPrintable(controller->scenarioId()), 60000);
                 controller->drain(); // what ran up to the pause
                 const double pausedAt = controller->elapsedMs();
                 for (int frame = 0; frame < 3; ++frame) // frames come and go; the clock is frozen
