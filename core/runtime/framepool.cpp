@@ -216,4 +216,11 @@ void freeToPool(void *block, std::size_t size) noexcept
         owner->freeRemote(block, sizeClass);
 }
 
+std::size_t poolBlockSize(std::size_t size) noexcept
+{
+    if (TASKSCOPE_PLAIN_ALLOCATION || size > s_largestClass)
+        return size;
+    return s_classLines[sizeClassOf(size)] * s_line;
+}
+
 } // namespace taskscope::detail
