@@ -1,4 +1,5 @@
 #include "runtime/impl/framepool.h"
+#include "runtime/impl/framepoolstats.h"
 #include "runtime/impl/loom.h"
 
 #include <array>

@@ -10,7 +10,7 @@
 #include "benchsupport.h"
 
 #include "engine/timelinedata.h"
-#include "runtime/impl/framepool.h"
+#include "runtime/impl/framepoolstats.h"
 #include "runtime/runtime.h"
 #include "trace/taskregistry.h"
 #include "trace/tracerecorder.h"

@@ -28,8 +28,5 @@ void *allocateFromPool(std::size_t size);
 /// Returns a block from allocateFromPool (on any thread); @p size must be the size it was
 /// allocated with (sized delete gives it).
 void freeToPool(void *block, std::size_t size) noexcept;
-/// The bytes a block for @p size bytes takes: its size class, or @p size itself where the
-/// pools are bypassed (large blocks, AddressSanitizer builds). For the memory benchmark.
-[[nodiscard]] std::size_t poolBlockSize(std::size_t size) noexcept;
 
 } // namespace taskscope::detail
