@@ -1,4 +1,5 @@
 #include "runtime/impl/framepool.h"
+#include "runtime/impl/framepoolstats.h"
 #include "runtime/impl/loom.h"
 
 #include <array>
@@ -214,6 +215,13 @@ void freeToPool(void *block, std::size_t size) noexcept
         mine.freeLocal(block, sizeClass);
     else
         owner->freeRemote(block, sizeClass);
+}
+
+std::size_t poolBlockSize(std::size_t size) noexcept
+{
+    if (TASKSCOPE_PLAIN_ALLOCATION || size > s_largestClass)
+        return size;
+    return s_classLines[sizeClassOf(size)] * s_line;
 }
 
 } // namespace taskscope::detail
