@@ -377,6 +377,31 @@ private slots:
         QVERIFY(result.out.isEmpty());
     }
 
+    /// Fault table, "a preset names a parameter this version lacks": the run goes, on what the
+    /// file holds that this version knows, and stderr names what was left out.
+    void aPresetFromANewerVersionRunsWhatItKnowsAndSaysWhatItLeftOut()
+    {
+        QTemporaryDir directory;
+        const QString path = writeFile(directory, QStringLiteral("newer.json"),
+                                       R"({"scenario": "actor", "parameters": {"clients": 2, "ops_per_client": 3,
+                                           "mailbox_policy": "drop-oldest"}})");
+        const Result result = runTaskscope({"--headless", "--deterministic", "--json", "--preset", path});
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY2(result.err.startsWith("taskscope: preset newer.json: scenario actor has no parameter \"mailbox_policy\" "
+                                       "in this version"),
+                 result.err.constData());
+        const QJsonObject report = QJsonDocument::fromJson(result.out).object();
+        QCOMPARE(report.value(QStringLiteral("params")).toObject().value(QStringLiteral("clients")).toInt(), 2);
+    }
+
+    void aPresetThatIsNoFileIsRefusedAtOnce()
+    {
+        // /dev/zero never ends: it is refused unread, not read until memory runs out.
+        const Result result = runTaskscope({"--headless", "--preset", "/dev/zero"});
+        QCOMPARE(result.exitCode, 2);
+        QCOMPARE(QString::fromUtf8(result.err), QStringLiteral("taskscope: preset zero: cannot read it: it is not a regular file\n"));
+    }
+
     void aTraceThatCannotBeWrittenLeavesNoFileBehind()
     {
         QTemporaryDir directory;

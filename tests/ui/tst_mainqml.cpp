@@ -379,6 +379,39 @@ private slots:
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
 
+    /// Fault table, "a preset names a parameter this version lacks": the preset bar says what
+    /// was left out, the rest applies.
+    void aPresetFromANewerVersionAppliesAndTheBarNamesWhatWasLeftOut()
+    {
+        QTemporaryDir directory;
+        const QString path = directory.filePath(QStringLiteral("newer.json"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"scenario": "actor", "parameters": {"clients": 3, "mailbox_policy": "drop-oldest"}})");
+        file.close();
+        QQmlApplicationEngine engine;
+        auto *window = qobject_cast<QQuickWindow *>(load(engine));
+        QVERIFY(window);
+        auto *controller = window->findChild<taskscope::EngineController *>();
+        QVERIFY(controller);
+        QTRY_VERIFY(window->findChild<QObject *>(QStringLiteral("presetMessage")));
+        auto *message = window->findChild<QObject *>(QStringLiteral("presetMessage"));
+        QObject *bar = message->parent()->parent(); // the label, its row, the PresetBar
+        // What the Load… dialog does with the file it was given.
+        QVERIFY(QMetaObject::invokeMethod(bar, "apply", Q_ARG(QUrl, QUrl::fromLocalFile(path)),
+                                          Q_ARG(QString, QStringLiteral("newer.json"))));
+        QTRY_VERIFY(message->property("text").toString().contains(QStringLiteral("\"mailbox_policy\"")));
+        QVERIFY(message->property("text").toString().startsWith(QStringLiteral("Loaded “newer.json”")));
+        QVERIFY(bar->property("noted").toBool());
+        QVERIFY(!bar->property("failed").toBool());
+        QCOMPARE(controller->scenarioId(), QStringLiteral("actor"));
+        QCOMPARE(controller->effectiveParameters().value(QStringLiteral("clients")).toInt(), 3);
+        QCOMPARE(controller->presetNotes().size(), 1);
+        QVERIFY2(controller->presetNotes().constFirst().contains(QStringLiteral("\"mailbox_policy\"")),
+                 qPrintable(controller->presetNotes().constFirst()));
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
     void everyScenarioRunsPausesStepsAndResetsFromTheWindow()
     {
         QQmlApplicationEngine engine;

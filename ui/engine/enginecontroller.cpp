@@ -655,6 +655,10 @@ QString EngineController::loadPreset(const QUrl &url)
     setScenarioId(preset->scenario);
     setVariant(preset->variant);
     setParameters(preset->parameters); // left-out parameters take their defaults
+    if (preset->notes != m_presetNotes) {
+        m_presetNotes = preset->notes;
+        emit presetNotesChanged();
+    }
     setErrorText({});
     emit parametersPendingChanged();
     emit presetApplied(preset->scenario);
