@@ -1,5 +1,6 @@
 #include "engine/enginecontroller.h"
 
+#include "engine/pngfile.h"
 #include "scenarios/preset.h"
 #include "uimodule.h"
 
@@ -391,9 +392,8 @@ QString EngineController::screenshotPath() const
 QString EngineController::saveWindowImage(QQuickWindow *window, const QString &path) const
 {
     if (!window)
-        return {};
-    const QImage image = window->grabWindow();
-    return !image.isNull() && image.save(path, "PNG") ? path : QString();
+        return QStringLiteral("cannot save %1: there is no window").arg(path);
+    return savePngFile(window->grabWindow(), path);
 }
 
 void EngineController::setFrameWindow(QQuickWindow *window)

@@ -200,7 +200,8 @@ public:
                      const TraceRecorder::TaskDescriptions &descriptions);
     /// Where Ctrl+Shift+S saves the window: the Pictures folder, a timestamped name.
     Q_INVOKABLE QString screenshotPath() const;
-    /// Saves @p window as a PNG at @p path; the path on success, an empty string on failure.
+    /// Saves @p window as a PNG at @p path, atomically (savePngFile): "" on success, else one
+    /// line naming the path and the reason; an existing file is left whole on failure.
     Q_INVOKABLE QString saveWindowImage(QQuickWindow *window, const QString &path) const;
 
 signals:
