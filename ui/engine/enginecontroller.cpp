@@ -226,6 +226,7 @@ void EngineController::setState(State state)
 
 void EngineController::setErrorText(const QString &text)
 {
+    m_errorTextIsTheRuns = false;
     if (text == m_errorText)
         return;
     m_errorText = text;
@@ -359,6 +360,8 @@ void EngineController::stopRun()
 void EngineController::reset()
 {
     stopRun();
+    if (m_errorTextIsTheRuns)
+        setErrorText({});
     m_registry = TaskRegistry();
     m_timeline.clear();
     m_taskModel.setRegistry(&m_registry);
@@ -444,6 +447,7 @@ void EngineController::drain()
             emit metricsChanged();
         } else {
             setErrorText(QString::fromUtf8(result.error().what()));
+            m_errorTextIsTheRuns = true;
         }
         setState(State::Finished);
         m_run.reset();

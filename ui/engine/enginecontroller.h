@@ -260,6 +260,9 @@ private:
     QVariantMap m_runningParameters; // what the current run started with
     QStringList m_warnings;
     QString m_errorText;
+    /// m_errorText is the last run's failure (its root task threw), which Reset clears; a
+    /// parameter's error stays until the parameter is fixed.
+    bool m_errorTextIsTheRuns = false;
 
     // The run: destroyed in reverse order (the runtime cancels its tasks first).
     std::unique_ptr<TraceRecorder> m_recorder;
