@@ -1,5 +1,5 @@
 # Taskscope: the commands README gives a user. Each target installs what is missing first.
-.PHONY: deps run build build-release test test-load test-asan test-tsan bench bench-ui screenshot clean
+.PHONY: deps run build build-release test test-load test-asan test-tsan fuzz bench bench-ui screenshot clean
 
 CMAKE_BUILD = cmake --build --preset
 HEADLESS = QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software
@@ -37,6 +37,13 @@ test-asan: deps build/asan/build.ninja
 test-tsan: deps build/tsan/build.ninja
 	$(CMAKE_BUILD) tsan
 	$(HEADLESS) ctest --preset tsan
+
+# libFuzzer on every parser of outside input (tests/fuzz, docs/fuzzing.md), FUZZ_SECONDS each,
+# with clang's ASan and UBSan. make test replays the corpus without clang.
+FUZZ_SECONDS ?= 60
+fuzz: deps build/fuzz/build.ninja
+	$(CMAKE_BUILD) fuzz --target fuzz_preset fuzz_setting fuzz_commandline
+	@bash tests/fuzz/run-fuzzers.sh $(FUZZ_SECONDS)
 
 # The Tokio peer (tests/bench/tokio-peer.sh) is built first, then run by bench_runtime between
 # its own rounds: the sync figures are ratios to Tokio 1.24 measured in the same minute.

@@ -21,6 +21,9 @@
 //    over 16.7 ms; "max_slices_at_60fps" is the largest N with p95 within it (0: not even the
 //    first step). The peer is measured again at 5k polls per second.
 //
+// Every line also carries the machine's load (load_avg_1m, load_avg_5m, cpus, machine_busy):
+// the same window measures slower on a machine that other processes keep busy.
+//
 // Frames are driven continuously (each frameSwapped feeds what arrived since the last frame and
 // asks for the next), so the interval between two frames is what one frame costs, not a vsync
 // or a timer tick. The GUI-thread stall is the longest gap seen by a 10 ms timer beyond its
@@ -48,9 +51,11 @@
 #include <QQuickView>
 #include <QQuickWindow>
 #include <QSGRendererInterface>
+#include <QThread>
 #include <QTimer>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstdio>
 #include <functional>
 #include <map>
@@ -138,9 +143,28 @@ void wait(double seconds)
     loop.exec();
 }
 
+/// How busy the machine was, on every line: a frame time from a machine that other processes
+/// keep busy is not the window's alone. The load averages are the kernel's (runnable threads of
+/// every process, over 1 and 5 minutes), beside the CPUs they share; a 1-minute load above the
+/// CPU count means threads waited for a CPU.
+QJsonObject machineLoad()
+{
+    QJsonObject load{{QStringLiteral("cpus"), QThread::idealThreadCount()}};
+    double averages[2] = {};
+    if (::getloadavg(averages, 2) == 2) {
+        load.insert(QStringLiteral("load_avg_1m"), rounded(averages[0]));
+        load.insert(QStringLiteral("load_avg_5m"), rounded(averages[1]));
+        load.insert(QStringLiteral("machine_busy"), averages[0] > double(QThread::idealThreadCount()));
+    }
+    return load;
+}
+
 void printLine(QJsonObject line)
 {
     line.insert(QStringLiteral("bench"), QStringLiteral("ui"));
+    const QJsonObject load = machineLoad();
+    for (auto figure = load.begin(); figure != load.end(); ++figure)
+        line.insert(figure.key(), figure.value());
     std::printf("%s\n", QJsonDocument(line).toJson(QJsonDocument::Compact).constData());
     std::fflush(stdout);
 }

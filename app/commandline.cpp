@@ -171,6 +171,7 @@ std::optional<CommandLine> parseCommandLine(const QStringList &arguments, QStrin
                             .arg(parser.value(preset), loaded->scenario, run.scenario));
         run.scenario = loaded->scenario;
         run.parameters = loaded->parameters;
+        command.notes << loaded->notes; // what this version lacks, left out
     }
     const Scenario *found = ScenarioCatalog::find(run.scenario);
     if (!found)

@@ -2,6 +2,7 @@
 
 #include "benchui.h"
 #include "commandline.h"
+#include "engine/pngfile.h"
 #include "net/networkhttptransport.h"
 #include "uimodule.h"
 
@@ -32,8 +33,8 @@ void screenshotAndQuit(QQuickWindow *window, const QString &path)
     // A few frames in, so fonts, layouts and the first animation step have settled.
     QTimer::singleShot(1500, window, [window, path] {
         const QImage image = window->grabWindow();
-        if (image.isNull() || !image.save(path)) {
-            std::fprintf(stderr, "taskscope: could not save the screenshot to %s\n", qPrintable(path));
+        if (const QString problem = taskscope::savePngFile(image, path); !problem.isEmpty()) {
+            std::fprintf(stderr, "taskscope: %s\n", qPrintable(problem));
             QCoreApplication::exit(1);
             return;
         }

@@ -2,6 +2,7 @@
 
 option(TASKSCOPE_WERROR "Treat compiler warnings as errors (on in CI)" "$ENV{CI}")
 set(TASKSCOPE_SANITIZE "" CACHE STRING "Sanitizers to build with: '', 'address,undefined' or 'thread'")
+option(TASKSCOPE_FUZZ "Build only the engine and the libFuzzer harnesses of tests/fuzz (clang; the fuzz preset)" OFF)
 
 find_program(TASKSCOPE_CCACHE ccache)
 if(TASKSCOPE_CCACHE)
@@ -22,6 +23,17 @@ if(TASKSCOPE_SANITIZE)
   if(TASKSCOPE_SANITIZE MATCHES "undefined")
     add_compile_options(-fno-sanitize-recover=undefined)
   endif()
+endif()
+
+# The fuzz preset: coverage for libFuzzer in everything compiled (the harnesses add
+# -fsanitize=fuzzer when they link, which brings libFuzzer's main).
+if(TASKSCOPE_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "TASKSCOPE_FUZZ needs clang (libFuzzer); configure with the fuzz preset")
+  endif()
+  # -fsized-deallocation: GCC's default, not clang 16's; the frame pool calls the sized
+  # operator delete.
+  add_compile_options(-fsanitize=fuzzer-no-link -fsized-deallocation)
 endif()
 
 # taskscope_add_test(NAME SOURCES... LIBRARIES... [LABELS ...])

@@ -19,6 +19,9 @@ packages=(
   qml6-module-qtquick-dialogs qml6-module-qt-labs-folderlistmodel
   # the sanitizer builds use clang's runtimes
   clang libclang-rt-14-dev
+  # the fuzz preset: clang 16, whose libFuzzer and sanitizers know C++20's std::source_location
+  # (clang 14's do not, and the engine uses it)
+  clang-16 libclang-rt-16-dev
   # headless and windowed runs: Xvfb, Mesa's software OpenGL, screenshots
   xvfb xauth libgl1-mesa-dri imagemagick fonts-dejavu-core
 )

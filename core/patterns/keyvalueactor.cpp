@@ -20,6 +20,9 @@ struct Overloaded : Handlers...
 {
     using Handlers::operator()...;
 };
+// C++20 deduces this for an aggregate; clang before 17 (the fuzz preset's 16) needs it said.
+template<typename... Handlers>
+Overloaded(Handlers...) -> Overloaded<Handlers...>;
 
 /// Raises @p highWater to @p value if it is higher.
 void raiseHighWater(detail::Atomic<std::size_t> &highWater, std::size_t value) noexcept

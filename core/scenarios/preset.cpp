@@ -1,5 +1,6 @@
 #include "scenarios/preset.h"
 
+#include "io/atomicwrite.h"
 #include "scenarios/scenario.h"
 #include "scenarios/scenariorunner.h"
 
@@ -8,7 +9,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
-#include <QSaveFile>
 
 #include <cmath>
 
@@ -63,14 +63,25 @@ QString settingText(const QJsonValue &value)
     return value.toString();
 }
 
-/// Checks @p values against @p scenario: every name known, every value in range.
+/// Checks @p values against @p scenario: every value of a known parameter of the right type
+/// and in range. A name the scenario lacks is left out, with a line in *notes (no prefix).
 /// Returns the typed values, or nothing with *error (no prefix).
-std::optional<QVariantMap> validateParameters(const Scenario &scenario, const QJsonObject &values, QString *error)
+std::optional<QVariantMap> validateParameters(const Scenario &scenario, const QJsonObject &values, QStringList *notes,
+                                              QString *error)
 {
     QVariantMap typed;
     for (auto it = values.begin(); it != values.end(); ++it) {
         const auto spec = scenario.parameter(it.key());
-        if (spec && !hasSchemaType(*spec, it.value())) {
+        if (!spec) {
+            QStringList names;
+            for (const ParameterSpec &each : scenario.parameters())
+                names << each.name;
+            *notes << QStringLiteral("scenario %1 has no parameter \"%2\" in this version (its parameters are: "
+                                     "%3); left out")
+                          .arg(scenario.id(), it.key(), names.join(QStringLiteral(", ")));
+            continue;
+        }
+        if (!hasSchemaType(*spec, it.value())) {
             *error = QStringLiteral("parameter %1 is %2; expected %3")
                          .arg(it.key(), jsonTypeName(it.value()), spec->rangeText());
             return std::nullopt;
@@ -102,9 +113,12 @@ std::optional<Preset> parsePreset(const QByteArray &json, const QString &name, Q
     if (!document.isObject())
         return fail(QStringLiteral("not a JSON object"));
     const QJsonObject root = document.object();
+    QStringList notes;
+    auto note = [&](const QString &message) { notes << QStringLiteral("preset %1: %2").arg(name, message); };
     for (auto it = root.begin(); it != root.end(); ++it) {
         if (!s_fields.contains(it.key()))
-            return fail(QStringLiteral("unknown field %1 (valid: %2)").arg(it.key(), s_fields.join(QStringLiteral(", "))));
+            note(QStringLiteral("field %1 is not one this version knows (it knows: %2); left out")
+                     .arg(it.key(), s_fields.join(QStringLiteral(", "))));
     }
     for (const QString &field : {QStringLiteral("scenario"), QStringLiteral("variant"), QStringLiteral("title"),
                                  QStringLiteral("description")}) {
@@ -124,10 +138,12 @@ std::optional<Preset> parsePreset(const QByteArray &json, const QString &name, Q
     // An old preset's "seed" or "robust" for a pattern that now ships only the guide's code
     // still loads, as "guide".
     const QString named = root.value(QStringLiteral("variant")).toString();
-    const std::optional<ResolvedVariant> variant = scenario->resolveVariant(named);
-    if (!variant)
-        return fail(QStringLiteral("variant %1 is not one of %2's (valid: %3)")
-                        .arg(named, preset.scenario, scenario->variants().join(QStringLiteral(", "))));
+    std::optional<ResolvedVariant> variant = scenario->resolveVariant(named);
+    if (!variant) {
+        variant = scenario->resolveVariant({});
+        note(QStringLiteral("variant %1 is not one of %2's in this version (valid: %3); loaded with %4")
+                 .arg(named, preset.scenario, scenario->variants().join(QStringLiteral(", ")), variant->id));
+    }
     preset.variant = variant->id;
     preset.title = root.value(QStringLiteral("title")).toString();
     preset.description = root.value(QStringLiteral("description")).toString();
@@ -136,23 +152,51 @@ std::optional<Preset> parsePreset(const QByteArray &json, const QString &name, Q
     if (!parameters.isUndefined() && !parameters.isObject())
         return fail(QStringLiteral("field parameters is %1; expected an object of name: value").arg(jsonTypeName(parameters)));
     QString problem;
-    const auto typed = validateParameters(*scenario, parameters.toObject(), &problem);
+    QStringList unknown;
+    const auto typed = validateParameters(*scenario, parameters.toObject(), &unknown, &problem);
     if (!typed)
         return fail(problem);
+    for (const QString &line : std::as_const(unknown))
+        note(line);
     preset.parameters = *typed;
+    preset.notes = notes;
     return preset;
 }
 
 std::optional<Preset> loadPreset(const QString &path, QString *error)
 {
     const QString name = QFileInfo(path).fileName();
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    auto fail = [&](const QString &message) -> std::optional<Preset> {
         if (error)
-            *error = QStringLiteral("preset %1: cannot read it: %2").arg(name, file.errorString());
+            *error = QStringLiteral("preset %1: cannot read it: %2").arg(name, message);
         return std::nullopt;
-    }
-    return parsePreset(file.readAll(), name, error);
+    };
+    // Checked before opening: opening a FIFO blocks until a writer comes, and a device such
+    // as /dev/zero never ends.
+    const QFileInfo info(path);
+    if (info.exists() && !info.isFile())
+        return fail(info.isDir() ? QStringLiteral("it is a folder") : QStringLiteral("it is not a regular file"));
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return fail(file.errorString());
+    // Read with a bound, not by the size the file claims: /proc files claim 0.
+    const QByteArray bytes = file.read(maxPresetBytes + 1);
+    if (bytes.size() > maxPresetBytes)
+        return fail(QStringLiteral("it is larger than %1 bytes, so not a preset").arg(maxPresetBytes));
+    if (file.error() != QFileDevice::NoError)
+        return fail(file.errorString());
+    return parsePreset(bytes, name, error);
+}
+
+QByteArray presetToJson(const Preset &preset)
+{
+    QJsonObject root{{QStringLiteral("scenario"), preset.scenario}, {QStringLiteral("variant"), preset.variant}};
+    if (!preset.title.isEmpty())
+        root.insert(QStringLiteral("title"), preset.title);
+    if (!preset.description.isEmpty())
+        root.insert(QStringLiteral("description"), preset.description);
+    root.insert(QStringLiteral("parameters"), QJsonObject::fromVariantMap(preset.parameters));
+    return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
 
 QString savePreset(const QString &path, const QString &scenarioId, const QString &variant,
@@ -162,25 +206,19 @@ QString savePreset(const QString &path, const QString &scenarioId, const QString
     // The variant's own id, not an old alias of it, so the file reads as what it runs.
     const Scenario *scenario = ScenarioCatalog::find(scenarioId);
     const std::optional<ResolvedVariant> resolved = scenario ? scenario->resolveVariant(variant) : std::nullopt;
-    QJsonObject root{{QStringLiteral("scenario"), scenarioId},
-                     {QStringLiteral("variant"), resolved ? resolved->id : variant}};
-    if (!title.isEmpty())
-        root.insert(QStringLiteral("title"), title);
-    if (!description.isEmpty())
-        root.insert(QStringLiteral("description"), description);
-    root.insert(QStringLiteral("parameters"), QJsonObject::fromVariantMap(parameters));
-    const QByteArray bytes = QJsonDocument(root).toJson(QJsonDocument::Indented);
+    const QByteArray bytes =
+        presetToJson(Preset{scenarioId, resolved ? resolved->id : variant, parameters, title, description, {}});
 
-    // What we write must load back: check it the same way before touching the file.
+    // What we write must load back, all of it: check it the same way before touching the file.
     QString problem;
-    if (!parsePreset(bytes, name, &problem))
+    const std::optional<Preset> check = parsePreset(bytes, name, &problem);
+    if (!check)
         return problem;
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return QStringLiteral("preset %1: cannot write it: %2").arg(name, file.errorString());
-    file.write(bytes);
-    if (!file.commit())
-        return QStringLiteral("preset %1: cannot write it: %2").arg(name, file.errorString());
+    if (!check->notes.isEmpty())
+        return check->notes.constFirst();
+    // A full disk or a read-only folder leaves the old file whole.
+    if (const QString reason = writeFileAtomically(path, bytes); !reason.isEmpty())
+        return QStringLiteral("preset %1: cannot write %2: %3").arg(name, QFileInfo(path).absoluteFilePath(), reason);
     return {};
 }
 

@@ -1,6 +1,6 @@
 #include "trace/chrometrace.h"
 
-#include <QSaveFile>
+#include "io/atomicwrite.h"
 
 #include <algorithm>
 #include <map>
@@ -529,19 +529,9 @@ bool writeChromeTrace(const QString &path, const ChromeTraceInput &input, QStrin
             *error = QStringLiteral("Could not write the trace to \"%1\": %2.").arg(path, reason);
         return false;
     };
-    const QByteArray json = toChromeTraceJson(input);
-    // QSaveFile writes a temporary file beside the target and renames it on commit; without a
-    // commit (any failure below) the temporary is removed and the target is left untouched.
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return fail(file.errorString());
-    if (file.write(json) != json.size()) {
-        const QString reason = file.errorString();
-        file.cancelWriting();
+    // On failure the target is left untouched and no temporary file stays.
+    if (const QString reason = writeFileAtomically(path, toChromeTraceJson(input)); !reason.isEmpty())
         return fail(reason);
-    }
-    if (!file.commit())
-        return fail(file.errorString());
     return true;
 }
 

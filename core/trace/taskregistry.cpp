@@ -32,6 +32,9 @@ QString milliseconds(Duration duration)
         + QStringLiteral(" ms");
 }
 
+/// How many panicked tasks the warning names.
+constexpr qsizetype s_panicsNamed = 3;
+
 QString describe(const TaskInfo &task)
 {
     return task.name.isEmpty() ? QStringLiteral("task %1").arg(task.id)
@@ -231,6 +234,12 @@ void TaskRegistry::apply(const std::vector<TraceEvent> &events,
             info.lastChange = at;
             info.awaitingAt.clear();
             m_wokenAt.erase(event.task);
+            if (info.state == TaskState::Panicked) {
+                if (m_panics++ == 0)
+                    m_firstPanic = info.id;
+                if (m_panicNames.size() < s_panicsNamed)
+                    m_panicNames << describe(info);
+            }
             break;
         }
         default:
@@ -308,6 +317,16 @@ std::vector<TaskWarning> TaskRegistry::warnings() const
                        QStringLiteral("the trace lost %1 in %2 (the drain fell behind and a ring was "
                                       "full): polls, wakes and the timeline undercount there")
                            .arg(counted(m_eventsLost, "event"), counted(m_gaps, "gap"))});
+    }
+    if (m_panics == 1) {
+        out.push_back({TaskWarning::Kind::Panicked, m_firstPanic,
+                       QStringLiteral("%1 panicked (it threw): whoever awaits it gets a JoinError")
+                           .arg(m_panicNames.value(0))});
+    } else if (m_panics > 1) {
+        const QString more = m_panics > std::uint64_t(m_panicNames.size()) ? QStringLiteral(", …") : QString();
+        out.push_back({TaskWarning::Kind::Panicked, m_firstPanic,
+                       QStringLiteral("%1 tasks panicked (they threw): whoever awaits one gets a JoinError; %2%3")
+                           .arg(m_panics).arg(m_panicNames.join(QStringLiteral(", ")), more)});
     }
     for (const auto &[id, info] : m_tasks) {
         if (info.state == TaskState::Running && !info.pollCut && m_now - info.lastChange > threshold) {

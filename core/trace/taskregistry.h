@@ -14,7 +14,8 @@
 /// and scheduled-time percentiles. Finished tasks stay for `retention` of runtime time.
 /// Warnings name the task and say why: a poll longer than the threshold (blocking the
 /// worker, and whether by CPU work, a blocking call or the OS preempting the worker), a task
-/// that mostly wakes itself (spinning), a poll still running past the threshold (never yields).
+/// that mostly wakes itself (spinning), a poll still running past the threshold (never yields),
+/// tasks that panicked (threw: whoever awaits them gets a JoinError), kept past the retention.
 
 #include "runtime/impl/taskheader.h"
 #include "time/clock.h"
@@ -92,7 +93,8 @@ struct TaskWarning
     /// the task's doing).
     /// EventsLost: not about a task (task 0): the trace rings dropped events, so the figures
     /// undercount.
-    enum class Kind { LongPoll, Preempted, SelfWaking, NeverYields, EventsLost };
+    /// Panicked: one warning for every task of the run that threw, about the first of them.
+    enum class Kind { LongPoll, Preempted, SelfWaking, NeverYields, EventsLost, Panicked };
     Kind kind;
     TaskId task;
     QString message;
@@ -153,6 +155,11 @@ private:
     std::unordered_map<TaskId, Instant> m_wokenAt; // wake time of scheduled tasks
     std::unordered_map<const char *, std::unordered_map<std::int64_t, QString>> m_locationNames;
     Instant m_now{};
+    /// Tasks that panicked, for their warning: kept when the tasks are pruned, since a panic
+    /// is what a run is asked about afterwards.
+    std::uint64_t m_panics = 0;
+    TaskId m_firstPanic = 0;
+    QStringList m_panicNames; ///< the first few, as describe() names them
     std::uint64_t m_eventsLost = 0;
     std::uint64_t m_gaps = 0;
 };

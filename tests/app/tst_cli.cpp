@@ -377,6 +377,52 @@ private slots:
         QVERIFY(result.out.isEmpty());
     }
 
+    /// Fault table, "a preset names a parameter this version lacks": the run goes, on what the
+    /// file holds that this version knows, and stderr names what was left out.
+    void aPresetFromANewerVersionRunsWhatItKnowsAndSaysWhatItLeftOut()
+    {
+        QTemporaryDir directory;
+        const QString path = writeFile(directory, QStringLiteral("newer.json"),
+                                       R"({"scenario": "actor", "parameters": {"clients": 2, "ops_per_client": 3,
+                                           "mailbox_policy": "drop-oldest"}})");
+        const Result result = runTaskscope({"--headless", "--deterministic", "--json", "--preset", path});
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY2(result.err.startsWith("taskscope: preset newer.json: scenario actor has no parameter \"mailbox_policy\" "
+                                       "in this version"),
+                 result.err.constData());
+        const QJsonObject report = QJsonDocument::fromJson(result.out).object();
+        QCOMPARE(report.value(QStringLiteral("params")).toObject().value(QStringLiteral("clients")).toInt(), 2);
+    }
+
+    void aPresetThatIsNoFileIsRefusedAtOnce()
+    {
+        // /dev/zero never ends: it is refused unread, not read until memory runs out.
+        const Result result = runTaskscope({"--headless", "--preset", "/dev/zero"});
+        QCOMPARE(result.exitCode, 2);
+        QCOMPARE(QString::fromUtf8(result.err), QStringLiteral("taskscope: preset zero: cannot read it: it is not a regular file\n"));
+    }
+
+    /// Fault table, "the machine is saturated by another process": the frame-time benchmark
+    /// says, on every line, how loaded the machine was, so a slow figure can be told from a
+    /// busy machine. (That the long-poll warnings then name the preemption is
+    /// tst_taskregistry's aLongPollSaysWhetherItComputedWaitedOrWasPreempted and, on real
+    /// threads, theRuntimeAccountsForLongPollsOnTheRealClock.)
+    void theUiBenchmarkReportsTheMachinesLoadOnEveryLine()
+    {
+        const Result result = runTaskscope({"--bench-ui", "0.5"});
+        QCOMPARE(result.exitCode, 0);
+        const QList<QByteArray> lines = result.out.trimmed().split('\n');
+        QVERIFY2(lines.size() >= 2, result.out.constData());
+        for (const QByteArray &line : lines) {
+            const QJsonObject figures = QJsonDocument::fromJson(line).object();
+            QVERIFY2(figures.value(QStringLiteral("cpus")).toInt() >= 1, line.constData());
+            QVERIFY2(figures.value(QStringLiteral("load_avg_1m")).isDouble(), line.constData());
+            QVERIFY2(figures.value(QStringLiteral("load_avg_5m")).isDouble(), line.constData());
+            QCOMPARE(figures.value(QStringLiteral("machine_busy")).toBool(),
+                     figures.value(QStringLiteral("load_avg_1m")).toDouble() > figures.value(QStringLiteral("cpus")).toDouble());
+        }
+    }
+
     void aTraceThatCannotBeWrittenLeavesNoFileBehind()
     {
         QTemporaryDir directory;

@@ -27,9 +27,12 @@
 #include <QQmlEngine>
 
 #include "qtwarnings.h"
+#include "savefaults.h"
 
 namespace {
 
+using taskscope::test::FileSizeLimit;
+using taskscope::test::ReadOnlyFolder;
 using taskscope::test::recordMessage;
 using taskscope::test::s_messages;
 using taskscope::test::s_previousHandler;
@@ -354,7 +357,7 @@ private slots:
 
         QTemporaryDir pictures;
         const QString png = pictures.filePath(QStringLiteral("window.png"));
-        QCOMPARE(controller->saveWindowImage(window, png), png);
+        QCOMPARE(controller->saveWindowImage(window, png), QString());
         QImage saved(png);
         QVERIFY(!saved.isNull() && saved.width() >= 900);
 
@@ -376,6 +379,90 @@ private slots:
         QCOMPARE(controller->taskModel()->rowCount(), 0);
         QCOMPARE(controller->eventLog()->rowCount(), 0);
         QTRY_COMPARE(timeline->sliceCount(), 0);
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
+    /// Fault table, "the folder is read-only, or the disk full, when saving a PNG": the status
+    /// line names the path and the reason, the PNG already there is left whole, nothing else
+    /// is left behind, and the window goes on (it runs and resets).
+    void aScreenshotThatCannotBeSavedSaysWhyKeepsTheOldFileAndTheWindowGoesOn()
+    {
+        const QByteArray before = "an older screenshot";
+        ReadOnlyFolder folder(QStringLiteral("shot.png"), before);
+        if (const QString why = folder.whyNot(); !why.isEmpty())
+            QSKIP(qPrintable(why));
+        QQmlApplicationEngine engine;
+        auto *window = qobject_cast<QQuickWindow *>(load(engine));
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        auto *controller = window->findChild<taskscope::EngineController *>();
+        QVERIFY(controller);
+
+        const QString shot = folder.filePath(QStringLiteral("shot.png"));
+        QTest::keyClick(window, Qt::Key_S, Qt::ControlModifier | Qt::ShiftModifier);
+        auto *pathField = window->findChild<QObject *>(QStringLiteral("screenshotPath"));
+        QVERIFY(pathField);
+        QTRY_VERIFY(pathField->property("text").toString().endsWith(QStringLiteral(".png")));
+        pathField->setProperty("text", shot);
+        QTest::keyClick(window, Qt::Key_Return);
+        QTRY_VERIFY(window->property("statusMessage").toString().startsWith(QStringLiteral("cannot save %1: ").arg(shot)));
+        QVERIFY2(window->property("statusMessage").toString().size() > QStringLiteral("cannot save %1: ").arg(shot).size(),
+                 "no reason given");
+        QFile kept(shot);
+        QVERIFY(kept.open(QIODevice::ReadOnly));
+        QCOMPARE(kept.readAll(), before);
+        QCOMPARE(folder.entries(), QStringList{QStringLiteral("shot.png")});
+
+        // A full disk: the write fails part-way (see savefaults.h); the old file is whole.
+        folder.makeWritable();
+        {
+            FileSizeLimit limit(64);
+            QVERIFY(limit.isSet());
+            const QString problem = controller->saveWindowImage(window, shot);
+            QVERIFY2(problem.startsWith(QStringLiteral("cannot save %1: ").arg(shot)), qPrintable(problem));
+        }
+        QVERIFY(kept.seek(0));
+        QCOMPARE(kept.readAll(), before);
+        QCOMPARE(folder.entries(), QStringList{QStringLiteral("shot.png")});
+
+        QTRY_VERIFY(!window->findChild<QObject *>(QStringLiteral("screenshotDialog"))->property("visible").toBool());
+        QTest::keyClick(window, Qt::Key_Space); // run
+        QTRY_VERIFY(controller->taskModel()->rowCount() > 0);
+        QTest::keyClick(window, Qt::Key_R); // reset
+        QCOMPARE(controller->state(), taskscope::EngineController::State::Idle);
+        QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
+    }
+
+    /// Fault table, "a preset names a parameter this version lacks": the preset bar says what
+    /// was left out, the rest applies.
+    void aPresetFromANewerVersionAppliesAndTheBarNamesWhatWasLeftOut()
+    {
+        QTemporaryDir directory;
+        const QString path = directory.filePath(QStringLiteral("newer.json"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"scenario": "actor", "parameters": {"clients": 3, "mailbox_policy": "drop-oldest"}})");
+        file.close();
+        QQmlApplicationEngine engine;
+        auto *window = qobject_cast<QQuickWindow *>(load(engine));
+        QVERIFY(window);
+        auto *controller = window->findChild<taskscope::EngineController *>();
+        QVERIFY(controller);
+        QTRY_VERIFY(window->findChild<QObject *>(QStringLiteral("presetMessage")));
+        auto *message = window->findChild<QObject *>(QStringLiteral("presetMessage"));
+        QObject *bar = message->parent()->parent(); // the label, its row, the PresetBar
+        // What the Load… dialog does with the file it was given.
+        QVERIFY(QMetaObject::invokeMethod(bar, "apply", Q_ARG(QUrl, QUrl::fromLocalFile(path)),
+                                          Q_ARG(QString, QStringLiteral("newer.json"))));
+        QTRY_VERIFY(message->property("text").toString().contains(QStringLiteral("\"mailbox_policy\"")));
+        QVERIFY(message->property("text").toString().startsWith(QStringLiteral("Loaded “newer.json”")));
+        QVERIFY(bar->property("noted").toBool());
+        QVERIFY(!bar->property("failed").toBool());
+        QCOMPARE(controller->scenarioId(), QStringLiteral("actor"));
+        QCOMPARE(controller->effectiveParameters().value(QStringLiteral("clients")).toInt(), 3);
+        QCOMPARE(controller->presetNotes().size(), 1);
+        QVERIFY2(controller->presetNotes().constFirst().contains(QStringLiteral("\"mailbox_policy\"")),
+                 qPrintable(controller->presetNotes().constFirst()));
         QVERIFY2(s_messages.isEmpty(), qPrintable(s_messages.join(QLatin1Char('\n'))));
     }
 

@@ -1,5 +1,6 @@
 #include "engine/enginecontroller.h"
 
+#include "engine/pngfile.h"
 #include "scenarios/preset.h"
 #include "uimodule.h"
 
@@ -225,6 +226,7 @@ void EngineController::setState(State state)
 
 void EngineController::setErrorText(const QString &text)
 {
+    m_errorTextIsTheRuns = false;
     if (text == m_errorText)
         return;
     m_errorText = text;
@@ -358,6 +360,8 @@ void EngineController::stopRun()
 void EngineController::reset()
 {
     stopRun();
+    if (m_errorTextIsTheRuns)
+        setErrorText({});
     m_registry = TaskRegistry();
     m_timeline.clear();
     m_taskModel.setRegistry(&m_registry);
@@ -391,9 +395,8 @@ QString EngineController::screenshotPath() const
 QString EngineController::saveWindowImage(QQuickWindow *window, const QString &path) const
 {
     if (!window)
-        return {};
-    const QImage image = window->grabWindow();
-    return !image.isNull() && image.save(path, "PNG") ? path : QString();
+        return QStringLiteral("cannot save %1: there is no window").arg(path);
+    return savePngFile(window->grabWindow(), path);
 }
 
 void EngineController::setFrameWindow(QQuickWindow *window)
@@ -444,6 +447,7 @@ void EngineController::drain()
             emit metricsChanged();
         } else {
             setErrorText(QString::fromUtf8(result.error().what()));
+            m_errorTextIsTheRuns = true;
         }
         setState(State::Finished);
         m_run.reset();
@@ -655,6 +659,10 @@ QString EngineController::loadPreset(const QUrl &url)
     setScenarioId(preset->scenario);
     setVariant(preset->variant);
     setParameters(preset->parameters); // left-out parameters take their defaults
+    if (preset->notes != m_presetNotes) {
+        m_presetNotes = preset->notes;
+        emit presetNotesChanged();
+    }
     setErrorText({});
     emit parametersPendingChanged();
     emit presetApplied(preset->scenario);

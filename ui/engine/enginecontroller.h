@@ -86,6 +86,8 @@ class EngineController : public QObject
     Q_PROPERTY(QVariantMap awaitingLines READ awaitingLines NOTIFY slowViewsUpdated)
     /// The presets shipped for this scenario: a list of {title, description, url}.
     Q_PROPERTY(QVariantList presets READ presets NOTIFY scenarioIdChanged)
+    /// What the last preset loaded named that this version lacks, left out (Preset::notes).
+    Q_PROPERTY(QStringList presetNotes READ presetNotes NOTIFY presetNotesChanged)
     /// The runtime and join-set pages' cards: the newest tasks, each in the lane of its state.
     Q_PROPERTY(TaskCardModel *taskCards READ taskCards CONSTANT)
 
@@ -138,9 +140,13 @@ public:
     [[nodiscard]] QVariantList presets() const;
     /// Applies the preset at @p url (a file, or a qrc: one shipped with the app): its scenario,
     /// variant and parameters, as the parameter panel would set them. Returns "" on success,
-    /// else one line naming the field at fault; on failure nothing changes.
+    /// else one line naming the field at fault; on failure nothing changes. What the file
+    /// names that this version lacks is left out and listed in presetNotes.
     Q_INVOKABLE QString loadPreset(const QUrl &url);
-    /// Saves the scenario, variant and every parameter's value to @p url; "" or the problem.
+    [[nodiscard]] QStringList presetNotes() const { return m_presetNotes; }
+    /// Saves the scenario, variant and every parameter's value to @p url; "" or the problem
+    /// (naming the path and why: a read-only folder, a full disk). An existing file stays
+    /// whole when the save fails.
     Q_INVOKABLE QString savePreset(const QUrl &url) const;
     [[nodiscard]] TaskCardModel *taskCards() { return &m_taskCards; }
 
@@ -194,7 +200,8 @@ public:
                      const TraceRecorder::TaskDescriptions &descriptions);
     /// Where Ctrl+Shift+S saves the window: the Pictures folder, a timestamped name.
     Q_INVOKABLE QString screenshotPath() const;
-    /// Saves @p window as a PNG at @p path; the path on success, an empty string on failure.
+    /// Saves @p window as a PNG at @p path, atomically (savePngFile): "" on success, else one
+    /// line naming the path and the reason; an existing file is left whole on failure.
     Q_INVOKABLE QString saveWindowImage(QQuickWindow *window, const QString &path) const;
 
 signals:
@@ -222,6 +229,7 @@ signals:
     void readoutsDue();
     /// A preset was applied; @p scenarioId may differ from the page's (the sidebar follows).
     void presetApplied(const QString &scenarioId);
+    void presetNotesChanged();
 
 private:
     void setState(State state);
@@ -252,6 +260,9 @@ private:
     QVariantMap m_runningParameters; // what the current run started with
     QStringList m_warnings;
     QString m_errorText;
+    /// m_errorText is the last run's failure (its root task threw), which Reset clears; a
+    /// parameter's error stays until the parameter is fixed.
+    bool m_errorTextIsTheRuns = false;
 
     // The run: destroyed in reverse order (the runtime cancels its tasks first).
     std::unique_ptr<TraceRecorder> m_recorder;
@@ -274,6 +285,7 @@ private:
     QVariantMap m_awaitingLines; // "file:line" → tasks idle there
     mutable QString m_presetsFor = QStringLiteral("\n"); // the scenario m_presets was read for
     mutable QVariantList m_presets;
+    QStringList m_presetNotes;
     qint64 m_selectedTask = 0;
     double m_lastDrainMs = 0;
     std::uint64_t m_pollsDrained = 0;

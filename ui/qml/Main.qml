@@ -232,8 +232,8 @@ ApplicationWindow {
         interval: 100 // a frame or two without the dialog
         onTriggered: {
             const path = pathField.text
-            root.statusMessage = engine.saveWindowImage(root, path).length > 0 ? qsTr("Saved %1").arg(path)
-                                                                              : qsTr("Could not save %1").arg(path)
+            const problem = engine.saveWindowImage(root, path)
+            root.statusMessage = problem.length > 0 ? problem : qsTr("Saved %1").arg(path)
         }
     }
     Shortcut {

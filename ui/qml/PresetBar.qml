@@ -10,18 +10,23 @@ ColumnLayout {
     id: root
 
     required property EngineController controller
-    /// The last outcome, in words; `failed` colours it as an error.
+    /// The last outcome, in words; `failed` colours it as an error, `noted` as a warning (a
+    /// preset that named something this version lacks, left out).
     property string message: ""
     property bool failed: false
+    property bool noted: false
 
     function apply(presetUrl: url, title: string) {
         const problem = root.controller.loadPreset(presetUrl)
         root.failed = problem.length > 0
-        root.message = root.failed ? problem : qsTr("Loaded “%1”; it applies on Reset.").arg(title)
+        root.noted = !root.failed && root.controller.presetNotes.length > 0
+        root.message = root.failed ? problem : [qsTr("Loaded “%1”; it applies on Reset.").arg(title)]
+                                               .concat(root.controller.presetNotes).join(" ")
     }
     function save(fileUrl: url) {
         const problem = root.controller.savePreset(fileUrl)
         root.failed = problem.length > 0
+        root.noted = false
         root.message = root.failed ? problem : qsTr("Saved %1").arg(decodeURIComponent(String(fileUrl).replace(/^file:\/\//, "")))
     }
 
@@ -106,15 +111,25 @@ ColumnLayout {
             ToolTip.text: qsTr("Save this scenario's variant and parameters as a preset file")
         }
         Label {
+            id: messageLabel
+
+            objectName: "presetMessage"
             Layout.fillWidth: true
             visible: root.message.length > 0
             text: root.message
-            color: root.failed ? "#ff8a80" : palette.text
-            opacity: root.failed ? 1 : 0.75
+            color: root.failed ? "#ff8a80" : root.noted ? "#ffd180" : palette.text
+            opacity: root.failed || root.noted ? 1 : 0.75
             font.pixelSize: 14
             wrapMode: Text.Wrap
             maximumLineCount: 2
             elide: Text.ElideRight
+
+            // Two lines may not hold a long note: the whole of it on hover.
+            HoverHandler {
+                id: messageHover
+            }
+            ToolTip.visible: messageHover.hovered && messageLabel.truncated
+            ToolTip.text: root.message
         }
         Item {
             Layout.fillWidth: true

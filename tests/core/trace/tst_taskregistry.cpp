@@ -2,6 +2,7 @@
 
 #ifndef Q_MOC_RUN // moc cannot parse the C++20 library headers behind the engine
 #include "coretest.h"
+#include "runtime/joinerror.h"
 #include "runtime/runtime.h"
 #include "runtime/yieldnow.h"
 #include "sync/notify.h"
@@ -11,6 +12,7 @@
 #endif
 
 #include <atomic>
+#include <stdexcept>
 #include <thread>
 
 #if defined(__linux__)
@@ -438,6 +440,71 @@ private slots:
         }
     }
 #endif
+
+    /// Fault table, "a pattern's task panics": the task's state says panicked, and one
+    /// warning names it and the JoinError its awaiter gets, after the task is pruned too.
+    void aTaskThatThrowsIsWarnedOfAsAPanicAndStaysWarnedOfAfterItIsPruned()
+    {
+        Recorded run(TaskRegistry::Options{.retention = 1s});
+        TaskId thrower = 0;
+        QString awaited;
+        run.runtime.blockOn([](TaskId *id, QString *seen) -> Task<void> {
+            JoinHandle<int> failing = spawn([]() -> Task<int> {
+                co_await sleep(5ms);
+                throw std::runtime_error("the downstream said no");
+            }(), QStringLiteral("fetch-7"));
+            *id = failing.id();
+            try {
+                (void)co_await failing.join();
+            } catch (const JoinError &error) {
+                *seen = QString::fromStdString(error.what());
+            }
+            co_await sleep(5s);
+        }(&thrower, &awaited));
+        run.runtime.setTraceSink(nullptr);
+        QVERIFY2(awaited.contains(QStringLiteral("panicked: the downstream said no")), qPrintable(awaited));
+        run.apply();
+        // Pruned by now (5 s after it ended, 1 s retention); the warning stays.
+        run.registry.prune(run.registry.lastEventTime());
+        QCOMPARE(run.registry.task(thrower), nullptr);
+        TaskWarning::Kind kind{};
+        const QStringList warnings = warningsAbout(run.registry, thrower, &kind);
+        QCOMPARE(kind, TaskWarning::Kind::Panicked);
+        QCOMPARE(warnings, QStringList{QStringLiteral("task %1 (fetch-7) panicked (it threw): whoever awaits it gets a "
+                                                      "JoinError").arg(thrower)});
+    }
+
+    void manyPanicsAreOneWarningThatNamesTheFirstFew()
+    {
+        Recorded run;
+        run.runtime.blockOn([]() -> Task<void> {
+            for (int i = 0; i < 5; ++i) {
+                JoinHandle<void> failing = spawn([]() -> Task<void> {
+                    throw std::runtime_error("no");
+                    co_return;
+                }(), QStringLiteral("item-%1").arg(i));
+                try {
+                    co_await failing.join();
+                } catch (const JoinError &) {
+                }
+            }
+        }());
+        run.runtime.setTraceSink(nullptr);
+        run.apply();
+        QStringList panics;
+        for (const TaskWarning &warning : run.registry.warnings()) {
+            if (warning.kind == TaskWarning::Kind::Panicked)
+                panics << warning.message;
+        }
+        QCOMPARE(panics.size(), 1);
+        QVERIFY2(panics.at(0).startsWith(QStringLiteral("5 tasks panicked (they threw): whoever awaits one gets a "
+                                                        "JoinError; task ")),
+                 qPrintable(panics.at(0)));
+        QVERIFY2(panics.at(0).contains(QStringLiteral("(item-0)")) && panics.at(0).contains(QStringLiteral("(item-2)"))
+                     && !panics.at(0).contains(QStringLiteral("(item-3)")) && panics.at(0).endsWith(QStringLiteral(", …")),
+                 qPrintable(panics.at(0)));
+        QCOMPARE(warningLines(run.registry.warnings()), QStringList{panics.at(0)});
+    }
 
     void finishedTasksArePrunedAfterTheRetention()
     {

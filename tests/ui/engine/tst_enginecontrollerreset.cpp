@@ -2,6 +2,7 @@
 
 #ifndef Q_MOC_RUN // moc cannot parse the C++20 library headers behind the engine
 #include "engine/enginecontroller.h"
+#include "models/tasktablemodel.h"
 #include "scenarios/scenario.h"
 #endif
 
@@ -85,6 +86,68 @@ private slots:
         QCOMPARE(controller.state() == EngineController::State::Running
                      || controller.state() == EngineController::State::Finished,
                  true);
+    }
+
+    /// Fault table, "a pattern's task panics": each item task of the robust backpressure
+    /// processor throws. The run ends; the table shows the tasks as panicked, the warnings
+    /// name them and the JoinError their awaiter gets; Reset clears it and a new run goes.
+    void aTaskThatPanicsShowsInTheTableAndTheWarningsAndResetWorks()
+    {
+        EngineController controller;
+        controller.setScenarioId(QStringLiteral("backpressure"));
+        controller.setVariant(QStringLiteral("robust"));
+        controller.setDeterministic(false);
+        QVERIFY(controller.setParameter(QStringLiteral("producer_rate_per_s"), 0.0));
+        QVERIFY(controller.setParameter(QStringLiteral("items"), 6));
+        QVERIFY(controller.setParameter(QStringLiteral("work_ms"), 5));
+        QVERIFY(controller.setParameter(QStringLiteral("item_failure_rate"), 1.0));
+        for (int round = 0; round < 2; ++round) {
+            controller.run();
+            QTRY_COMPARE_WITH_TIMEOUT(controller.state(), EngineController::State::Finished, 20000);
+            controller.drain();
+            QCOMPARE(controller.metrics().value(QStringLiteral("panics_reported")).toInt(), 6);
+            QVERIFY2(controller.errorText().isEmpty(), qPrintable(controller.errorText()));
+            int panicked = 0;
+            const TaskTableModel *table = controller.taskModel();
+            for (int row = 0; row < table->rowCount(); ++row)
+                panicked += table->data(table->index(row, 0), TaskTableModel::StateRole).toString() == QLatin1String("panicked");
+            QCOMPARE(panicked, 6);
+            const QStringList panics = controller.warnings().filter(QStringLiteral("panicked"));
+            QCOMPARE(panics.size(), 1);
+            QVERIFY2(panics.at(0).startsWith(QStringLiteral("6 tasks panicked (they threw): whoever awaits one gets a "
+                                                            "JoinError")),
+                     qPrintable(panics.at(0)));
+            controller.reset();
+            QCOMPARE(controller.state(), EngineController::State::Idle);
+            QVERIFY(controller.warnings().isEmpty());
+            QCOMPARE(controller.taskModel()->rowCount(), 0);
+        }
+    }
+
+    /// The same when the scenario's own task throws (fan-out over http with no transport in
+    /// this process): the error line gives the exception, the root task shows as panicked, and
+    /// after Reset the scenario runs again with the simulated transport.
+    void aScenarioWhoseRootTaskThrowsEndsWithItsErrorAndResetWorks()
+    {
+        EngineController controller;
+        controller.setScenarioId(QStringLiteral("fan-out"));
+        controller.setDeterministic(false);
+        QVERIFY(controller.setParameter(QStringLiteral("transport"), QStringLiteral("http")));
+        controller.run();
+        QTRY_COMPARE_WITH_TIMEOUT(controller.state(), EngineController::State::Finished, 20000);
+        controller.drain();
+        QVERIFY2(controller.errorText().contains(QStringLiteral("transport=http needs the real HTTP transport")),
+                 qPrintable(controller.errorText()));
+        QVERIFY2(controller.warnings().filter(QStringLiteral("(fan-out) panicked (it threw)")).size() == 1,
+                 qPrintable(controller.warnings().join(QLatin1Char('\n'))));
+        controller.reset();
+        QVERIFY(controller.errorText().isEmpty());
+        QVERIFY(controller.setParameter(QStringLiteral("transport"), QStringLiteral("simulated")));
+        QVERIFY(controller.setParameter(QStringLiteral("base_delay_ms"), 10));
+        controller.run();
+        QTRY_COMPARE_WITH_TIMEOUT(controller.state(), EngineController::State::Finished, 20000);
+        QVERIFY2(controller.errorText().isEmpty(), qPrintable(controller.errorText()));
+        QCOMPARE(controller.metrics().value(QStringLiteral("errors")).toInt(), 0);
     }
 };
 
