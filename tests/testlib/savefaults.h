@@ -133,4 +133,12 @@ private:
     void (*m_previousSignal)(int) = SIG_DFL;
 };
 
+/// The bytes of the file at @p path, or "(unreadable)" when it cannot be opened: what a
+/// failed save left behind.
+inline QByteArray fileBytes(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("(unreadable)");
+}
+
 } // namespace taskscope::test

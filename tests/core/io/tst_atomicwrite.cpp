@@ -13,16 +13,7 @@
 using namespace taskscope;
 using taskscope::test::FileSizeLimit;
 using taskscope::test::ReadOnlyFolder;
-
-namespace {
-
-QByteArray readAll(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("(unreadable)");
-}
-
-} // namespace
+using taskscope::test::fileBytes;
 
 class TestAtomicWrite : public QObject
 {
@@ -35,7 +26,7 @@ private slots:
         const QString path = directory.filePath(QStringLiteral("out.json"));
         QCOMPARE(writeFileAtomically(path, "first"), QString());
         QCOMPARE(writeFileAtomically(path, "second, longer"), QString());
-        QCOMPARE(readAll(path), QByteArray("second, longer"));
+        QCOMPARE(fileBytes(path), QByteArray("second, longer"));
         QCOMPARE(QDir(directory.path()).entryList(QDir::Files | QDir::Hidden), QStringList{QStringLiteral("out.json")});
     }
 
@@ -46,7 +37,7 @@ private slots:
             QSKIP(qPrintable(why));
         const QString reason = writeFileAtomically(folder.filePath(QStringLiteral("out.json")), "new");
         QVERIFY(!reason.isEmpty());
-        QCOMPARE(readAll(folder.filePath(QStringLiteral("out.json"))), QByteArray("old"));
+        QCOMPARE(fileBytes(folder.filePath(QStringLiteral("out.json"))), QByteArray("old"));
         QCOMPARE(folder.entries(), QStringList{QStringLiteral("out.json")});
     }
 
@@ -64,7 +55,7 @@ private slots:
             reason = writeFileAtomically(path, QByteArray(4096, 'x'));
         }
         QCOMPARE(reason, QStringLiteral("File too large"));
-        QCOMPARE(readAll(path), QByteArray("old"));
+        QCOMPARE(fileBytes(path), QByteArray("old"));
         QCOMPARE(QDir(directory.path()).entryList(QDir::Files | QDir::Hidden), QStringList{QStringLiteral("out.json")});
     }
 

@@ -17,14 +17,9 @@
 using namespace taskscope;
 using taskscope::test::FileSizeLimit;
 using taskscope::test::ReadOnlyFolder;
+using taskscope::test::fileBytes;
 
 namespace {
-
-QByteArray readAll(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
 
 bool writeAll(const QString &path, const QByteArray &bytes)
 {
@@ -55,7 +50,7 @@ private slots:
         QVERIFY2(preset, qPrintable(error));
         QCOMPARE(preset->scenario, QStringLiteral("actor"));
         QCOMPARE(preset->variant, QStringLiteral("guide")); // the actor's one variant, saved as such
-        QVERIFY(readAll(path).contains(R"("variant": "guide")"));
+        QVERIFY(fileBytes(path).contains(R"("variant": "guide")"));
         QCOMPARE(preset->title, QStringLiteral("Mailbox too small"));
         QCOMPARE(preset->description, QStringLiteral("One slot."));
         QCOMPARE(preset->parameters.keys(), values.keys());
@@ -67,7 +62,7 @@ private slots:
         QCOMPARE(savePreset(again, preset->scenario, preset->variant, preset->parameters, preset->title,
                             preset->description),
                  QString());
-        QCOMPARE(readAll(again), readAll(path));
+        QCOMPARE(fileBytes(again), fileBytes(path));
     }
 
     void everyParameterTypeRoundTrips()
@@ -182,7 +177,7 @@ private slots:
         QTemporaryDir directory;
         const QString path = directory.filePath(QStringLiteral("keep.json"));
         QCOMPARE(savePreset(path, QStringLiteral("actor"), QStringLiteral("robust"), {{"clients", 8}}), QString());
-        const QByteArray before = readAll(path);
+        const QByteArray before = fileBytes(path);
 
         QCOMPARE(savePreset(path, QStringLiteral("actor"), QStringLiteral("robust"), {{"clients", 0}}),
                  QStringLiteral("preset keep.json: parameter clients = \"0\" is not valid: expected an integer "
@@ -190,7 +185,7 @@ private slots:
         QCOMPARE(savePreset(path, QStringLiteral("nope"), QStringLiteral("robust"), {}),
                  "preset keep.json: scenario nope is not a Taskscope scenario (valid: "
                      + ScenarioCatalog::ids().join(QStringLiteral(", ")) + ")");
-        QCOMPARE(readAll(path), before);
+        QCOMPARE(fileBytes(path), before);
 
         const QString unwritable = directory.filePath(QStringLiteral("missing/keep.json"));
         const QString problem = savePreset(unwritable, QStringLiteral("actor"), QStringLiteral("robust"), {});
@@ -201,7 +196,7 @@ private slots:
                  QStringLiteral("preset keep.json: scenario actor has no parameter \"mailbox_policy\" in this version "
                                 "(its parameters are: clients, ops_per_client, mailbox_capacity, handle_us, key_space); "
                                 "left out"));
-        QCOMPARE(readAll(path), before);
+        QCOMPARE(fileBytes(path), before);
     }
 
     /// Fault table, "the folder is read-only when saving a preset": a clear message naming
@@ -217,7 +212,7 @@ private slots:
         QVERIFY2(problem.startsWith(QStringLiteral("preset keep.json: cannot write %1: ").arg(path)), qPrintable(problem));
         QVERIFY2(problem.size() > QStringLiteral("preset keep.json: cannot write %1: ").arg(path).size(),
                  "the message gives no reason");
-        QCOMPARE(readAll(path), before);
+        QCOMPARE(fileBytes(path), before);
         QCOMPARE(folder.entries(), QStringList{QStringLiteral("keep.json")});
     }
 
@@ -229,7 +224,7 @@ private slots:
         QTemporaryDir directory;
         const QString path = directory.filePath(QStringLiteral("keep.json"));
         QCOMPARE(savePreset(path, QStringLiteral("actor"), QStringLiteral("robust"), {{"clients", 8}}), QString());
-        const QByteArray before = readAll(path);
+        const QByteArray before = fileBytes(path);
         QString problem;
         {
             FileSizeLimit limit(16); // the file is over 100 bytes
@@ -237,7 +232,7 @@ private slots:
             problem = savePreset(path, QStringLiteral("actor"), QStringLiteral("robust"), {{"clients", 2}});
         }
         QVERIFY2(problem.startsWith(QStringLiteral("preset keep.json: cannot write %1: ").arg(path)), qPrintable(problem));
-        QCOMPARE(readAll(path), before);
+        QCOMPARE(fileBytes(path), before);
         QCOMPARE(QDir(directory.path()).entryList(QDir::Files | QDir::Hidden), QStringList{QStringLiteral("keep.json")});
     }
 
